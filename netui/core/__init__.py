@@ -1,0 +1,1 @@
+"""The domain: model, storage, rules, search and import/export. Never imports Textual."""

@@ -1,0 +1,1 @@
+"""Moving contacts in and out: vCard, CSV, LinkedIn, JSON, iCalendar, Markdown."""
