@@ -1,0 +1,78 @@
+"""What every command shares: the opened store, output helpers and the error type."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from netui.core.config import ConfigError, load_settings
+from netui.core.dates import today as local_today
+from netui.core.model import ValidationError
+from netui.core.paths import default_db_path
+from netui.core.store import AmbiguousContact, ContactNotFound, StorageError, Store, UndoError
+from netui.core.text import printable
+
+
+class CliError(Exception):
+    """A user-facing failure: printed as one line, exit code `code`."""
+
+    def __init__(self, message: str, code: int = 1) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+# Core errors a user can cause; the CLI prints them as one line, never a traceback.
+USER_ERRORS = (
+    ValidationError,
+    ContactNotFound,
+    AmbiguousContact,
+    StorageError,
+    ConfigError,
+    UndoError,
+)
+
+
+def fail(message: str, code: int = 1) -> int:
+    print(f"netui: error: {printable(message)}", file=sys.stderr)
+    return code
+
+
+@dataclass
+class Context:
+    """Lazily opens the store so commands that need none (e.g. --help) stay instant."""
+
+    db: str | None = None
+    _store: Store | None = field(default=None, repr=False)
+
+    @property
+    def db_path(self) -> Path:
+        return Path(self.db).expanduser() if self.db else default_db_path()
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store.open(self.db_path, settings=load_settings())
+        return self._store
+
+    @property
+    def today(self) -> date:
+        return local_today()
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+def out(text: str = "") -> None:
+    """Print text from user data safely: control characters are shown escaped."""
+    print(printable(text))
+
+
+def out_json(data: Any) -> None:
+    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")

@@ -1,0 +1,72 @@
+"""User settings: follow-up intervals and the thank-you template, from a TOML file.
+
+The file lives in the platformdirs config folder (`NETUI_CONFIG` overrides it). Missing
+keys take the defaults; a malformed file is an error naming the file, never ignored.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import platformdirs
+
+DEFAULT_THANK_YOU = """Dear {first_name},
+
+Thank you for the conversation at {met_at} {met_when}. {mention_sentence}
+
+I would love to stay in touch.
+
+Best regards,
+"""
+
+
+class ConfigError(ValueError):
+    """The config file cannot be used; the message names it."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Follow-up intervals (days) and the thank-you template."""
+
+    thank_you_days: int = 1  # met -> thank-you due the day after meeting
+    call_days: int = 7  # thanked -> call
+    coffee_days: int = 7  # called -> invite to coffee or lunch
+    keep_in_touch_days: int = 30  # after coffee, again and again
+    thank_you_template: str = DEFAULT_THANK_YOU
+
+
+def config_path() -> Path:
+    env = os.environ.get("NETUI_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_config_dir("netui")) / "config.toml"
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """Read the settings; an absent file means the defaults."""
+    path = path or config_path()
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Settings()
+    except OSError as exc:
+        raise ConfigError(f"cannot read config {path}: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config {path} is not valid TOML: {exc}") from None
+    section = data.get("follow_up", data)
+    values: dict[str, object] = {}
+    for f in fields(Settings):
+        if f.name not in section:
+            continue
+        value = section[f.name]
+        if f.type == "int" and (not isinstance(value, int) or value < 0):
+            raise ConfigError(f"config {path}: {f.name} must be a whole number of days")
+        if f.type == "str" and not isinstance(value, str):
+            raise ConfigError(f"config {path}: {f.name} must be text")
+        values[f.name] = value
+    return Settings(**values)

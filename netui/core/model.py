@@ -1,0 +1,282 @@
+"""The records netui keeps: contacts, their diary of conversations, and referrals.
+
+Records are plain dataclasses that convert to and from JSON-ready dicts. Dates are
+`datetime.date` in memory and ISO `YYYY-MM-DD` on disk; timestamps are UTC ISO strings.
+Ids are random hex strings of our own, never TinyDB's reusable doc_ids.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Any, Self
+
+
+class ValidationError(ValueError):
+    """User-supplied data that cannot be stored; the message is shown as is."""
+
+
+class Stage(StrEnum):
+    """The follow-up ladder, in order."""
+
+    MET = "met"
+    THANKED = "thanked"
+    CALLED = "called"
+    COFFEE = "coffee"
+
+    @property
+    def label(self) -> str:
+        return "met for coffee" if self is Stage.COFFEE else self.value
+
+    @property
+    def index(self) -> int:
+        return list(Stage).index(self)
+
+    def next(self) -> Stage | None:
+        order = list(Stage)
+        return order[self.index + 1] if self.index + 1 < len(order) else None
+
+    def previous(self) -> Stage | None:
+        return list(Stage)[self.index - 1] if self.index > 0 else None
+
+    @classmethod
+    def parse(cls, text: str) -> Stage:
+        key = text.strip().lower().replace("_", " ").replace("-", " ")
+        aliases = {"met for coffee": "coffee", "lunch": "coffee"}
+        key = aliases.get(key, key)
+        try:
+            return cls(key)
+        except ValueError:
+            names = ", ".join(s.value for s in cls)
+            raise ValidationError(f"unknown stage {text!r} (choose from {names})") from None
+
+
+class Channel(StrEnum):
+    """How a conversation happened."""
+
+    IN_PERSON = "in-person"
+    EMAIL = "email"
+    CALL = "call"
+    COFFEE = "coffee"
+    NOTE = "note"  # a handwritten note
+    MESSAGE = "message"
+    EVENT = "event"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {"in-person": "in person", "note": "handwritten note"}.get(self.value, self.value)
+
+    @classmethod
+    def parse(cls, text: str) -> Channel:
+        key = text.strip().lower().replace(" ", "-").replace("_", "-")
+        aliases = {"inperson": "in-person", "handwritten": "note", "phone": "call", "lunch": "coffee"}
+        key = aliases.get(key, key)
+        try:
+            return cls(key)
+        except ValueError:
+            names = ", ".join(c.value for c in cls)
+            raise ValidationError(f"unknown channel {text!r} (choose from {names})") from None
+
+
+class Introduce(StrEnum):
+    """Where a referrer's offer to introduce you stands."""
+
+    NONE = ""
+    ASKED = "asked"
+    AGREED = "agreed"
+    DONE = "done"
+    DECLINED = "declined"
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def utc_now() -> str:
+    """A UTC ISO timestamp, the only form timestamps take on disk."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _date_out(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _date_in(value: Any) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return date(value.year, value.month, value.day)
+    return date.fromisoformat(str(value)[:10])
+
+
+def _strs(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value] if value else []
+    return [str(v) for v in value]
+
+
+def clean_name(name: str) -> str:
+    """A name as stored: required, and never only white space."""
+    cleaned = " ".join(str(name).split())
+    if not cleaned:
+        raise ValidationError("a contact needs a name (it cannot be blank)")
+    return cleaned
+
+
+@dataclass(frozen=True, slots=True)
+class StageStep:
+    """A rung of the ladder and the day it was reached."""
+
+    stage: Stage
+    on: date
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"stage": self.stage.value, "on": self.on.isoformat()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> StageStep:
+        return cls(Stage(data["stage"]), _date_in(data["on"]) or date.today())
+
+
+@dataclass(slots=True)
+class Contact:
+    """Someone met, and where the follow-up with them stands."""
+
+    name: str
+    id: str = field(default_factory=new_id)
+    company: str = ""
+    title: str = ""
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    met_at: str = ""
+    met_on: date | None = None
+    stage: Stage = Stage.MET
+    stage_history: list[StageStep] = field(default_factory=list)
+    archived: bool = False
+    referred_by: str | None = None
+    reach: str = ""  # how and when best to reach them
+    mention: str = ""  # the detail to bring up in the thank-you
+    notes: str = ""
+    needs: list[str] = field(default_factory=list)
+    offers: list[str] = field(default_factory=list)
+    cadence_days: int | None = None  # keep-in-touch rhythm; None = the configured default
+    follow_up_on: date | None = None  # a snooze or a plan: overrides the rule until it passes
+    last_contact_on: date | None = None  # date of the newest conversation, kept by the store
+    created: str = field(default_factory=utc_now)
+    updated: str = field(default_factory=utc_now)
+
+    def __post_init__(self) -> None:
+        self.name = clean_name(self.name)
+
+    @property
+    def stage_label(self) -> str:
+        return self.stage.label
+
+    def reached_on(self, stage: Stage) -> date | None:
+        """The most recent day this stage was reached, if ever."""
+        for step in reversed(self.stage_history):
+            if step.stage is stage:
+                return step.on
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["stage"] = self.stage.value
+        data["stage_history"] = [s.to_dict() for s in self.stage_history]
+        for key in ("met_on", "follow_up_on", "last_contact_on"):
+            data[key] = _date_out(getattr(self, key))
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        for key in ("emails", "phones", "tags", "needs", "offers"):
+            values[key] = _strs(values.get(key))
+        for key in ("met_on", "follow_up_on", "last_contact_on"):
+            values[key] = _date_in(values.get(key))
+        values["stage"] = Stage(values.get("stage") or "met")
+        values["stage_history"] = [StageStep.from_dict(s) for s in values.get("stage_history") or []]
+        values["archived"] = bool(values.get("archived", False))
+        cadence = values.get("cadence_days")
+        values["cadence_days"] = int(cadence) if cadence not in (None, "") else None
+        for key in ("company", "title", "met_at", "reach", "mention", "notes"):
+            values[key] = str(values.get(key) or "")
+        return cls(**values)
+
+
+@dataclass(slots=True)
+class Conversation:
+    """One diary entry: a conversation or a piece of correspondence with a contact."""
+
+    contact_id: str
+    on: date
+    id: str = field(default_factory=new_id)
+    channel: Channel = Channel.IN_PERSON
+    note: str = ""  # what you talked about
+    recommended: str = ""  # what they recommended
+    observations: str = ""
+    did: str = ""  # what you did on account of it
+    correspondence: list[str] = field(default_factory=list)  # pasted copies of letters sent
+    created: str = field(default_factory=utc_now)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["on"] = self.on.isoformat()
+        data["channel"] = self.channel.value
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["on"] = _date_in(values.get("on")) or date.today()
+        values["channel"] = Channel(values.get("channel") or "in-person")
+        values["correspondence"] = _strs(values.get("correspondence"))
+        for key in ("note", "recommended", "observations", "did"):
+            values[key] = str(values.get(key) or "")
+        return cls(**values)
+
+    def texts(self) -> tuple[str, ...]:
+        """Every free-text field, for search."""
+        return (self.note, self.recommended, self.observations, self.did, *self.correspondence)
+
+
+@dataclass(slots=True)
+class Referral:
+    """Someone recommended someone else; the ladder of help asked for and given."""
+
+    referrer_id: str
+    referred_id: str
+    on: date
+    id: str = field(default_factory=new_id)
+    introduce: Introduce = Introduce.NONE
+    call_ahead: bool | None = None  # will they call ahead?
+    shared_details: bool = False  # did they give the person's contact details?
+    reach: str = ""  # how and when best to reach the referred person
+    may_use_name: bool | None = None
+    thanked_on: date | None = None
+    note: str = ""
+    created: str = field(default_factory=utc_now)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["on"] = self.on.isoformat()
+        data["introduce"] = self.introduce.value
+        data["thanked_on"] = _date_out(self.thanked_on)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["on"] = _date_in(values.get("on")) or date.today()
+        values["thanked_on"] = _date_in(values.get("thanked_on"))
+        values["introduce"] = Introduce(values.get("introduce") or "")
+        return cls(**values)

@@ -1,0 +1,134 @@
+"""The follow-up rules: what to do next with each contact, and by when."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from netui.core.config import Settings
+from collections.abc import Iterable, Mapping
+
+from netui.core.model import Contact, Referral, Stage
+
+ACTIONS = {
+    Stage.MET: "Send a thank-you note",
+    Stage.THANKED: "Call",
+    Stage.CALLED: "Invite to coffee or lunch",
+    Stage.COFFEE: "Keep in touch",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class NextAction:
+    """The one next step for a contact."""
+
+    action: str
+    due: date
+    snoozed: bool = False  # the due date comes from an explicit follow-up date, not the rule
+
+    def overdue(self, today: date) -> bool:
+        return self.due < today
+
+
+@dataclass(frozen=True, slots=True)
+class QueueItem:
+    """A row of the follow-up queue."""
+
+    contact: Contact
+    action: str
+    due: date
+    overdue: bool
+    kind: str = "stage"  # "stage", or "thank-referrer" for a referral thank-you
+    referral_id: str | None = None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "contact_id": self.contact.id,
+            "name": self.contact.name,
+            "action": self.action,
+            "due": self.due.isoformat(),
+            "overdue": self.overdue,
+        }
+
+
+def _stage_since(contact: Contact) -> date:
+    """The day the contact reached its current stage (falls back to met / created)."""
+    reached = contact.reached_on(contact.stage)
+    if reached:
+        return reached
+    if contact.met_on:
+        return contact.met_on
+    return date.fromisoformat(contact.created[:10])
+
+
+def cadence_days(contact: Contact, settings: Settings) -> int:
+    return contact.cadence_days or settings.keep_in_touch_days
+
+
+def rule_due(contact: Contact, settings: Settings) -> date:
+    """The due date the ladder gives, ignoring any snooze."""
+    since = _stage_since(contact)
+    if contact.stage is Stage.MET:
+        return (contact.met_on or since) + timedelta(days=settings.thank_you_days)
+    if contact.stage is Stage.THANKED:
+        return since + timedelta(days=settings.call_days)
+    if contact.stage is Stage.CALLED:
+        return since + timedelta(days=settings.coffee_days)
+    last = max(filter(None, (contact.last_contact_on, since)))
+    return last + timedelta(days=cadence_days(contact, settings))
+
+
+def next_action(contact: Contact, settings: Settings, today: date | None = None) -> NextAction | None:
+    """The next step and its due date; None for an archived contact.
+
+    An explicit follow-up date (a snooze or a plan) replaces the rule's date; the store
+    clears it when the contact moves a stage or a conversation is logged.
+    """
+    if contact.archived:
+        return None
+    action = ACTIONS[contact.stage]
+    due = rule_due(contact, settings)
+    if contact.follow_up_on is not None:
+        return NextAction(action, contact.follow_up_on, snoozed=True)
+    return NextAction(action, due)
+
+
+def referral_thanks(
+    referrals: Iterable[Referral], contacts: Mapping[str, Contact]
+) -> list[tuple[Referral, Contact, date]]:
+    """Referrers not yet thanked for an introduction: due the day after the referral."""
+    out = []
+    for ref in referrals:
+        referrer = contacts.get(ref.referrer_id)
+        if ref.thanked_on is None and referrer is not None and not referrer.archived:
+            out.append((ref, referrer, ref.on + timedelta(days=1)))
+    return out
+
+
+def queue(
+    contacts: Mapping[str, Contact],
+    settings: Settings,
+    on: date,
+    *,
+    referrals: Iterable[Referral] = (),
+    horizon_days: int = 0,
+) -> list[QueueItem]:
+    """Follow-ups due by `on` (+ horizon), overdue first, soonest first, then by name."""
+    limit = on + timedelta(days=horizon_days)
+    items = []
+    for contact in contacts.values():
+        nxt = next_action(contact, settings, on)
+        if nxt is None or nxt.due > limit:
+            continue
+        items.append(QueueItem(contact, nxt.action, nxt.due, nxt.due < on))
+    for ref, referrer, due in referral_thanks(referrals, contacts):
+        if due <= limit:
+            referred = contacts.get(ref.referred_id)
+            what = f"Thank {referrer.name} for the introduction"
+            if referred is not None:
+                what += f" to {referred.name}"
+            items.append(
+                QueueItem(referrer, what, due, due < on, kind="thank-referrer", referral_id=ref.id)
+            )
+    items.sort(key=lambda i: (i.due, i.contact.name.casefold()))
+    return items
