@@ -1,0 +1,124 @@
+"""Dates as people type and read them: "friday", "+3d", "2 weeks ago", "in 3 days".
+
+Follow-ups are planned in days, so everything here works on plain `datetime.date`.
+"Today" always comes from pendulum so tests can freeze it with `pendulum.travel_to`.
+Pendulum does the calendar arithmetic (month ends, leap years) and the humanizing.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pendulum
+
+from netui.core.model import ValidationError
+from netui.core.text import one_line
+
+_SHOWN_CELLS = 40  # keep the one-line error one line even for pasted essays
+_HELP = "use YYYY-MM-DD, today, +3d, friday, 2 weeks ago, ..."
+
+_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+_UNIT = r"(d|days?|w|weeks?|m|months?|y|years?)"
+_SHORT_OFFSET = re.compile(rf"([+-]?)\s*(\d+)\s*{_UNIT}", re.ASCII)
+_IN_FUTURE = re.compile(rf"in\s+(\d+)\s*{_UNIT}", re.ASCII)
+_IN_PAST = re.compile(rf"(\d+)\s*{_UNIT}\s+ago", re.ASCII)
+_WEEKDAY = re.compile(r"(?:(next|last)\s+)?([a-z]+)", re.ASCII)
+
+_PENDULUM_UNITS = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
+_NAMED_DAYS = {"today": 0, "tomorrow": 1, "yesterday": -1}
+_WEEKDAYS = {
+    name: number
+    for number, full in enumerate(
+        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    )
+    for name in (full, full[:3])
+}
+_WEEKDAYS.update({"tue": 1, "tues": 1, "thu": 3, "thur": 3, "thurs": 3})
+
+
+def today() -> date:
+    """The local calendar date; read through pendulum so tests can travel in time."""
+    return _plain(pendulum.today())
+
+
+def _or_today(given: date | None) -> date:
+    """The reference day: the caller's, else the real one (the parameter hides `today()`)."""
+    return given if given is not None else today()
+
+
+def parse_date(text: str, today: date | None = None) -> date:
+    """Read a date typed on the command line or in a search; raise ValidationError if unreadable."""
+    base = _or_today(today)
+    cleaned = " ".join(text.split()).lower()
+    try:
+        parsed = _parse_cleaned(cleaned, pendulum.Date(base.year, base.month, base.day))
+    except (ValueError, OverflowError):
+        parsed = None
+    if parsed is None:
+        shown = one_line(text, _SHOWN_CELLS)
+        raise ValidationError(f"invalid date {shown!r} ({_HELP})")
+    return _plain(parsed)
+
+
+def _parse_cleaned(text: str, base: pendulum.Date) -> date | None:
+    """Try each accepted form in turn; None when none matches."""
+    if match := _ISO.fullmatch(text):
+        return date(*(int(part) for part in match.groups()))
+    if text in _NAMED_DAYS:
+        return base.add(days=_NAMED_DAYS[text])
+    if match := _SHORT_OFFSET.fullmatch(text):
+        sign, amount, unit = match.groups()
+        return _shift(base, -int(amount) if sign == "-" else int(amount), unit)
+    if match := _IN_FUTURE.fullmatch(text):
+        return _shift(base, int(match[1]), match[2])
+    if match := _IN_PAST.fullmatch(text):
+        return _shift(base, -int(match[1]), match[2])
+    if (match := _WEEKDAY.fullmatch(text)) and match[2] in _WEEKDAYS:
+        weekday = _WEEKDAYS[match[2]]
+        if match[1] == "last":
+            return base.previous(weekday)
+        return base.next(weekday)
+    return None
+
+
+def _shift(base: pendulum.Date, amount: int, unit: str) -> date:
+    """Move by whole units; pendulum clamps month ends (31 Jan + 1m = 28/29 Feb)."""
+    return base.add(**{_PENDULUM_UNITS[unit[0]]: amount})
+
+
+def humanize(d: date, today: date | None = None) -> str:
+    """Say how far a date is from today, the way a person would ("in 2 days", "3 weeks ago")."""
+    base = _or_today(today)
+    days = (d - base).days
+    if days == 0:
+        return "today"
+    if days == 1:
+        return "tomorrow"
+    if days == -1:
+        return "yesterday"
+    distance = pendulum.Date(d.year, d.month, d.day).diff_for_humans(
+        pendulum.Date(base.year, base.month, base.day), absolute=True
+    )
+    return f"in {distance}" if days > 0 else f"{distance} ago"
+
+
+def format_date(d: date) -> str:
+    """A short absolute date in English whatever the system locale, e.g. "Mon 24 Nov 2026"."""
+    return pendulum.Date(d.year, d.month, d.day).format("ddd D MMM YYYY")
+
+
+def local_timestamp(iso_utc: str) -> str:
+    """Show a stored UTC timestamp in local time; garbage comes back unchanged, never raises."""
+    try:
+        moment = pendulum.parse(iso_utc)
+    except (ValueError, TypeError, OverflowError):
+        return iso_utc
+    if not isinstance(moment, pendulum.DateTime):
+        return iso_utc
+    return moment.in_tz(pendulum.local_timezone()).format("YYYY-MM-DD HH:mm")
+
+
+def _plain(d: date) -> date:
+    """Drop pendulum's subclass so equality, hashing and JSON behave like any date."""
+    return date(d.year, d.month, d.day)

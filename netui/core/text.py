@@ -1,0 +1,80 @@
+"""Make user text safe to print: names and notes may hold escape sequences or bidi tricks.
+
+A name pasted from the web can carry ESC sequences that recolour or clear the terminal, or a
+right-to-left override that makes "evil.exe" read as "exe.live". Such characters are shown as
+visible escapes (`\\x1b`, `\\u202e`) instead; everything else (emoji, CJK, accents) is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+ELLIPSIS = "…"
+
+_BIDI_CONTROLS = frozenset(chr(code) for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+_LINE_BREAKS = re.compile(r"[\r\n\t]+")
+
+
+def is_unsafe(char: str, keep_newlines: bool = True) -> bool:
+    """True for a character that could steer the terminal or disguise the text around it."""
+    if keep_newlines and char in "\n\t":
+        return False
+    code = ord(char)
+    return (
+        code < 0x20
+        or 0x7F <= code <= 0x9F
+        or char in _BIDI_CONTROLS
+        # Lone surrogates (possible from JSON "\ud800") make print() raise UnicodeEncodeError.
+        or 0xD800 <= code <= 0xDFFF
+    )
+
+
+def _escaped(char: str) -> str:
+    """The visible Python-style escape for one character."""
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def _tokens(text: str, keep_newlines: bool) -> list[str]:
+    """Each character as it will be shown: itself, or its escape if unsafe."""
+    return [_escaped(ch) if is_unsafe(ch, keep_newlines) else ch for ch in text]
+
+
+def printable(text: str, keep_newlines: bool = True) -> str:
+    """User text with every control, bidi-override and lone-surrogate character escaped."""
+    return "".join(_tokens(text, keep_newlines))
+
+
+def char_cells(char: str) -> int:
+    """Terminal cells one character takes: 2 for wide East Asian/emoji, 0 for combining marks."""
+    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
+
+
+def cell_width(text: str) -> int:
+    """Terminal cells a printable string takes."""
+    return sum(char_cells(ch) for ch in text)
+
+
+def one_line(text: str, width: int | None = None) -> str:
+    """Printable text on a single line, cut to `width` cells with an ellipsis when too long."""
+    folded = _LINE_BREAKS.sub(" ", text).strip(" ")
+    tokens = _tokens(folded, keep_newlines=False)
+    if width is None:
+        return "".join(tokens)
+    if sum(cell_width(token) for token in tokens) <= width:
+        return "".join(tokens)
+    if width <= 0:
+        return ""
+    kept: list[str] = []
+    used = 0
+    room = width - char_cells(ELLIPSIS)
+    for token in tokens:
+        cells = cell_width(token)
+        if used + cells > room:
+            break
+        kept.append(token)
+        used += cells
+    return "".join(kept) + ELLIPSIS
