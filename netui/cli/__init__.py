@@ -25,10 +25,16 @@ def build_parser() -> argparse.ArgumentParser:
         description="Carry every new contact through the follow-up ladder: "
         "met, thanked, called, met for coffee. With no command, opens the TUI.",
     )
-    parser.add_argument("--db", metavar="PATH", help="database folder (default: $NETUI_DB, "
-                        "else the user data folder); created if missing")
-    parser.add_argument("--demo", action="store_true",
-                        help="open the TUI on a generated sample database in a temporary folder")
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help="database folder (default: $NETUI_DB, else the user data folder); created if missing",
+    )
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the TUI on a generated sample database in a temporary folder",
+    )
     parser.add_argument("--version", action="version", version=f"netui {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in COMMAND_MODULES:

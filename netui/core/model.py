@@ -72,7 +72,12 @@ class Channel(StrEnum):
     @classmethod
     def parse(cls, text: str) -> Channel:
         key = text.strip().lower().replace(" ", "-").replace("_", "-")
-        aliases = {"inperson": "in-person", "handwritten": "note", "phone": "call", "lunch": "coffee"}
+        aliases = {
+            "inperson": "in-person",
+            "handwritten": "note",
+            "phone": "call",
+            "lunch": "coffee",
+        }
         key = aliases.get(key, key)
         try:
             return cls(key)
@@ -202,7 +207,9 @@ class Contact:
         for key in ("met_on", "follow_up_on", "last_contact_on"):
             values[key] = _date_in(values.get(key))
         values["stage"] = Stage(values.get("stage") or "met")
-        values["stage_history"] = [StageStep.from_dict(s) for s in values.get("stage_history") or []]
+        values["stage_history"] = [
+            StageStep.from_dict(s) for s in values.get("stage_history") or []
+        ]
         values["archived"] = bool(values.get("archived", False))
         cadence = values.get("cadence_days")
         values["cadence_days"] = int(cadence) if cadence not in (None, "") else None

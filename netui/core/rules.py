@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from netui.core.config import Settings
-from collections.abc import Iterable, Mapping
-
 from netui.core.model import Contact, Referral, Stage
 
 ACTIONS = {
@@ -78,7 +77,9 @@ def rule_due(contact: Contact, settings: Settings) -> date:
     return last + timedelta(days=cadence_days(contact, settings))
 
 
-def next_action(contact: Contact, settings: Settings, today: date | None = None) -> NextAction | None:
+def next_action(
+    contact: Contact, settings: Settings, today: date | None = None
+) -> NextAction | None:
     """The next step and its due date; None for an archived contact.
 
     An explicit follow-up date (a snooze or a plan) replaces the rule's date; the store

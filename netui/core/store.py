@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from netui.core.config import Settings, load_settings
+from netui.core.dates import today as local_today
 from netui.core.model import (
     Contact,
     Conversation,
@@ -31,13 +32,21 @@ from netui.core.model import (
     utc_now,
 )
 from netui.core.rules import NextAction, QueueItem, next_action, queue
-from netui.core.storage import Database, StorageError
+from netui.core.storage import (
+    TABLE_OF_KIND,
+    Database,
+    StorageError,
+    apply_to_tables,
+    contact_file,
+    conversation_file,
+    kind_of,
+)
 
 __all__ = [
     "AmbiguousContact",
     "ContactNotFound",
-    "Store",
     "StorageError",
+    "Store",
     "UndoError",
     "fold",
 ]
@@ -86,3 +95,661 @@ class Transaction:
     description: str
     changes: dict[tuple[str, str], Change] = field(default_factory=dict)
     undoable: bool = True
+    undoes: str | None = None  # the undo entry this transaction reverts
+
+
+_TABLE = {"contact": "contacts", "conversation": "conversations", "referral": "referrals"}
+_LOADED_AT_OPEN = {"contacts", "referrals", "undo"}
+# Transactions bigger than this (bulk imports) are not kept for undo: the .bak files
+# and the export are the way back, and undo.json stays small so every write stays fast.
+UNDO_MAX_CHANGES = 5000
+_EDITABLE = {
+    "name", "company", "title", "emails", "phones", "tags", "met_at", "met_on", "reach",
+    "mention", "notes", "needs", "offers", "cadence_days", "follow_up_on", "referred_by",
+}  # fmt: skip
+
+
+class Store:
+    """In-memory records backed by a `Database` folder; every change is one transaction."""
+
+    def __init__(self, db: Database, settings: Settings) -> None:
+        self._db = db
+        self.settings = settings
+        self._lock = threading.RLock()
+        self._contacts: dict[str, Contact] = {}
+        self._conversations: dict[str, Conversation] = {}
+        self._by_contact: dict[str, dict[str, Conversation]] = {}
+        self._referrals: dict[str, Referral] = {}
+        self._undo: dict[str, dict[str, Any]] = {}
+        self._file_ids: dict[str, set[str]] = {}
+        self._sigs: dict[str, Any] = {}
+        self._loaded_kinds: set[str] = set(_LOADED_AT_OPEN)
+        self._sorted_cache: tuple[int, bool, list[Contact]] | None = None
+        self.version = 0
+
+    # -- opening and syncing -----------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls, path: str | Path, *, settings: Settings | None = None, create: bool = True
+    ) -> Store:
+        db = Database.open(Path(path), create=create)
+        store = cls(db, settings or load_settings())
+        try:
+            with db.shared():
+                store._sync(store._loaded_kinds)
+        except BaseException:
+            db.close()
+            raise
+        return store
+
+    @property
+    def path(self) -> Path:
+        return self._db.root
+
+    @property
+    def database(self) -> Database:
+        return self._db
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def load_conversations(self) -> None:
+        """Load the diary (kept lazy: most commands and the first screen don't need it)."""
+        with self._lock:
+            if "conversations" in self._loaded_kinds:
+                return
+            with self._db.shared():
+                self._loaded_kinds.add("conversations")
+                try:
+                    self._sync({"conversations"})
+                except BaseException:
+                    self._loaded_kinds.discard("conversations")
+                    raise
+            self.version += 1
+
+    @property
+    def conversations_loaded(self) -> bool:
+        return "conversations" in self._loaded_kinds
+
+    def refresh(self) -> bool:
+        """Pick up what another process wrote; True when anything changed."""
+        with self._lock, self._db.shared():
+            changed = self._sync(self._loaded_kinds)
+        if changed:
+            self.version += 1
+        return changed
+
+    def _sync(self, kinds: set[str]) -> bool:
+        """Reload the files of these kinds whose signature changed since we read them."""
+        current = self._db.signatures(kinds)
+        stale = [rel for rel, sig in current.items() if self._sigs.get(rel) != sig]
+        gone = [rel for rel in self._sigs if rel not in current and kind_of(rel) in kinds]
+        for rel in gone:
+            self._forget_file(rel)
+        for rel in stale:
+            self._load_file(rel, current[rel])
+        if stale or gone:
+            self._sorted_cache = None
+        return bool(stale or gone)
+
+    def _forget_file(self, rel: str) -> None:
+        kind = kind_of(rel)
+        for record_id in self._file_ids.pop(rel, set()):
+            self._drop_record(kind, record_id)
+        self._sigs.pop(rel, None)
+
+    def _load_file(self, rel: str, sig: Any) -> None:
+        kind = kind_of(rel)
+        if kind == "meta":
+            self._sigs[rel] = sig
+            return
+        docs = self._db.load(rel).get(TABLE_OF_KIND[kind], {})
+        for record_id in self._file_ids.pop(rel, set()):
+            self._drop_record(kind, record_id)
+        try:
+            for record_id, doc in docs.items():
+                self._keep_record(kind, record_id, doc)
+        except (KeyError, ValueError, TypeError) as exc:
+            raise StorageError(
+                f"{self._db.root / rel}: a record is invalid ({exc}); the last good version "
+                f"is {self._db.backup_path(rel)} (run `netui doctor`)"
+            ) from None
+        self._file_ids[rel] = set(docs)
+        self._sigs[rel] = sig
+
+    def _keep_record(self, kind: str, record_id: str, doc: dict[str, Any]) -> None:
+        if kind == "contacts":
+            self._contacts[record_id] = Contact.from_dict(doc)
+        elif kind == "conversations":
+            conv = Conversation.from_dict(doc)
+            self._conversations[record_id] = conv
+            self._by_contact.setdefault(conv.contact_id, {})[record_id] = conv
+        elif kind == "referrals":
+            self._referrals[record_id] = Referral.from_dict(doc)
+        elif kind == "undo":
+            self._undo[record_id] = doc
+
+    def _drop_record(self, kind: str | None, record_id: str) -> None:
+        if kind == "contacts":
+            self._contacts.pop(record_id, None)
+        elif kind == "conversations":
+            conv = self._conversations.pop(record_id, None)
+            if conv is not None:
+                self._by_contact.get(conv.contact_id, {}).pop(record_id, None)
+        elif kind == "referrals":
+            self._referrals.pop(record_id, None)
+        elif kind == "undo":
+            self._undo.pop(record_id, None)
+
+    # -- reads -------------------------------------------------------------------------------
+
+    @property
+    def contacts_by_id(self) -> dict[str, Contact]:
+        """Every contact, archived ones included (do not mutate)."""
+        return self._contacts
+
+    def contacts(self, *, include_archived: bool = False) -> list[Contact]:
+        """Contacts sorted by name (folded), archived ones only when asked."""
+        with self._lock:
+            cache = self._sorted_cache
+            if cache is None or cache[0] != self.version:
+                everyone = sorted(self._contacts.values(), key=lambda c: (fold(c.name), c.id))
+                cache = self._sorted_cache = (self.version, True, everyone)
+            if include_archived:
+                return list(cache[2])
+            return [c for c in cache[2] if not c.archived]
+
+    def get(self, contact_id: str) -> Contact:
+        try:
+            return self._contacts[contact_id]
+        except KeyError:
+            raise ContactNotFound(f"no contact with id {contact_id!r}") from None
+
+    def find(self, ref: str) -> Contact:
+        """A contact by id, exact name, or a unique part of a name (case/accent-blind)."""
+        with self._lock:
+            ref = ref.strip()
+            if not ref:
+                raise ValidationError("name a contact (an id, a name or part of one)")
+            if ref in self._contacts:
+                return self._contacts[ref]
+            key = fold(" ".join(ref.split()))
+            by_id = [c for c in self._contacts.values() if len(ref) >= 6 and c.id.startswith(ref)]
+            exact = [c for c in self._contacts.values() if fold(c.name) == key]
+            partial = [c for c in self._contacts.values() if key in fold(c.name)]
+            for matches in (by_id, exact, partial):
+                if len(matches) == 1:
+                    return matches[0]
+                if matches:
+                    matches.sort(key=lambda c: (fold(c.name), c.id))
+                    raise AmbiguousContact(ref, matches)
+            raise ContactNotFound(f"no contact matches {ref!r}")
+
+    def conversations_of(self, contact_id: str) -> list[Conversation]:
+        """A contact's diary, newest first."""
+        self.load_conversations()
+        with self._lock:
+            convs = list(self._by_contact.get(contact_id, {}).values())
+        convs.sort(key=lambda c: (c.on, c.created), reverse=True)
+        return convs
+
+    def all_conversations(self) -> list[Conversation]:
+        self.load_conversations()
+        with self._lock:
+            return list(self._conversations.values())
+
+    def conversation(self, conversation_id: str) -> Conversation:
+        self.load_conversations()
+        try:
+            return self._conversations[conversation_id]
+        except KeyError:
+            raise ValidationError(f"no conversation with id {conversation_id!r}") from None
+
+    def referrals(self) -> list[Referral]:
+        with self._lock:
+            return sorted(self._referrals.values(), key=lambda r: (r.on, r.created))
+
+    def referrals_of(self, contact_id: str) -> list[Referral]:
+        """Referrals where the contact is the referrer or the one referred."""
+        return [r for r in self.referrals() if contact_id in (r.referrer_id, r.referred_id)]
+
+    def referral(self, referral_id: str) -> Referral:
+        try:
+            return self._referrals[referral_id]
+        except KeyError:
+            raise ValidationError(f"no referral with id {referral_id!r}") from None
+
+    def next_action(self, contact: Contact, today: date | None = None) -> NextAction | None:
+        return next_action(contact, self.settings, today)
+
+    def queue(self, on: date, *, horizon_days: int = 0) -> list[QueueItem]:
+        with self._lock:
+            return queue(
+                self._contacts,
+                self.settings,
+                on,
+                referrals=self._referrals.values(),
+                horizon_days=horizon_days,
+            )
+
+    # -- transactions ------------------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self, description: str, *, undoable: bool = True) -> Iterator[Transaction]:
+        """Lock, catch up with other processes, let the caller stage changes, commit."""
+        with self._lock, self._db.exclusive():
+            self._sync(self._loaded_kinds)
+            tx = Transaction(description, undoable=undoable)
+            yield tx
+            if tx.changes:
+                self._commit(tx)
+
+    def _current(self, kind: str, record_id: str) -> dict[str, Any] | None:
+        if kind == "conversation":
+            self.load_conversations()
+        record = {
+            "contact": self._contacts,
+            "conversation": self._conversations,
+            "referral": self._referrals,
+        }[kind].get(record_id)
+        return record.to_dict() if record is not None else None
+
+    def _stage(self, tx: Transaction, kind: str, record_id: str, after: Any) -> None:
+        """Record a record's new state (a model object, a dict, or None to delete)."""
+        if after is not None and not isinstance(after, dict):
+            after = after.to_dict()
+        key = (kind, record_id)
+        if key not in tx.changes:
+            tx.changes[key] = Change(kind, record_id, self._before(kind, record_id, after), None)
+        tx.changes[key].after = after
+
+    def _before(self, kind: str, record_id: str, after: dict[str, Any] | None) -> Any:
+        if kind == "conversation" and after is not None and not self.conversations_loaded:
+            # log() on a cold store: read the one month file instead of the whole diary.
+            rel = conversation_file(date.fromisoformat(after["on"]))
+            return self._db.load(rel).get("conversations", {}).get(record_id)
+        return self._current(kind, record_id)
+
+    def _commit(self, tx: Transaction) -> None:
+        groups: dict[str, tuple[dict[str, dict[str, Any]], set[str]]] = {}
+
+        def group(rel: str) -> tuple[dict[str, dict[str, Any]], set[str]]:
+            return groups.setdefault(rel, ({}, set()))
+
+        for change in tx.changes.values():
+            if change.before == change.after:
+                continue
+            old_rel = self._file_of(change.kind, change.before)
+            new_rel = self._file_of(change.kind, change.after)
+            if old_rel and old_rel != new_rel:
+                group(old_rel)[1].add(change.id)
+            if new_rel:
+                group(new_rel)[0][change.id] = change.after
+        if not groups and tx.undoes is None:
+            return
+        files = {}
+        for rel, (upserts, deletes) in groups.items():
+            table = TABLE_OF_KIND[kind_of(rel)]
+            files[rel] = apply_to_tables(self._db.load(rel), table, upserts, deletes)
+        files["undo.json"] = self._undo_tables_with(tx)
+        self._db.commit(files)
+        # Durable on disk: now mirror it in memory.
+        for change in tx.changes.values():
+            kind = _TABLE[change.kind]
+            if kind == "conversations" and not self.conversations_loaded:
+                continue
+            self._drop_record(kind, change.id)
+            if change.after is not None:
+                self._keep_record(kind, change.id, change.after)
+        for rel in files:
+            kind = kind_of(rel)
+            if kind == "conversations" and not self.conversations_loaded:
+                continue
+            if kind == "undo":
+                self._undo = dict(files[rel]["undo"])
+                self._file_ids[rel] = set(self._undo)
+            else:
+                ids = self._file_ids.setdefault(rel, set())
+                ids |= groups[rel][0].keys()
+                ids -= groups[rel][1]
+            self._sigs[rel] = self._db.signature(rel)
+        self._sorted_cache = None
+        self.version += 1
+
+    @staticmethod
+    def _file_of(kind: str, record: dict[str, Any] | None) -> str | None:
+        if record is None:
+            return None
+        if kind == "contact":
+            return contact_file(record["id"])
+        if kind == "conversation":
+            return conversation_file(date.fromisoformat(record["on"]))
+        return "referrals.json"
+
+    def _undo_tables_with(self, tx: Transaction) -> dict[str, Any]:
+        entries = dict(self._db.load("undo.json").get("undo", {}))
+        if tx.undoes is not None:
+            entries.pop(tx.undoes, None)  # an undo pops its entry; there is no redo
+            return {"undo": entries}
+        seq = f"{int(max(entries, default='0')) + 1:09d}"
+        changes = [c for c in tx.changes.values() if c.before != c.after]
+        if tx.undoable and len(changes) <= UNDO_MAX_CHANGES:
+            entries[seq] = {
+                "description": tx.description,
+                "at": utc_now(),
+                "changes": [
+                    {"kind": c.kind, "id": c.id, "before": c.before, "after": c.after}
+                    for c in changes
+                ],
+            }
+        else:
+            entries[seq] = {"description": tx.description, "at": utc_now(), "barrier": True}
+        for old in sorted(entries)[:-UNDO_DEPTH]:
+            del entries[old]
+        return {"undo": entries}
+
+    # -- undo --------------------------------------------------------------------------------
+
+    @property
+    def undo_description(self) -> str | None:
+        """What `undo` would undo, or None."""
+        with self._lock:
+            if not self._undo:
+                return None
+            entry = self._undo[max(self._undo)]
+            return None if entry.get("barrier") else entry["description"]
+
+    def undo(self) -> str:
+        """Undo the newest change, unless its records changed since (then refuse)."""
+        with self._lock, self._db.exclusive():
+            self._sync(self._loaded_kinds)
+            if not self._undo:
+                raise UndoError("nothing to undo")
+            seq = max(self._undo)
+            entry = self._undo[seq]
+            if entry.get("barrier"):
+                raise UndoError(f"{entry['description']!r} cannot be undone")
+            for change in entry["changes"]:
+                if self._current(change["kind"], change["id"]) != change["after"]:
+                    raise UndoError(
+                        f"cannot undo {entry['description']!r}: the records changed since"
+                    )
+            tx = Transaction(f"Undo {entry['description']}", undoes=seq)
+            for change in entry["changes"]:
+                self._stage(tx, change["kind"], change["id"], change["before"])
+            self._commit(tx)
+            return entry["description"]
+
+    # -- writes ------------------------------------------------------------------------------
+
+    def _touch(self, contact: Contact) -> Contact:
+        contact.updated = utc_now()
+        return contact
+
+    def _copy(self, contact_id: str) -> Contact:
+        """A private copy to change: records in memory are only replaced after a commit."""
+        return Contact.from_dict(self.get(contact_id).to_dict())
+
+    def add_contact(self, contact: Contact, *, first_note: Conversation | None = None) -> Contact:
+        """A new contact at its stage (met by default), met today unless said otherwise."""
+        today = local_today()
+        contact = Contact.from_dict(contact.to_dict())
+        if contact.met_on is None:
+            contact.met_on = today
+        if not contact.stage_history:
+            contact.stage_history = [StageStep(contact.stage, contact.met_on)]
+        with self._transaction(f"Add {contact.name}") as tx:
+            if contact.id in self._contacts:
+                raise ValidationError(f"a contact with id {contact.id!r} exists already")
+            if contact.referred_by and contact.referred_by not in self._contacts:
+                raise ContactNotFound(f"no contact with id {contact.referred_by!r} (referred by)")
+            if first_note is not None:
+                first_note = replace(first_note, contact_id=contact.id)
+                contact.last_contact_on = max(
+                    filter(None, (contact.last_contact_on, first_note.on))
+                )
+                self._stage(tx, "conversation", first_note.id, first_note)
+            self._stage(tx, "contact", contact.id, contact)
+        return self._contacts[contact.id]
+
+    def update_contact(self, contact_id: str, **changes: Any) -> Contact:
+        """Edit contact fields (not the stage: use set_stage, which keeps the history)."""
+        unknown = set(changes) - _EDITABLE
+        if unknown:
+            raise ValidationError(f"cannot edit {', '.join(sorted(unknown))}")
+        with self._transaction("Edit contact") as tx:
+            contact = self._copy(contact_id)
+            tx.description = f"Edit {contact.name}"
+            data = contact.to_dict()
+            data.update(changes)
+            if "name" in changes:
+                data["name"] = clean_name(changes["name"])
+            referrer = data.get("referred_by")
+            if referrer and (referrer == contact_id or referrer not in self._contacts):
+                raise ValidationError("referred by must be another existing contact")
+            updated = Contact.from_dict(data)
+            self._stage(tx, "contact", contact_id, self._touch(updated))
+        return self._contacts[contact_id]
+
+    def set_stage(self, contact_id: str, stage: Stage, on: date | None = None) -> Contact:
+        """Move a contact to any stage (skipping is allowed); the step is dated and kept."""
+        stage = Stage(stage)
+        on = on or local_today()
+        with self._transaction("Stage") as tx:
+            contact = self._copy(contact_id)
+            tx.description = f"{contact.name}: {contact.stage.label} → {stage.label}"
+            if contact.stage is stage:
+                return self._contacts[contact_id]
+            contact.stage = stage
+            contact.stage_history.append(StageStep(stage, on))
+            contact.follow_up_on = None
+            self._stage(tx, "contact", contact_id, self._touch(contact))
+        return self._contacts[contact_id]
+
+    def step_stage(self, contact_id: str, delta: int, on: date | None = None) -> Contact:
+        """One rung up (+1) or down (-1) the ladder."""
+        contact = self.get(contact_id)
+        target = contact.stage.next() if delta > 0 else contact.stage.previous()
+        if target is None:
+            where = "last" if delta > 0 else "first"
+            raise ValidationError(f"{contact.name} is already at the {where} stage")
+        return self.set_stage(contact_id, target, on)
+
+    def set_stage_date(self, contact_id: str, stage: Stage, on: date) -> Contact:
+        """Correct the day a stage was reached (its latest step)."""
+        with self._transaction("Stage date") as tx:
+            contact = self._copy(contact_id)
+            tx.description = f"{contact.name}: {Stage(stage).label} on {on.isoformat()}"
+            for i in range(len(contact.stage_history) - 1, -1, -1):
+                if contact.stage_history[i].stage is Stage(stage):
+                    contact.stage_history[i] = StageStep(Stage(stage), on)
+                    break
+            else:
+                raise ValidationError(f"{contact.name} never reached {Stage(stage).label}")
+            self._stage(tx, "contact", contact_id, self._touch(contact))
+        return self._contacts[contact_id]
+
+    def log(self, conversation: Conversation) -> Conversation:
+        """Add a diary entry; it restarts the keep-in-touch clock and ends any snooze."""
+        with self._transaction("Log") as tx:
+            contact = self._copy(conversation.contact_id)
+            tx.description = f"Log {conversation.channel.label} with {contact.name}"
+            if contact.last_contact_on is None or conversation.on >= contact.last_contact_on:
+                contact.last_contact_on = conversation.on
+            contact.follow_up_on = None
+            self._stage(tx, "conversation", conversation.id, conversation)
+            self._stage(tx, "contact", contact.id, self._touch(contact))
+        return conversation
+
+    def update_conversation(self, conversation_id: str, **changes: Any) -> Conversation:
+        self.load_conversations()
+        with self._transaction("Edit conversation") as tx:
+            data = self.conversation(conversation_id).to_dict()
+            if {"id", "contact_id", "created"} & set(changes):
+                raise ValidationError("cannot change a conversation's id or contact")
+            data.update(
+                {k: (v.isoformat() if isinstance(v, date) else v) for k, v in changes.items()}
+            )
+            conv = Conversation.from_dict(data)
+            self._stage(tx, "conversation", conv.id, conv)
+            self._restage_last_contact(tx, conv.contact_id, {conv.id: conv})
+        return self._conversations[conversation_id]
+
+    def delete_conversation(self, conversation_id: str) -> None:
+        self.load_conversations()
+        with self._transaction("Delete conversation") as tx:
+            conv = self.conversation(conversation_id)
+            self._stage(tx, "conversation", conv.id, None)
+            self._restage_last_contact(tx, conv.contact_id, {conv.id: None})
+
+    def _restage_last_contact(
+        self, tx: Transaction, contact_id: str, overrides: dict[str, Conversation | None]
+    ) -> None:
+        convs = {**self._by_contact.get(contact_id, {}), **overrides}
+        dates = [c.on for c in convs.values() if c is not None]
+        contact = self._copy(contact_id)
+        contact.last_contact_on = max(dates) if dates else None
+        self._stage(tx, "contact", contact_id, self._touch(contact))
+
+    def archive(self, contact_id: str, archived: bool = True) -> Contact:
+        """A dud leaves the queue; its history stays and it can come back."""
+        with self._transaction("Archive") as tx:
+            contact = self._copy(contact_id)
+            tx.description = f"{'Archive' if archived else 'Bring back'} {contact.name}"
+            contact.archived = archived
+            self._stage(tx, "contact", contact_id, self._touch(contact))
+        return self._contacts[contact_id]
+
+    def snooze(self, contact_id: str, until: date | None) -> Contact:
+        """Set (or clear, with None) an explicit follow-up date."""
+        with self._transaction("Snooze") as tx:
+            contact = self._copy(contact_id)
+            when = until.isoformat() if until else "the rule's date"
+            tx.description = f"Snooze {contact.name} to {when}"
+            contact.follow_up_on = until
+            self._stage(tx, "contact", contact_id, self._touch(contact))
+        return self._contacts[contact_id]
+
+    def add_referral(self, referral: Referral) -> Referral:
+        """Record who recommended whom; the referred contact gets `referred_by` if unset."""
+        with self._transaction("Referral") as tx:
+            referrer = self.get(referral.referrer_id)
+            referred = self._copy(referral.referred_id)
+            if referrer.id == referred.id:
+                raise ValidationError("a contact cannot refer themselves")
+            tx.description = f"{referrer.name} referred {referred.name}"
+            if not referred.referred_by:
+                referred.referred_by = referrer.id
+                self._stage(tx, "contact", referred.id, self._touch(referred))
+            self._stage(tx, "referral", referral.id, referral)
+        return self._referrals[referral.id]
+
+    def update_referral(self, referral_id: str, **changes: Any) -> Referral:
+        with self._transaction("Edit referral") as tx:
+            data = self.referral(referral_id).to_dict()
+            if {"id", "referrer_id", "referred_id"} & set(changes):
+                raise ValidationError("cannot change who a referral is between")
+            data.update(
+                {k: (v.isoformat() if isinstance(v, date) else v) for k, v in changes.items()}
+            )
+            self._stage(tx, "referral", referral_id, Referral.from_dict(data))
+        return self._referrals[referral_id]
+
+    def import_batch(
+        self,
+        *,
+        contacts: Iterable[Contact] = (),
+        conversations: Iterable[Conversation] = (),
+        referrals: Iterable[Referral] = (),
+        description: str = "Import",
+        undoable: bool = True,
+    ) -> None:
+        """Upsert many records in one transaction: all of them land, or none."""
+        contacts, conversations, referrals = list(contacts), list(conversations), list(referrals)
+        if conversations:
+            self.load_conversations()
+        with self._transaction(description, undoable=undoable) as tx:
+            known = set(self._contacts) | {c.id for c in contacts}
+            for conv in conversations:
+                if conv.contact_id not in known:
+                    raise ValidationError(f"conversation {conv.id} names an unknown contact")
+            for ref in referrals:
+                if not {ref.referrer_id, ref.referred_id} <= known:
+                    raise ValidationError(f"referral {ref.id} names an unknown contact")
+            for contact in contacts:
+                self._stage(tx, "contact", contact.id, contact)
+            for conv in conversations:
+                self._stage(tx, "conversation", conv.id, conv)
+            for ref in referrals:
+                self._stage(tx, "referral", ref.id, ref)
+
+    def merge(self, keep_id: str, drop_id: str) -> Contact:
+        """Fold `drop` into `keep`: every conversation, referral and stage date survives."""
+        if keep_id == drop_id:
+            raise ValidationError("cannot merge a contact with itself")
+        self.load_conversations()
+        with self._transaction("Merge") as tx:
+            keep, drop = self._copy(keep_id), self._copy(drop_id)
+            tx.description = f"Merge {drop.name} into {keep.name}"
+            merged = merge_contacts(keep, drop)
+            for conv in list(self._by_contact.get(drop_id, {}).values()):
+                self._stage(tx, "conversation", conv.id, replace(conv, contact_id=keep_id))
+            for ref in self._referrals.values():
+                ids = {"referrer_id": ref.referrer_id, "referred_id": ref.referred_id}
+                moved = {k: keep_id if v == drop_id else v for k, v in ids.items()}
+                if moved == ids:
+                    continue
+                if moved["referrer_id"] == moved["referred_id"]:
+                    self._stage(tx, "referral", ref.id, None)
+                else:
+                    self._stage(tx, "referral", ref.id, replace(ref, **moved))
+            for other in self._contacts.values():
+                if other.referred_by == drop_id and other.id not in (keep_id, drop_id):
+                    self._stage(
+                        tx,
+                        "contact",
+                        other.id,
+                        replace(Contact.from_dict(other.to_dict()), referred_by=keep_id),
+                    )
+            if merged.referred_by == drop_id:
+                merged.referred_by = None
+            self._stage(tx, "contact", keep_id, self._touch(merged))
+            self._stage(tx, "contact", drop_id, None)
+        return self._contacts[keep_id]
+
+
+def merge_contacts(keep: Contact, drop: Contact) -> Contact:
+    """The union of two records of one person; `keep` wins where both have a value."""
+
+    def union(a: list[str], b: list[str]) -> list[str]:
+        seen = {fold(x) for x in a}
+        return a + [x for x in b if fold(x) not in seen and not seen.add(fold(x))]
+
+    merged = Contact.from_dict(keep.to_dict())
+    for name in ("emails", "phones", "tags", "needs", "offers"):
+        setattr(merged, name, union(getattr(keep, name), getattr(drop, name)))
+    for name in ("company", "title", "met_at", "reach", "mention", "referred_by"):
+        if not getattr(merged, name):
+            setattr(merged, name, getattr(drop, name))
+    if drop.notes and drop.notes not in merged.notes:
+        merged.notes = "\n\n".join(filter(None, (merged.notes, drop.notes)))
+    merged.met_on = min(filter(None, (keep.met_on, drop.met_on)), default=None)
+    merged.last_contact_on = max(
+        filter(None, (keep.last_contact_on, drop.last_contact_on)), default=None
+    )
+    steps = {(s.stage, s.on) for s in keep.stage_history + drop.stage_history}
+    merged.stage_history = sorted(
+        (StageStep(st, on) for st, on in steps), key=lambda s: (s.on, s.stage.index)
+    )
+    merged.stage = max(keep.stage, drop.stage, key=lambda s: s.index)
+    merged.archived = keep.archived and drop.archived
+    merged.cadence_days = keep.cadence_days or drop.cadence_days
+    merged.follow_up_on = keep.follow_up_on or drop.follow_up_on
+    return merged
