@@ -20,7 +20,7 @@ _HELP = "use YYYY-MM-DD, today, +3d, friday, 2 weeks ago, ..."
 
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 _UNIT = r"(d|days?|w|weeks?|m|months?|y|years?)"
-_SHORT_OFFSET = re.compile(rf"([+-]?)\s*(\d+)\s*{_UNIT}", re.ASCII)
+_SHORT_OFFSET = re.compile(r"([+-]?)(\d+)([dwmy])", re.ASCII)
 _IN_FUTURE = re.compile(rf"in\s+(\d+)\s*{_UNIT}", re.ASCII)
 _IN_PAST = re.compile(rf"(\d+)\s*{_UNIT}\s+ago", re.ASCII)
 _WEEKDAY = re.compile(r"(?:(next|last)\s+)?([a-z]+)", re.ASCII)
@@ -111,7 +111,7 @@ def format_date(d: date) -> str:
 def local_timestamp(iso_utc: str) -> str:
     """Show a stored UTC timestamp in local time; garbage comes back unchanged, never raises."""
     try:
-        moment = pendulum.parse(iso_utc)
+        moment = pendulum.parse(iso_utc, exact=True)
     except (ValueError, TypeError, OverflowError):
         return iso_utc
     if not isinstance(moment, pendulum.DateTime):
