@@ -1,0 +1,340 @@
+"""The everyday commands: add, log, stage, archive, list, show, queue, undo."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+from netui.cli.context import CliError, Context, out, out_json
+from netui.core.dates import format_date, humanize, parse_date
+from netui.core.model import Channel, Contact, Conversation, Stage, ValidationError
+from netui.core.rules import QueueItem
+from netui.core.store import Store
+from netui.core.text import cell_width, one_line
+
+WIDTH = 80
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    add = sub.add_parser("add", help="capture a new contact (prints its id)")
+    add.add_argument("name")
+    add.add_argument("--company", default="")
+    add.add_argument("--title", default="")
+    add.add_argument("--email", action="append", default=[], metavar="E")
+    add.add_argument("--phone", action="append", default=[], metavar="P")
+    add.add_argument("--met-at", default="", metavar="EVENT", help="event or place you met")
+    add.add_argument("--met-on", metavar="DATE", help="when you met (default today)")
+    add.add_argument("--note", help="what you talked about (becomes the first conversation)")
+    add.add_argument("--mention", default="", help="the detail to bring up in the thank-you")
+    add.add_argument("--tag", action="append", default=[], metavar="TAG")
+    add.add_argument("--referred-by", metavar="CONTACT")
+    add.add_argument("--reach", default="", help="how and when best to reach them")
+    add.set_defaults(handler=cmd_add)
+
+    log = sub.add_parser("log", help="log a conversation (no --note: read it from stdin)")
+    log.add_argument("contact", metavar="CONTACT")
+    log.add_argument("--note")
+    log.add_argument("--channel", default="in-person", help=", ".join(c.value for c in Channel))
+    log.add_argument("--on", metavar="DATE", help="when (default today)")
+    log.add_argument("--recommended", default="")
+    log.add_argument("--observations", default="")
+    log.add_argument("--did", default="", help="what you did on account of it")
+    log.add_argument("--correspondence", action="append", default=[], metavar="TEXT",
+                     help="a copy of a letter or email sent (repeatable)")  # fmt: skip
+    log.set_defaults(handler=cmd_log)
+
+    stage = sub.add_parser("stage", help="move a contact to a stage")
+    stage.add_argument("contact", metavar="CONTACT")
+    stage.add_argument("stage", metavar="{met,thanked,called,coffee}")
+    stage.add_argument("--on", metavar="DATE", help="when it happened (default today)")
+    stage.set_defaults(handler=cmd_stage)
+
+    for name, archived, text in (
+        ("archive", True, "archive a dud: out of the queue, history kept"),
+        ("unarchive", False, "bring an archived contact back"),
+    ):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("contact", metavar="CONTACT")
+        p.set_defaults(handler=cmd_archive, archived=archived)
+
+    lst = sub.add_parser("list", help="list contacts")
+    lst.add_argument("--stage", metavar="S")
+    lst.add_argument("--tag", metavar="T")
+    lst.add_argument("--archived", action="store_true", help="list archived contacts instead")
+    lst.add_argument("--json", action="store_true")
+    lst.set_defaults(handler=cmd_list)
+
+    show = sub.add_parser("show", help="a contact's card and diary")
+    show.add_argument("contact", metavar="CONTACT")
+    show.add_argument("--json", action="store_true")
+    show.set_defaults(handler=cmd_show)
+
+    que = sub.add_parser("queue", help="follow-ups overdue or due by DATE (default today)")
+    que.add_argument("--on", metavar="DATE")
+    que.add_argument("--json", action="store_true")
+    que.set_defaults(handler=cmd_queue)
+
+    snooze = sub.add_parser("snooze", help="set the next follow-up date (or --clear it)")
+    snooze.add_argument("contact", metavar="CONTACT")
+    snooze.add_argument("until", metavar="DATE", nargs="?")
+    snooze.add_argument("--clear", action="store_true")
+    snooze.set_defaults(handler=cmd_snooze)
+
+    undo = sub.add_parser("undo", help="undo the last change (from any netui process)")
+    undo.set_defaults(handler=cmd_undo)
+
+
+# -- helpers --------------------------------------------------------------------------------
+
+
+def date_arg(text: str | None, ctx: Context) -> date | None:
+    return parse_date(text, ctx.today) if text else None
+
+
+def contact_json(store: Store, contact: Contact, today: date) -> dict[str, object]:
+    nxt = store.next_action(contact, today)
+    return {
+        "id": contact.id,
+        "name": contact.name,
+        "company": contact.company,
+        "title": contact.title,
+        "emails": contact.emails,
+        "phones": contact.phones,
+        "tags": contact.tags,
+        "stage": contact.stage.value,
+        "archived": contact.archived,
+        "met_at": contact.met_at,
+        "met_on": contact.met_on.isoformat() if contact.met_on else None,
+        "mention": contact.mention,
+        "referred_by": contact.referred_by,
+        "reach": contact.reach,
+        "needs": contact.needs,
+        "offers": contact.offers,
+        "last_contact_on": contact.last_contact_on.isoformat() if contact.last_contact_on else None,
+        "next_action": nxt.action if nxt else None,
+        "next_due": nxt.due.isoformat() if nxt else None,
+    }
+
+
+def conversation_json(conv: Conversation) -> dict[str, object]:
+    return {
+        "id": conv.id,
+        "on": conv.on.isoformat(),
+        "channel": conv.channel.value,
+        "note": conv.note,
+        "recommended": conv.recommended,
+        "observations": conv.observations,
+        "did": conv.did,
+        "correspondence": conv.correspondence,
+    }
+
+
+def cell(text: str, width: int) -> str:
+    """One fixed-width column of user text: escaped, single line, padded by cells."""
+    shown = one_line(text, width)
+    return shown + " " * max(0, width - cell_width(shown))
+
+
+# -- commands -------------------------------------------------------------------------------
+
+
+def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
+    store = ctx.store
+    met_on = date_arg(args.met_on, ctx) or ctx.today
+    referred_by = store.find(args.referred_by).id if args.referred_by else None
+    contact = Contact(
+        name=args.name,
+        company=args.company.strip(),
+        title=args.title.strip(),
+        emails=[e.strip() for e in args.email if e.strip()],
+        phones=[p.strip() for p in args.phone if p.strip()],
+        tags=list(dict.fromkeys(t.strip() for t in args.tag if t.strip())),
+        met_at=args.met_at.strip(),
+        met_on=met_on,
+        mention=args.mention,
+        referred_by=referred_by,
+        reach=args.reach,
+    )
+    first = None
+    if args.note:
+        first = Conversation(contact_id=contact.id, on=met_on, channel=Channel.IN_PERSON,
+                             note=args.note)  # fmt: skip
+    contact = store.add_contact(contact, first_note=first)
+    print(contact.id)
+    return 0
+
+
+def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
+    channel = Channel.parse(args.channel)
+    on = date_arg(args.on, ctx) or ctx.today
+    contact = ctx.store.find(args.contact)
+    note = args.note
+    if note is None:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise CliError("give --note TEXT, or pipe the note on standard input")
+        note = sys.stdin.read().strip()
+    fields = (note, args.recommended, args.observations, args.did, *args.correspondence)
+    if not any(f.strip() for f in fields):
+        raise ValidationError("the conversation is empty: give a note or another field")
+    conv = Conversation(
+        contact_id=contact.id,
+        on=on,
+        channel=channel,
+        note=note,
+        recommended=args.recommended,
+        observations=args.observations,
+        did=args.did,
+        correspondence=list(args.correspondence),
+    )
+    ctx.store.log(conv)
+    out(f"Logged {channel.label} with {contact.name} on {format_date(on)}.")
+    return 0
+
+
+def cmd_stage(args: argparse.Namespace, ctx: Context) -> int:
+    stage = Stage.parse(args.stage)
+    on = date_arg(args.on, ctx) or ctx.today
+    contact = ctx.store.find(args.contact)
+    before = contact.stage
+    contact = ctx.store.set_stage(contact.id, stage, on)
+    if before is stage:
+        out(f"{contact.name} is already at {stage.label}.")
+    else:
+        out(f"{contact.name}: {before.label} → {stage.label} ({format_date(on)}).")
+    _print_next(ctx, contact)
+    return 0
+
+
+def _print_next(ctx: Context, contact: Contact) -> None:
+    nxt = ctx.store.next_action(contact, ctx.today)
+    if nxt:
+        out(f"Next: {nxt.action}, due {humanize(nxt.due, ctx.today)} ({format_date(nxt.due)}).")
+
+
+def cmd_archive(args: argparse.Namespace, ctx: Context) -> int:
+    contact = ctx.store.archive(ctx.store.find(args.contact).id, args.archived)
+    verb = "Archived" if args.archived else "Brought back"
+    out(f"{verb} {contact.name}.")
+    return 0
+
+
+def cmd_snooze(args: argparse.Namespace, ctx: Context) -> int:
+    if args.clear == bool(args.until):
+        raise CliError("give a DATE to snooze to, or --clear")
+    contact = ctx.store.find(args.contact)
+    until = None if args.clear else date_arg(args.until, ctx)
+    contact = ctx.store.snooze(contact.id, until)
+    _print_next(ctx, contact)
+    return 0
+
+
+def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
+    store, today = ctx.store, ctx.today
+    stage = Stage.parse(args.stage) if args.stage else None
+    contacts = [
+        c
+        for c in store.contacts(include_archived=True)
+        if c.archived == args.archived
+        and (stage is None or c.stage is stage)
+        and (args.tag is None or args.tag.casefold() in (t.casefold() for t in c.tags))
+    ]
+    if args.json:
+        out_json([contact_json(store, c, today) for c in contacts])
+        return 0
+    if not contacts:
+        out("No contacts." if not args.archived else "No archived contacts.")
+        return 0
+    lines = [f"{'NAME':<26} {'COMPANY':<22} {'STAGE':<14} NEXT"]
+    for c in contacts:
+        nxt = store.next_action(c, today)
+        due = ("overdue " if nxt.due < today else "") + humanize(nxt.due, today) if nxt else "-"
+        lines.append(f"{cell(c.name, 26)} {cell(c.company, 22)} {c.stage.label:<14} {due}")
+    sys.stdout.write("\n".join(lines) + "\n")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
+    store, today = ctx.store, ctx.today
+    contact = store.find(args.contact)
+    convs = store.conversations_of(contact.id)
+    if args.json:
+        data = contact_json(store, contact, today)
+        data["notes"] = contact.notes
+        data["cadence_days"] = contact.cadence_days
+        data["follow_up_on"] = contact.follow_up_on.isoformat() if contact.follow_up_on else None
+        data["stage_history"] = [s.to_dict() for s in contact.stage_history]
+        data["conversations"] = [conversation_json(c) for c in convs]
+        data["referrals"] = [r.to_dict() for r in store.referrals_of(contact.id)]
+        out_json(data)
+        return 0
+    for line in card_lines(store, contact, today):
+        out(line)
+    out()
+    out(f"Conversations ({len(convs)}), newest first:" if convs else "No conversations yet.")
+    for conv in convs:
+        out(f"- {format_date(conv.on)} ({humanize(conv.on, today)}), {conv.channel.label}")
+        for label, text in (
+            ("talked about", conv.note),
+            ("recommended", conv.recommended),
+            ("observations", conv.observations),
+            ("did", conv.did),
+            *(("correspondence", t) for t in conv.correspondence),
+        ):
+            if text.strip():
+                out(f"    {label}: " + text.strip().replace("\n", "\n      "))
+    return 0
+
+
+def card_lines(store: Store, contact: Contact, today: date) -> list[str]:
+    lines = [contact.name + (" (archived)" if contact.archived else "")]
+    role = " at ".join(filter(None, (contact.title, contact.company)))
+    if role:
+        lines.append(f"  {role}")
+    for label, value in (
+        ("email", ", ".join(contact.emails)),
+        ("phone", ", ".join(contact.phones)),
+        ("reach", contact.reach),
+        ("tags", ", ".join(contact.tags)),
+        ("met", " on ".join(filter(None, (contact.met_at,
+                                          contact.met_on and format_date(contact.met_on))))),
+        ("mention", contact.mention),
+        ("needs", ", ".join(contact.needs)),
+        ("offers", ", ".join(contact.offers)),
+        ("notes", contact.notes),
+    ):  # fmt: skip
+        if value:
+            lines.append(f"  {label}: {value}")
+    if contact.referred_by and contact.referred_by in store.contacts_by_id:
+        lines.append(f"  referred by: {store.contacts_by_id[contact.referred_by].name}")
+    steps = ", ".join(f"{s.stage.label} {format_date(s.on)}" for s in contact.stage_history)
+    lines.append(f"  stage: {contact.stage.label}" + (f" ({steps})" if steps else ""))
+    nxt = store.next_action(contact, today)
+    if nxt:
+        lines.append(f"  next: {nxt.action}, due {humanize(nxt.due, today)}")
+    return lines
+
+
+def queue_line(item: QueueItem, today: date) -> str:
+    when = "OVERDUE " if item.overdue else ""
+    when += humanize(item.due, today)
+    return f"{when:<22} {cell(item.contact.name, 26)} {one_line(item.action, WIDTH - 50)}"
+
+
+def cmd_queue(args: argparse.Namespace, ctx: Context) -> int:
+    on = date_arg(args.on, ctx) or ctx.today
+    items = ctx.store.queue(on)
+    if args.json:
+        out_json([i.to_json() for i in items])
+        return 0
+    if not items:
+        out("Nothing due. Nice.")
+        return 0
+    for item in items:
+        sys.stdout.write(queue_line(item, ctx.today) + "\n")
+    return 0
+
+
+def cmd_undo(args: argparse.Namespace, ctx: Context) -> int:
+    out(f"Undid: {ctx.store.undo()}")
+    return 0
