@@ -1,6 +1,7 @@
 """Durable on-disk storage: a folder of TinyDB JSON files that never loses data.
 
-Layout of a database folder (every data file is a TinyDB document, openable with `TinyDB(path)`):
+Layout of a database folder (every data file is a TinyDB document: open it with `TinyDB(path)` whose
+`table_class` is `StrIdTable`, since our ids are strings, not integers):
 
     meta.json                 schema version
     contacts/NN.json          contacts, spread over 32 shards by id, so a stage change
@@ -59,7 +60,7 @@ class StorageError(Exception):
     """The database cannot be read or written; the message says which file and why."""
 
 
-class _StrIdTable(Table):
+class StrIdTable(Table):
     """A TinyDB table keyed by our own string ids instead of reusable integers."""
 
     document_id_class = str
@@ -89,7 +90,7 @@ def apply_to_tables(
 ) -> Tables:
     """Apply record changes to one file's tables through TinyDB's own table API."""
     db = TinyDB(storage=lambda: _StagedStorage(tables))
-    db.table_class = _StrIdTable
+    db.table_class = StrIdTable
     table = db.table(table_name, cache_size=0)
     existing = set(tables.get(table_name, {}))
     gone = [doc_id for doc_id in (deletes | set(upserts)) if doc_id in existing]

@@ -1,0 +1,41 @@
+"""Shared fixtures: a fresh store in a temporary folder, and a frozen 'today'."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pendulum
+import pytest
+
+from netui.core.config import Settings
+from netui.core.store import Store
+
+TODAY = date(2026, 11, 24)  # a Tuesday
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch, tmp_path_factory):
+    """Never read the developer's config or database."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("NETUI_CONFIG", str(home / "config.toml"))
+    monkeypatch.setenv("NETUI_DB", str(home / "db"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+
+
+@pytest.fixture
+def frozen_today():
+    """Freeze the clock at TODAY (local noon) for code that asks for today's date."""
+    with pendulum.travel_to(pendulum.datetime(2026, 11, 24, 12, tz="local"), freeze=True):
+        yield TODAY
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "db"
+
+
+@pytest.fixture
+def store(db_path):
+    with Store.open(db_path, settings=Settings()) as s:
+        yield s
