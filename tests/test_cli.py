@@ -39,7 +39,7 @@ def ok(result: tuple[int, str, str]) -> str:
 
 
 def error(result: tuple[int, str, str]) -> str:
-    code, out, err = result
+    code, _, err = result
     assert code != 0
     assert err.startswith("netui: error: ") and err.count("\n") == 1, err
     assert "Traceback" not in err
@@ -47,8 +47,18 @@ def error(result: tuple[int, str, str]) -> str:
 
 
 def test_the_issue_walkthrough(cli):
-    cid = ok(cli("add", "Dana Kim", "--company", "Pine & Oak Legal", "--met-at", "Chamber mixer",
-                 "--note", "wants estate-planning referrals")).strip()  # fmt: skip
+    cid = ok(
+        cli(
+            "add",
+            "Dana Kim",
+            "--company",
+            "Pine & Oak Legal",
+            "--met-at",
+            "Chamber mixer",
+            "--note",
+            "wants estate-planning referrals",
+        )
+    ).strip()
     assert len(cid) == 32
     assert "Logged email with Dana Kim" in ok(
         cli("log", "Dana Kim", "--channel", "email", "--note", "Sent thank-you; sailing trip")
@@ -56,27 +66,85 @@ def test_the_issue_walkthrough(cli):
     assert "met → thanked" in ok(cli("stage", "Dana Kim", "thanked"))
     assert ok(cli("queue")) == "Nothing due. Nice.\n"
     queue = json.loads(ok(cli("queue", "--on", "+7d", "--json")))
-    assert queue == [{"contact_id": cid, "name": "Dana Kim", "action": "Call",
-                      "due": "2026-12-01", "overdue": False}]  # fmt: skip
+    assert queue == [
+        {
+            "contact_id": cid,
+            "name": "Dana Kim",
+            "action": "Call",
+            "due": "2026-12-01",
+            "overdue": False,
+        }
+    ]
 
 
 def test_show_json_has_the_contract_keys(cli):
-    cid = ok(cli("add", "Dana", "--email", "d@x.com", "--phone", "555", "--tag", "law",
-                 "--met-on", "yesterday", "--mention", "sailing", "--note", "hello")).strip()  # fmt: skip
-    ok(cli("log", "Dana", "--note", "call", "--channel", "call", "--recommended", "a book",
-           "--observations", "busy", "--did", "bought it", "--on", "today"))  # fmt: skip
+    cid = ok(
+        cli(
+            "add",
+            "Dana",
+            "--email",
+            "d@x.com",
+            "--phone",
+            "555",
+            "--tag",
+            "law",
+            "--met-on",
+            "yesterday",
+            "--mention",
+            "sailing",
+            "--note",
+            "hello",
+        )
+    ).strip()
+    ok(
+        cli(
+            "log",
+            "Dana",
+            "--note",
+            "call",
+            "--channel",
+            "call",
+            "--recommended",
+            "a book",
+            "--observations",
+            "busy",
+            "--did",
+            "bought it",
+            "--on",
+            "today",
+        )
+    )
     data = json.loads(ok(cli("show", cid, "--json")))
-    for key in ("id", "name", "company", "title", "emails", "phones", "tags", "stage", "archived",
-                "met_at", "met_on", "mention", "referred_by", "next_action", "next_due",
-                "stage_history", "conversations"):  # fmt: skip
+    for key in (
+        "id",
+        "name",
+        "company",
+        "title",
+        "emails",
+        "phones",
+        "tags",
+        "stage",
+        "archived",
+        "met_at",
+        "met_on",
+        "mention",
+        "referred_by",
+        "next_action",
+        "next_due",
+        "stage_history",
+        "conversations",
+    ):
         assert key in data, key
     assert data["met_on"] == "2026-11-23" and data["next_due"] == "2026-11-24"
     assert data["stage_history"] == [{"stage": "met", "on": "2026-11-23"}]
     newest = data["conversations"][0]
     assert {k: newest[k] for k in ("channel", "note", "recommended", "observations", "did")} == {
-        "channel": "call", "note": "call", "recommended": "a book", "observations": "busy",
+        "channel": "call",
+        "note": "call",
+        "recommended": "a book",
+        "observations": "busy",
         "did": "bought it",
-    }  # fmt: skip
+    }
     assert set(newest) >= {"id", "on"}
 
 
@@ -162,9 +230,11 @@ def test_the_installed_entry_point_and_python_m(tmp_path):
         [sys.executable, "-m", "netui", "list", "--json"], capture_output=True, text=True, env=env
     )
     assert json.loads(listed.stdout)[0]["name"] == "Zoë"
-    version = subprocess.run([sys.executable, "-m", "netui", "--version"], capture_output=True,
-                             text=True)  # fmt: skip
+    version = subprocess.run(
+        [sys.executable, "-m", "netui", "--version"], capture_output=True, text=True
+    )
     assert version.stdout.startswith("netui ")
-    bad = subprocess.run([sys.executable, "-m", "netui", "--db", "/dev/null", "list"],
-                         capture_output=True, text=True)  # fmt: skip
+    bad = subprocess.run(
+        [sys.executable, "-m", "netui", "--db", "/dev/null", "list"], capture_output=True, text=True
+    )
     assert bad.returncode == 1 and bad.stderr.count("\n") == 1

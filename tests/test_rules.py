@@ -69,8 +69,11 @@ def test_archived_contacts_have_no_next_action():
 
 def test_queue_lists_due_items_overdue_first_and_skips_future_and_archived():
     due_late = contact()  # due 11-11
-    due_now = Contact(name="Ann", met_on=date(2026, 11, 23),
-                      stage_history=[StageStep(Stage.MET, date(2026, 11, 23))])  # fmt: skip
+    due_now = Contact(
+        name="Ann",
+        met_on=date(2026, 11, 23),
+        stage_history=[StageStep(Stage.MET, date(2026, 11, 23))],
+    )
     future = contact(Stage.COFFEE, last_contact_on=date(2026, 11, 20))
     dud = contact(archived=True)
     everyone = {c.id: c for c in (due_now, future, dud, due_late)}
@@ -78,9 +81,12 @@ def test_queue_lists_due_items_overdue_first_and_skips_future_and_archived():
     assert [i.contact.id for i in items] == [due_late.id, due_now.id]
     assert [i.overdue for i in items] == [True, False]
     assert items[0].to_json() == {
-        "contact_id": due_late.id, "name": "Dana", "action": "Send a thank-you note",
-        "due": "2026-11-11", "overdue": True,
-    }  # fmt: skip
+        "contact_id": due_late.id,
+        "name": "Dana",
+        "action": "Send a thank-you note",
+        "due": "2026-11-11",
+        "overdue": True,
+    }
 
 
 def test_queue_horizon_includes_the_next_days():

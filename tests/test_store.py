@@ -285,7 +285,7 @@ def test_missing_meta_with_data_present_is_refused(db_path):
     with Store.open(db_path) as s:
         add(s, "Dana")
     (db_path / "meta.json").unlink()
-    with pytest.raises(StorageError, match="meta.json is missing"):
+    with pytest.raises(StorageError, match=r"meta\.json is missing"):
         Store.open(db_path)
 
 

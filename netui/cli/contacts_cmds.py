@@ -40,8 +40,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     log.add_argument("--recommended", default="")
     log.add_argument("--observations", default="")
     log.add_argument("--did", default="", help="what you did on account of it")
-    log.add_argument("--correspondence", action="append", default=[], metavar="TEXT",
-                     help="a copy of a letter or email sent (repeatable)")  # fmt: skip
+    log.add_argument(
+        "--correspondence",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help="a copy of a letter or email sent (repeatable)",
+    )
     log.set_defaults(handler=cmd_log)
 
     stage = sub.add_parser("stage", help="move a contact to a stage")
@@ -158,8 +163,9 @@ def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
     )
     first = None
     if args.note:
-        first = Conversation(contact_id=contact.id, on=met_on, channel=Channel.IN_PERSON,
-                             note=args.note)  # fmt: skip
+        first = Conversation(
+            contact_id=contact.id, on=met_on, channel=Channel.IN_PERSON, note=args.note
+        )
     contact = store.add_contact(contact, first_note=first)
     print(contact.id)
     return 0
@@ -296,13 +302,17 @@ def card_lines(store: Store, contact: Contact, today: date) -> list[str]:
         ("phone", ", ".join(contact.phones)),
         ("reach", contact.reach),
         ("tags", ", ".join(contact.tags)),
-        ("met", " on ".join(filter(None, (contact.met_at,
-                                          contact.met_on and format_date(contact.met_on))))),
+        (
+            "met",
+            " on ".join(
+                filter(None, (contact.met_at, contact.met_on and format_date(contact.met_on)))
+            ),
+        ),
         ("mention", contact.mention),
         ("needs", ", ".join(contact.needs)),
         ("offers", ", ".join(contact.offers)),
         ("notes", contact.notes),
-    ):  # fmt: skip
+    ):
         if value:
             lines.append(f"  {label}: {value}")
     if contact.referred_by and contact.referred_by in store.contacts_by_id:

@@ -104,9 +104,23 @@ _LOADED_AT_OPEN = {"contacts", "referrals", "undo"}
 # and the export are the way back, and undo.json stays small so every write stays fast.
 UNDO_MAX_CHANGES = 5000
 _EDITABLE = {
-    "name", "company", "title", "emails", "phones", "tags", "met_at", "met_on", "reach",
-    "mention", "notes", "needs", "offers", "cadence_days", "follow_up_on", "referred_by",
-}  # fmt: skip
+    "name",
+    "company",
+    "title",
+    "emails",
+    "phones",
+    "tags",
+    "met_at",
+    "met_on",
+    "reach",
+    "mention",
+    "notes",
+    "needs",
+    "offers",
+    "cadence_days",
+    "follow_up_on",
+    "referred_by",
+}
 
 
 class Store:
