@@ -8,7 +8,7 @@ Ids are random hex strings of our own, never TinyDB's reusable doc_ids.
 from __future__ import annotations
 
 import uuid
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, Self
@@ -125,6 +125,15 @@ def _strs(value: Any) -> list[str]:
     return [str(v) for v in value]
 
 
+def _shallow(record: Any) -> dict[str, Any]:
+    """Fields as a dict with lists copied (what asdict does, without its deep-copy cost)."""
+    return {
+        name: list(value) if isinstance(value, list) else value
+        for name in record.__slots__
+        for value in (getattr(record, name),)
+    }
+
+
 def clean_name(name: str) -> str:
     """A name as stored: required, and never only white space."""
     cleaned = " ".join(str(name).split())
@@ -191,7 +200,7 @@ class Contact:
         return None
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = _shallow(self)
         data["stage"] = self.stage.value
         data["stage_history"] = [s.to_dict() for s in self.stage_history]
         for key in ("met_on", "follow_up_on", "last_contact_on"):
@@ -234,7 +243,7 @@ class Conversation:
     created: str = field(default_factory=utc_now)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = _shallow(self)
         data["on"] = self.on.isoformat()
         data["channel"] = self.channel.value
         return data
@@ -273,7 +282,7 @@ class Referral:
     created: str = field(default_factory=utc_now)
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = _shallow(self)
         data["on"] = self.on.isoformat()
         data["introduce"] = self.introduce.value
         data["thanked_on"] = _date_out(self.thanked_on)

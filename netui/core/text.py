@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 ELLIPSIS = "…"
 
@@ -43,9 +44,12 @@ def _tokens(text: str, keep_newlines: bool) -> list[str]:
 
 def printable(text: str, keep_newlines: bool = True) -> str:
     """User text with every control, bidi-override and lone-surrogate character escaped."""
+    if text.isprintable():  # the common case, at C speed: nothing to escape
+        return text
     return "".join(_tokens(text, keep_newlines))
 
 
+@lru_cache(maxsize=8192)
 def char_cells(char: str) -> int:
     """Terminal cells one character takes: 2 for wide East Asian/emoji, 0 for combining marks."""
     if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
@@ -55,12 +59,18 @@ def char_cells(char: str) -> int:
 
 def cell_width(text: str) -> int:
     """Terminal cells a printable string takes."""
-    return sum(char_cells(ch) for ch in text)
+    if text.isascii():
+        return len(text)
+    return sum(map(char_cells, text))
 
 
 def one_line(text: str, width: int | None = None) -> str:
     """Printable text on a single line, cut to `width` cells with an ellipsis when too long."""
     folded = _LINE_BREAKS.sub(" ", text).strip(" ")
+    if folded.isascii() and folded.isprintable():  # fast path: one cell per character
+        if width is None or len(folded) <= width:
+            return folded
+        return folded[: max(0, width - 1)] + ELLIPSIS if width > 0 else ""
     tokens = _tokens(folded, keep_newlines=False)
     if width is None:
         return "".join(tokens)
