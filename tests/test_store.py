@@ -322,3 +322,15 @@ def test_a_disk_full_write_fails_cleanly_and_changes_nothing(store, db_path, mon
     assert {p: p.read_bytes() for p in db_path.rglob("*.json")} == snapshot
     assert not [p for p in db_path.rglob("*") if ".tmp-" in p.name]
     assert store.set_stage(c.id, Stage.THANKED).stage is Stage.THANKED
+
+
+def test_a_lazy_store_adds_without_reading_other_contacts_and_stays_correct(db_path):
+    with Store.open(db_path) as s:
+        first = add(s, "Dana")
+    with Store.open(db_path, lazy=True) as s:
+        new = add(s, "Eve")
+        assert "contacts" not in s._loaded_kinds
+        assert {c.name for c in s.contacts()} == {"Dana", "Eve"}
+        assert s.get(first.id).name == "Dana" and s.get(new.id).name == "Eve"
+        s.undo()
+        assert {c.name for c in s.contacts()} == {"Dana"}

@@ -55,7 +55,7 @@ class Context:
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = Store.open(self.db_path, settings=load_settings())
+            self._store = Store.open(self.db_path, settings=load_settings(), lazy=True)
         return self._store
 
     @property

@@ -99,7 +99,7 @@ class Transaction:
 
 
 _TABLE = {"contact": "contacts", "conversation": "conversations", "referral": "referrals"}
-_LOADED_AT_OPEN = {"contacts", "referrals", "undo"}
+_LOADED_AT_OPEN = {"referrals", "undo"}
 # Transactions bigger than this (bulk imports) are not kept for undo: the .bak files
 # and the export are the way back, and undo.json stays small so every write stays fast.
 UNDO_MAX_CHANGES = 5000
@@ -130,7 +130,7 @@ class Store:
         self._db = db
         self.settings = settings
         self._lock = threading.RLock()
-        self._contacts: dict[str, Contact] = {}
+        self._contact_map: dict[str, Contact] = {}
         self._conversations: dict[str, Conversation] = {}
         self._by_contact: dict[str, dict[str, Conversation]] = {}
         self._referrals: dict[str, Referral] = {}
@@ -145,13 +145,24 @@ class Store:
 
     @classmethod
     def open(
-        cls, path: str | Path, *, settings: Settings | None = None, create: bool = True
+        cls,
+        path: str | Path,
+        *,
+        settings: Settings | None = None,
+        create: bool = True,
+        lazy: bool = False,
     ) -> Store:
+        """Open a database folder; `lazy` defers reading the contacts until first needed.
+
+        A one-shot command such as `netui add` never needs the other 10,000 contacts.
+        """
         db = Database.open(Path(path), create=create)
         store = cls(db, settings or load_settings())
         try:
             with db.shared():
                 store._sync(store._loaded_kinds)
+            if not lazy:
+                store._ensure("contacts")
         except BaseException:
             db.close()
             raise
@@ -176,17 +187,27 @@ class Store:
 
     def load_conversations(self) -> None:
         """Load the diary (kept lazy: most commands and the first screen don't need it)."""
+        self._ensure("conversations")
+
+    def _ensure(self, kind: str) -> None:
+        if kind in self._loaded_kinds:
+            return
         with self._lock:
-            if "conversations" in self._loaded_kinds:
+            if kind in self._loaded_kinds:
                 return
             with self._db.shared():
-                self._loaded_kinds.add("conversations")
+                self._loaded_kinds.add(kind)
                 try:
-                    self._sync({"conversations"})
+                    self._sync({kind})
                 except BaseException:
-                    self._loaded_kinds.discard("conversations")
+                    self._loaded_kinds.discard(kind)
                     raise
             self.version += 1
+
+    @property
+    def _contacts(self) -> dict[str, Contact]:
+        self._ensure("contacts")
+        return self._contact_map
 
     @property
     def conversations_loaded(self) -> bool:
@@ -240,7 +261,7 @@ class Store:
 
     def _keep_record(self, kind: str, record_id: str, doc: dict[str, Any]) -> None:
         if kind == "contacts":
-            self._contacts[record_id] = Contact.from_dict(doc)
+            self._contact_map[record_id] = Contact.from_dict(doc)
         elif kind == "conversations":
             conv = Conversation.from_dict(doc)
             self._conversations[record_id] = conv
@@ -252,7 +273,7 @@ class Store:
 
     def _drop_record(self, kind: str | None, record_id: str) -> None:
         if kind == "contacts":
-            self._contacts.pop(record_id, None)
+            self._contact_map.pop(record_id, None)
         elif kind == "conversations":
             conv = self._conversations.pop(record_id, None)
             if conv is not None:
@@ -385,10 +406,10 @@ class Store:
         tx.changes[key].after = after
 
     def _before(self, kind: str, record_id: str, after: dict[str, Any] | None) -> Any:
-        if kind == "conversation" and after is not None and not self.conversations_loaded:
-            # log() on a cold store: read the one month file instead of the whole diary.
-            rel = conversation_file(date.fromisoformat(after["on"]))
-            return self._db.load(rel).get("conversations", {}).get(record_id)
+        if _TABLE[kind] not in self._loaded_kinds and after is not None:
+            # A cold store (add, log): read the one file instead of loading every record.
+            rel = self._file_of(kind, after)
+            return self._db.load(rel).get(_TABLE[kind], {}).get(record_id)
         return self._current(kind, record_id)
 
     def _commit(self, tx: Transaction) -> None:
@@ -417,15 +438,15 @@ class Store:
         # Durable on disk: now mirror it in memory.
         for change in tx.changes.values():
             kind = _TABLE[change.kind]
-            if kind == "conversations" and not self.conversations_loaded:
+            if kind not in self._loaded_kinds:
                 continue
             self._drop_record(kind, change.id)
             if change.after is not None:
                 self._keep_record(kind, change.id, change.after)
         for rel in files:
             kind = kind_of(rel)
-            if kind == "conversations" and not self.conversations_loaded:
-                continue
+            if kind not in self._loaded_kinds:
+                continue  # its signature stays unknown, so a later load reads it
             if kind == "undo":
                 self._undo = dict(files[rel]["undo"])
                 self._file_ids[rel] = set(self._undo)
@@ -520,10 +541,8 @@ class Store:
         if not contact.stage_history:
             contact.stage_history = [StageStep(contact.stage, contact.met_on)]
         with self._transaction(f"Add {contact.name}") as tx:
-            if contact.id in self._contacts:
-                raise ValidationError(f"a contact with id {contact.id!r} exists already")
-            if contact.referred_by and contact.referred_by not in self._contacts:
-                raise ContactNotFound(f"no contact with id {contact.referred_by!r} (referred by)")
+            if contact.referred_by:
+                self.get(contact.referred_by)
             if first_note is not None:
                 first_note = replace(first_note, contact_id=contact.id)
                 contact.last_contact_on = max(
@@ -531,7 +550,9 @@ class Store:
                 )
                 self._stage(tx, "conversation", first_note.id, first_note)
             self._stage(tx, "contact", contact.id, contact)
-        return self._contacts[contact.id]
+            if tx.changes[("contact", contact.id)].before is not None:
+                raise ValidationError(f"a contact with id {contact.id!r} exists already")
+        return self._contact_map.get(contact.id, contact)
 
     def update_contact(self, contact_id: str, **changes: Any) -> Contact:
         """Edit contact fields (not the stage: use set_stage, which keeps the history)."""
