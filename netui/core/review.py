@@ -1,0 +1,185 @@
+"""The daily review: today's follow-ups in the order to do them, and what "do it" means.
+
+Doing a step here calls the same `Store` method as the main screen's key for that step
+(`set_stage` for t/c/o), so the change and its undo are the same wherever it was made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+
+from netui.core.model import Channel, Conversation, Stage
+from netui.core.rules import QueueItem
+from netui.core.store import Store
+
+KEPT_IN_TOUCH_NOTE = "Kept in touch (from the daily review)"
+
+
+class StepKind(StrEnum):
+    STAGE = "stage"  # move one rung up the ladder
+    KEEP_IN_TOUCH = "keep-in-touch"  # log a conversation: restarts the cadence
+    THANK_REFERRER = "thank-referrer"  # mark the introduction thanked
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """What pressing `d` does for a queue item."""
+
+    kind: StepKind
+    label: str  # e.g. "Mark thanked"
+    stage: Stage | None = None  # the stage it moves to, for STAGE
+    drafts_note: bool = False  # a thank-you: show the drafted note afterwards
+
+
+def step_for(item: QueueItem, current_stage: Stage | None = None) -> Step:
+    """The step for a queue row; `current_stage` overrides a stale snapshot of the contact."""
+    if item.kind == "thank-referrer":
+        return Step(StepKind.THANK_REFERRER, "Mark the introduction thanked", drafts_note=True)
+    stage = current_stage or item.contact.stage
+    target = stage.next()
+    if target is None:
+        return Step(StepKind.KEEP_IN_TOUCH, "Log that you kept in touch")
+    return Step(StepKind.STAGE, f"Mark {target.label}", target, target is Stage.THANKED)
+
+
+def item_key(item: QueueItem) -> tuple[str, str, str | None]:
+    """Identifies a queue row across recomputations of the queue."""
+    return (item.kind, item.contact.id, item.referral_id)
+
+
+def plan(store: Store, today: date) -> list[QueueItem]:
+    """Today's work: overdue first (oldest first), then due today."""
+    return store.queue(today)
+
+
+def perform(store: Store, item: QueueItem, today: date) -> Step:
+    """Do the step at once, dated today, as one undoable change; returns what was done."""
+    step = step_for(item, store.get(item.contact.id).stage)
+    if step.kind is StepKind.THANK_REFERRER:
+        assert item.referral_id is not None
+        store.update_referral(item.referral_id, thanked_on=today)
+    elif step.kind is StepKind.KEEP_IN_TOUCH:
+        store.log(
+            Conversation(item.contact.id, today, channel=Channel.OTHER, note=KEPT_IN_TOUCH_NOTE)
+        )
+    else:
+        assert step.stage is not None
+        store.set_stage(item.contact.id, step.stage, today)
+    return step
+
+
+@dataclass(slots=True)
+class Tally:
+    """What the review did, for the summary."""
+
+    done: int = 0
+    logged: int = 0
+    snoozed: int = 0
+    skipped: int = 0
+    archived: int = 0
+
+    @property
+    def touched(self) -> int:
+        return self.done + self.logged + self.snoozed + self.skipped + self.archived
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    tally: Tally
+    left: int  # follow-ups still due today when the review ended
+    finished: bool  # walked to the end rather than left early
+
+    def text(self) -> str:
+        t = self.tally
+        parts = [f"{t.done} done"]
+        parts += [f"{n} {what}" for n, what in ((t.logged, "logged"),) if n]
+        parts += [f"{t.snoozed} snoozed", f"{t.skipped} skipped", f"{t.archived} archived"]
+        left = "nothing left for today" if self.left == 0 else f"{self.left} still due today"
+        return f"Review: {', '.join(parts)}; {left}."
+
+
+class ReviewSession:
+    """Walks today's plan one item at a time, keeping the tally.
+
+    The plan is fixed when the review starts; an item that stopped being due meanwhile
+    (done from another screen or process, or archived) is passed over.
+    """
+
+    def __init__(self, store: Store, today: date) -> None:
+        self.store = store
+        self.today = today
+        self.items = plan(store, today)
+        self.position = 0
+        self.tally = Tally()
+        self._skip_stale()
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    @property
+    def current(self) -> QueueItem | None:
+        return self.items[self.position] if self.position < len(self.items) else None
+
+    @property
+    def finished(self) -> bool:
+        return self.current is None
+
+    def _require(self) -> QueueItem:
+        item = self.current
+        if item is None:
+            raise LookupError("the review is over: nothing left to act on")
+        return item
+
+    def _still_due(self) -> set[tuple[str, str, str | None]]:
+        return {item_key(i) for i in self.store.queue(self.today)}
+
+    def _skip_stale(self) -> None:
+        due = self._still_due()
+        while self.current is not None and item_key(self.current) not in due:
+            self.position += 1
+
+    def _advance(self) -> None:
+        self.position += 1
+        self._skip_stale()
+
+    def step(self) -> Step:
+        """The step `do` would take for the current item."""
+        item = self._require()
+        return step_for(item, self.store.get(item.contact.id).stage)
+
+    def do(self) -> tuple[QueueItem, Step]:
+        item = self._require()
+        step = perform(self.store, item, self.today)
+        self.tally.done += 1
+        self._advance()
+        return item, step
+
+    def logged(self) -> None:
+        """The user logged a conversation with the current contact (the log form saved it)."""
+        self._require()
+        self.tally.logged += 1
+        self._advance()
+
+    def snooze(self, until: date | None) -> None:
+        item = self._require()
+        self.store.snooze(item.contact.id, until)
+        self.tally.snoozed += 1
+        self._advance()
+
+    def skip(self) -> None:
+        self._require()
+        self.tally.skipped += 1
+        self._advance()
+
+    def archive(self) -> None:
+        item = self._require()
+        self.store.archive(item.contact.id, True)
+        self.tally.archived += 1
+        self._advance()
+
+    def summary(self) -> Summary:
+        left = len(self.store.queue(self.today))
+        return Summary(replace(self.tally), left, self.finished)

@@ -1,0 +1,187 @@
+"""The funnel: how many contacts reach each rung, how fast, and where the good ones come from.
+
+A contact counts as having reached a stage when its current stage is that one or later,
+so the funnel never widens (a stage skipped on the way still counts as passed). Archived
+contacts (duds) stay in the funnel: they show where people drop out.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from netui.core.config import Settings
+from netui.core.model import Contact, Referral, Stage
+from netui.core.rules import queue
+from netui.core.store import Store, fold
+
+TOP = 5  # events and referrers listed
+
+
+@dataclass(frozen=True, slots=True)
+class FunnelStep:
+    stage: Stage
+    reached: int
+    rate: float | None  # share of the previous stage's contacts that got here; None for met
+    median_days: float | None  # median days from the previous stage to this one
+
+
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """A name and two counts: an event (contacts, coffees) or a referrer (referrals, thanked)."""
+
+    name: str
+    total: int
+    good: int
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    contacts: int
+    active: int
+    duds: int
+    funnel: tuple[FunnelStep, ...]
+    overdue: int
+    due_today: int
+    referrals_received: int
+    referrals_thanked: int
+    referred_contacts: int  # contacts who came to you by referral
+    referrers: tuple[Tally, ...]  # who gave referrals: (name, given, thanked)
+    events: tuple[Tally, ...]  # most productive events: (event, contacts, reached coffee)
+
+    @property
+    def overall_rate(self) -> float | None:
+        met = self.funnel[0].reached
+        return self.funnel[-1].reached / met if met else None
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "contacts": self.contacts,
+            "active": self.active,
+            "duds": self.duds,
+            "funnel": [
+                {
+                    "stage": s.stage.value,
+                    "reached": s.reached,
+                    "rate": s.rate,
+                    "median_days": s.median_days,
+                }
+                for s in self.funnel
+            ],
+            "met_to_coffee_rate": self.overall_rate,
+            "overdue": self.overdue,
+            "due_today": self.due_today,
+            "referrals": {
+                "received": self.referrals_received,
+                "thanked": self.referrals_thanked,
+                "referred_contacts": self.referred_contacts,
+                "referrers": [
+                    {"name": t.name, "given": t.total, "thanked": t.good} for t in self.referrers
+                ],
+            },
+            "events": [
+                {"event": t.name, "contacts": t.total, "coffee": t.good} for t in self.events
+            ],
+        }
+
+
+def bar(value: int, largest: int, cells: int) -> str:
+    """A text bar in eighths of a cell, for the CLI and the TUI chart alike."""
+    if largest <= 0 or value <= 0:
+        return ""
+    eighths = max(1, round(value / largest * cells * 8))
+    full, rest = divmod(eighths, 8)
+    return "█" * full + ("", "▏", "▎", "▍", "▌", "▋", "▊", "▉")[rest]
+
+
+def first_reached(contact: Contact, stage: Stage) -> date | None:
+    """The first day the contact reached a stage (met falls back to the day met)."""
+    days = [s.on for s in contact.stage_history if s.stage is stage]
+    if stage is Stage.MET and contact.met_on:
+        days.append(contact.met_on)
+    return min(days, default=None)
+
+
+def _median_days(contacts: Iterable[Contact], start: Stage, end: Stage) -> float | None:
+    gaps = []
+    for contact in contacts:
+        began, arrived = first_reached(contact, start), first_reached(contact, end)
+        if began is not None and arrived is not None and arrived >= began:
+            gaps.append((arrived - began).days)
+    return float(statistics.median(gaps)) if gaps else None
+
+
+def funnel(contacts: list[Contact]) -> tuple[FunnelStep, ...]:
+    steps = []
+    previous: FunnelStep | None = None
+    for stage in Stage:
+        reached = sum(1 for c in contacts if c.stage.index >= stage.index)
+        rate = median = None
+        if previous is not None:
+            rate = reached / previous.reached if previous.reached else None
+            median = _median_days(contacts, previous.stage, stage)
+        previous = FunnelStep(stage, reached, rate, median)
+        steps.append(previous)
+    return tuple(steps)
+
+
+def productive_events(contacts: list[Contact], top: int = TOP) -> tuple[Tally, ...]:
+    """Events by how many of the people met there reached coffee, then by how many met."""
+    spellings: Counter[tuple[str, str]] = Counter()
+    met: Counter[str] = Counter()
+    coffee: Counter[str] = Counter()
+    for contact in contacts:
+        event = " ".join(contact.met_at.split())
+        if not event:
+            continue
+        key = fold(event)
+        spellings[(key, event)] += 1
+        met[key] += 1
+        coffee[key] += contact.stage is Stage.COFFEE
+    # "PyCon" and "pycon" are one event, shown as most people typed it.
+    shown = {}
+    for (key, event), _ in sorted(spellings.items(), key=lambda kv: (-kv[1], kv[0][1])):
+        shown.setdefault(key, event)
+    ranked = sorted(met, key=lambda k: (-coffee[k], -met[k], k))
+    return tuple(Tally(shown[k], met[k], coffee[k]) for k in ranked[:top])
+
+
+def top_referrers(
+    referrals: list[Referral], contacts: Mapping[str, Contact], top: int = TOP
+) -> tuple[Tally, ...]:
+    given: Counter[str] = Counter(r.referrer_id for r in referrals)
+    thanked: Counter[str] = Counter(r.referrer_id for r in referrals if r.thanked_on)
+    known = [rid for rid in given if rid in contacts]
+    ranked = sorted(known, key=lambda rid: (-given[rid], fold(contacts[rid].name), rid))
+    return tuple(Tally(contacts[rid].name, given[rid], thanked[rid]) for rid in ranked[:top])
+
+
+def compute(
+    contacts: Mapping[str, Contact],
+    referrals: Iterable[Referral],
+    settings: Settings,
+    today: date,
+) -> Stats:
+    everyone = list(contacts.values())
+    refs = list(referrals)
+    due = queue(contacts, settings, today, referrals=refs)
+    return Stats(
+        contacts=len(everyone),
+        active=sum(1 for c in everyone if not c.archived),
+        duds=sum(1 for c in everyone if c.archived),
+        funnel=funnel(everyone),
+        overdue=sum(1 for i in due if i.overdue),
+        due_today=sum(1 for i in due if i.due == today),
+        referrals_received=len(refs),
+        referrals_thanked=sum(1 for r in refs if r.thanked_on),
+        referred_contacts=sum(1 for c in everyone if c.referred_by),
+        referrers=top_referrers(refs, contacts),
+        events=productive_events(everyone),
+    )
+
+
+def stats_of(store: Store, today: date) -> Stats:
+    return compute(store.contacts_by_id, store.referrals(), store.settings, today)
