@@ -329,8 +329,14 @@ def test_a_lazy_store_adds_without_reading_other_contacts_and_stays_correct(db_p
         first = add(s, "Dana")
     with Store.open(db_path, lazy=True) as s:
         new = add(s, "Eve")
+        assert s.find(first.id).name == "Dana"
+        assert s.set_stage(first.id, Stage.CALLED).stage is Stage.CALLED
+        s.log(Conversation(contact_id=first.id, on=D, note="lazy"))
         assert "contacts" not in s._loaded_kinds
+        assert s.get(first.id).last_contact_on == D
         assert {c.name for c in s.contacts()} == {"Dana", "Eve"}
         assert s.get(first.id).name == "Dana" and s.get(new.id).name == "Eve"
-        s.undo()
+        for _ in range(3):
+            s.undo()
         assert {c.name for c in s.contacts()} == {"Dana"}
+        assert s.get(first.id).stage is Stage.MET

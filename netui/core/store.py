@@ -10,10 +10,11 @@ thread and the UI thread may share one store.
 
 from __future__ import annotations
 
+import re
 import threading
 import unicodedata
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -52,6 +53,7 @@ __all__ = [
 ]
 
 UNDO_DEPTH = 50
+_FULL_ID = re.compile(r"[0-9a-f]{32}")
 
 
 class ContactNotFound(LookupError):
@@ -302,10 +304,15 @@ class Store:
             return [c for c in cache[2] if not c.archived]
 
     def get(self, contact_id: str) -> Contact:
-        try:
-            return self._contacts[contact_id]
-        except KeyError:
-            raise ContactNotFound(f"no contact with id {contact_id!r}") from None
+        """A contact by id; a lazy store reads just its shard instead of every contact."""
+        if "contacts" in self._loaded_kinds:
+            found = self._contact_map.get(contact_id)
+        else:
+            doc = self._db.load(contact_file(contact_id)).get("contacts", {}).get(contact_id)
+            found = Contact.from_dict(doc) if doc is not None else None
+        if found is None:
+            raise ContactNotFound(f"no contact with id {contact_id!r}")
+        return found
 
     def find(self, ref: str) -> Contact:
         """A contact by id, exact name, or a unique part of a name (case/accent-blind)."""
@@ -313,8 +320,9 @@ class Store:
             ref = ref.strip()
             if not ref:
                 raise ValidationError("name a contact (an id, a name or part of one)")
-            if ref in self._contacts:
-                return self._contacts[ref]
+            if _FULL_ID.fullmatch(ref):
+                with suppress(ContactNotFound):
+                    return self.get(ref)
             key = fold(" ".join(ref.split()))
             by_id = [c for c in self._contacts.values() if len(ref) >= 6 and c.id.startswith(ref)]
             exact = [c for c in self._contacts.values() if fold(c.name) == key]
@@ -571,7 +579,7 @@ class Store:
                 raise ValidationError("referred by must be another existing contact")
             updated = Contact.from_dict(data)
             self._stage(tx, "contact", contact_id, self._touch(updated))
-        return self._contacts[contact_id]
+        return self.get(contact_id)
 
     def set_stage(self, contact_id: str, stage: Stage, on: date | None = None) -> Contact:
         """Move a contact to any stage (skipping is allowed); the step is dated and kept."""
@@ -581,12 +589,12 @@ class Store:
             contact = self._copy(contact_id)
             tx.description = f"{contact.name}: {contact.stage.label} → {stage.label}"
             if contact.stage is stage:
-                return self._contacts[contact_id]
+                return self.get(contact_id)
             contact.stage = stage
             contact.stage_history.append(StageStep(stage, on))
             contact.follow_up_on = None
             self._stage(tx, "contact", contact_id, self._touch(contact))
-        return self._contacts[contact_id]
+        return self.get(contact_id)
 
     def step_stage(self, contact_id: str, delta: int, on: date | None = None) -> Contact:
         """One rung up (+1) or down (-1) the ladder."""
@@ -609,7 +617,7 @@ class Store:
             else:
                 raise ValidationError(f"{contact.name} never reached {Stage(stage).label}")
             self._stage(tx, "contact", contact_id, self._touch(contact))
-        return self._contacts[contact_id]
+        return self.get(contact_id)
 
     def log(self, conversation: Conversation) -> Conversation:
         """Add a diary entry; it restarts the keep-in-touch clock and ends any snooze."""
@@ -660,7 +668,7 @@ class Store:
             tx.description = f"{'Archive' if archived else 'Bring back'} {contact.name}"
             contact.archived = archived
             self._stage(tx, "contact", contact_id, self._touch(contact))
-        return self._contacts[contact_id]
+        return self.get(contact_id)
 
     def snooze(self, contact_id: str, until: date | None) -> Contact:
         """Set (or clear, with None) an explicit follow-up date."""
@@ -670,7 +678,7 @@ class Store:
             tx.description = f"Snooze {contact.name} to {when}"
             contact.follow_up_on = until
             self._stage(tx, "contact", contact_id, self._touch(contact))
-        return self._contacts[contact_id]
+        return self.get(contact_id)
 
     def add_referral(self, referral: Referral) -> Referral:
         """Record who recommended whom; the referred contact gets `referred_by` if unset."""
@@ -757,7 +765,7 @@ class Store:
                 merged.referred_by = None
             self._stage(tx, "contact", keep_id, self._touch(merged))
             self._stage(tx, "contact", drop_id, None)
-        return self._contacts[keep_id]
+        return self.get(keep_id)
 
 
 def merge_contacts(keep: Contact, drop: Contact) -> Contact:
