@@ -1,0 +1,37 @@
+"""`netui` with no command: open the TUI on the user's database, or on demo data with --demo."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from netui.cli.context import USER_ERRORS, Context, fail
+from netui.core.config import Settings
+from netui.core.dates import today
+from netui.core.demo import demo_data, load_into
+from netui.core.store import Store
+
+
+def run_tui(ctx: Context, demo: bool = False) -> int:
+    """Run the app until the user quits; user-caused errors become one line on stderr."""
+    from netui.tui.app import make_app  # Textual loads only when the TUI is wanted.
+
+    if not demo:
+        try:
+            store = ctx.store
+        except USER_ERRORS as exc:
+            return fail(str(exc))
+        make_app(store).run()
+        return 0
+    # The demo lives in a fresh temporary folder: never the user's data, gone on exit.
+    folder = Path(tempfile.mkdtemp(prefix="netui-demo-"))
+    try:
+        with Store.open(folder / "db", settings=Settings()) as store:
+            load_into(store, demo_data(today()))
+            make_app(store, demo=True).run()
+    except USER_ERRORS as exc:
+        return fail(str(exc))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return 0

@@ -1,0 +1,453 @@
+"""Sample data: a believable few weeks of networking for `netui --demo` and the screenshots,
+and a bulk generator (10k contacts, 100k conversations) for the benchmarks.
+
+Everything is deterministic for a given `today` and seed (ids included), so screenshots and
+snapshot tests stay the same from run to run. Dates are relative to `today`, so the demo
+always looks current: some follow-ups are overdue, some due today, some next week.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from netui.core.model import (
+    Channel,
+    Contact,
+    Conversation,
+    Introduce,
+    Referral,
+    Stage,
+    StageStep,
+)
+from netui.core.store import Store
+
+
+@dataclass
+class SampleData:
+    contacts: list[Contact] = field(default_factory=list)
+    conversations: list[Conversation] = field(default_factory=list)
+    referrals: list[Referral] = field(default_factory=list)
+
+
+# name, company, title, event, days since met, stage reached, mention
+PEOPLE: tuple[tuple[str, str, str, str, int, Stage, str], ...] = (
+    (
+        "José Álvarez",
+        "Álvarez & Hijos",
+        "Estate lawyer",
+        "Legal Tech Mixer",
+        1,
+        Stage.MET,
+        "his daughter runs the Lisbon marathon in April",
+    ),
+    (
+        "Zoë Müller",
+        "Kraftwerk Design",
+        "Creative director",
+        "Design Week panel",
+        3,
+        Stage.MET,
+        "the typeface she is drawing for the city signage",
+    ),
+    (
+        "Nguyễn Thị Lan",
+        "Saigon Foods",
+        "Head of exports",
+        "Chamber of Commerce breakfast",
+        9,
+        Stage.THANKED,
+        "cold-chain logistics for fresh herbs",
+    ),
+    (
+        "田中 愛子 (Aiko Tanaka)",
+        "Kyoto Robotics",
+        "CTO",
+        "PyCon Lisbon",
+        20,
+        Stage.CALLED,
+        "the warehouse robot that sorts by smell",
+    ),
+    (
+        "Олег Петров",
+        "Volga Analytics",
+        "Data scientist",
+        "PyCon Lisbon",
+        20,
+        Stage.THANKED,
+        "forecasting river freight with satellite images",
+    ),
+    (
+        "ليلى حداد",
+        "Cedar Capital",
+        "Partner",
+        "Alumni dinner",
+        14,
+        Stage.COFFEE,
+        "her fund's new climate mandate",
+    ),
+    (
+        "Priya Raman",
+        "Northwind Health",
+        "VP Operations",
+        "Chamber of Commerce breakfast",
+        9,
+        Stage.CALLED,
+        "hiring a part-time operations analyst",
+    ),
+    ("Chloé Dubois", "Atelier Dubois", "Founder", "Design Week panel", 3, Stage.MET, ""),
+    (
+        "Łukasz Nowak",
+        "Baltic Shipping",
+        "Procurement lead",
+        "Legal Tech Mixer",
+        1,
+        Stage.MET,
+        "wants an intro to a customs specialist",
+    ),
+    ("Siobhán O'Neill", "Harbour Accountancy", "Tax partner", "Legal Tech Mixer", 1, Stage.MET, ""),
+    (
+        "Kwame Mensah",
+        "Accra Solar",
+        "CEO",
+        "Alumni dinner",
+        45,
+        Stage.COFFEE,
+        "mini-grids for rural clinics",
+    ),
+    (
+        "Björn Ekström",
+        "Nordic Bytes",
+        "Engineering manager",
+        "PyCon Lisbon",
+        20,
+        Stage.COFFEE,
+        "the Rust rewrite of their billing system",
+    ),
+    (
+        "Ana María Ruiz",
+        "Fundación Luz",
+        "Programme director",
+        "Alumni dinner",
+        45,
+        Stage.CALLED,
+        "literacy programme in Oaxaca",
+    ),
+    (
+        "Renée Lefèvre",
+        "Lefèvre Conseil",
+        "Consultant",
+        "Chamber of Commerce breakfast",
+        9,
+        Stage.MET,
+        "the book on negotiation she recommended",
+    ),
+    (
+        "Dmitri Ivanov",
+        "",
+        "Freelance translator",
+        "Design Week panel",
+        3,
+        Stage.THANKED,
+        "translating the exhibition catalogue",
+    ),
+    (
+        "Grace Okafor",
+        "Lagos Fintech Hub",
+        "Community lead",
+        "PyCon Lisbon",
+        20,
+        Stage.CALLED,
+        "speaking at the hub's summer meetup",
+    ),
+    ("Mateo Rossi", "Rossi Vini", "Owner", "Alumni dinner", 45, Stage.THANKED, "the 2019 vintage"),
+    (
+        "Sofia Andersson",
+        "Stockholm City",
+        "Urban planner",
+        "Design Week panel",
+        3,
+        Stage.MET,
+        "bike lanes that follow the snow",
+    ),
+    (
+        "Omar Farouk",
+        "Nile Logistics",
+        "Operations manager",
+        "Chamber of Commerce breakfast",
+        9,
+        Stage.THANKED,
+        "",
+    ),
+    ("Hannah Schmidt", "Berlin Legal", "Paralegal", "Legal Tech Mixer", 1, Stage.MET, ""),
+)
+
+# Diary lines: (channel, note, recommended, observations, did)
+CONVERSATION_LINES = (
+    (
+        Channel.IN_PERSON,
+        "Met at the {event}; talked about {mention}.",
+        "Read 'Never Split the Difference'",
+        "Warm, asked good questions",
+        "Took a card; promised a thank-you",
+    ),
+    (
+        Channel.EMAIL,
+        "Sent the thank-you and the article on {mention}.",
+        "",
+        "",
+        "Asked for a 20-minute call",
+    ),
+    (
+        Channel.CALL,
+        "Call about {mention}; they are hiring next quarter.",
+        "Talk to their head of partnerships",
+        "Busy but generous with time",
+        "Booked coffee for the week after",
+    ),
+    (
+        Channel.COFFEE,
+        "Coffee near their office. Long talk about {mention} and careers.",
+        "Join the {event} committee",
+        "Prefers WhatsApp to email",
+        "Sent the intro they asked for",
+    ),
+)
+
+DUD = (
+    "Max Mustermann",
+    "Generic Corp",
+    "Sales",
+    "Legal Tech Mixer",
+    30,
+    "only wanted to sell insurance",
+)
+
+
+def _ids(rng: random.Random) -> str:
+    return uuid.UUID(int=rng.getrandbits(128)).hex
+
+
+def _stamp(day: date, minute: int = 0) -> str:
+    return f"{day.isoformat()}T{9 + minute // 60 % 10:02d}:{minute % 60:02d}:00+00:00"
+
+
+def demo_data(today: date, seed: int = 7) -> SampleData:
+    """About twenty people from five events, at every stage, with a diary and referrals."""
+    rng = random.Random(seed)
+    data = SampleData()
+    for n, (name, company, title, event, days_ago, stage, mention) in enumerate(PEOPLE):
+        met_on = today - timedelta(days=days_ago)
+        contact = Contact(
+            name=name,
+            id=_ids(rng),
+            company=company,
+            title=title,
+            met_at=event,
+            met_on=met_on,
+            mention=mention,
+            emails=[f"{name.split()[0].lower()}@example.com"] if n % 3 else [],
+            phones=[f"+351 21 000 {1000 + n * 37}"] if n % 4 == 0 else [],
+            tags=["lawyer"]
+            if "law" in title.lower()
+            else (["design"] if "Design" in event else []),
+            reach="mornings, by phone" if n % 5 == 0 else "",
+            created=_stamp(met_on),
+            updated=_stamp(met_on),
+        )
+        # One rung every few days after meeting; the stage reached decides how far it goes.
+        # The rungs climbed so far are spread between the meeting and a recent day.
+        latest = today - timedelta(days=min(rng.randint(0, 9), days_ago))
+        span = (latest - met_on).days
+        rungs = list(Stage)[: stage.index + 1]
+        steps = [
+            StageStep(rung, met_on + timedelta(days=span * i // max(len(rungs) - 1, 1)))
+            for i, rung in enumerate(rungs)
+        ]
+        contact.stage = stage
+        contact.stage_history = steps
+        if stage is Stage.COFFEE:
+            contact.needs = ["introductions"] if n % 2 else ["clients"]
+            contact.offers = ["advice on fundraising"] if n % 2 else ["design feedback"]
+        for i, step in enumerate(steps):
+            channel, note, recommended, observations, did = CONVERSATION_LINES[i]
+            if i == 0 and not mention:
+                continue  # not everyone gets a note on the day you meet them
+            topic = mention or "their work"
+            conv = Conversation(
+                contact.id,
+                step.on,
+                id=_ids(rng),
+                channel=channel,
+                note=note.format(event=event, mention=topic),
+                recommended=recommended.format(event=event),
+                observations=observations,
+                did=did,
+                created=_stamp(step.on, i),
+            )
+            if channel is Channel.EMAIL:
+                conv.correspondence = [
+                    f"Dear {name.split()[0]},\n\nThank you for the conversation at {event}. "
+                    f"I keep thinking about {topic}.\n\nBest regards,"
+                ]
+            data.conversations.append(conv)
+            contact.last_contact_on = step.on
+        if n == 6:  # someone you promised to call back next week
+            contact.follow_up_on = today + timedelta(days=5)
+        data.contacts.append(contact)
+    name, company, title, event, days_ago, note = DUD
+    met_on = today - timedelta(days=days_ago)
+    dud = Contact(
+        name=name,
+        id=_ids(rng),
+        company=company,
+        title=title,
+        met_at=event,
+        met_on=met_on,
+        stage_history=[StageStep(Stage.MET, met_on)],
+        archived=True,
+        notes=note,
+        created=_stamp(met_on),
+        updated=_stamp(met_on),
+    )
+    data.contacts.append(dud)
+    by_name = {c.name: c for c in data.contacts}
+    data.referrals = [
+        Referral(
+            by_name["Kwame Mensah"].id, by_name["Ana María Ruiz"].id,
+            today - timedelta(days=40), id=_ids(rng), introduce=Introduce.DONE,
+            call_ahead=True, shared_details=True, reach="evenings", may_use_name=True,
+            thanked_on=today - timedelta(days=38), created=_stamp(today - timedelta(days=40)),
+        ),
+        Referral(
+            by_name["Björn Ekström"].id, by_name["Grace Okafor"].id,
+            today - timedelta(days=2), id=_ids(rng), introduce=Introduce.AGREED,
+            shared_details=True, may_use_name=True, created=_stamp(today - timedelta(days=2)),
+        ),
+    ]  # fmt: skip
+    by_id = {c.id: c for c in data.contacts}
+    for referral in data.referrals:
+        by_id[referral.referred_id].referred_by = referral.referrer_id
+    return data
+
+
+def load_into(store: Store, data: SampleData, description: str = "Sample data") -> None:
+    """Write sample data in one transaction, not undoable: `u` should not unmake the demo."""
+    store.import_batch(
+        contacts=data.contacts,
+        conversations=data.conversations,
+        referrals=data.referrals,
+        description=description,
+        undoable=False,
+    )
+
+
+FIRST = (
+    "Ana",
+    "Ben",
+    "Chen",
+    "Dara",
+    "Eli",
+    "Fatima",
+    "Gustav",
+    "Hiro",
+    "Ines",
+    "Jonas",
+    "Kemal",
+    "Lea",
+    "Marta",
+    "Nia",
+    "Oskar",
+    "Paula",
+    "Quinn",
+    "Rosa",
+    "Sami",
+    "Téa",
+)
+LAST = (
+    "Silva",
+    "Okoye",
+    "Wang",
+    "Novak",
+    "García",
+    "Smith",
+    "Haddad",
+    "Sato",
+    "Kowalski",
+    "Müller",
+    "Dubois",
+    "Rossi",
+    "Jensen",
+    "Petrov",
+    "Nguyen",
+    "Costa",
+)
+WORDS = (
+    "pricing",
+    "hiring",
+    "estate planning",
+    "logistics",
+    "design systems",
+    "fundraising",
+    "customs",
+    "mentoring",
+    "compliance",
+    "open source",
+    "marathons",
+    "wine",
+    "solar",
+    "robots",
+    "translation",
+    "accounting",
+    "negotiation",
+    "climate",
+    "literacy",
+    "tax",
+)
+
+
+def bulk_data(
+    today: date, contacts: int = 10_000, conversations: int = 100_000, seed: int = 1
+) -> SampleData:
+    """Many plain records for benchmarks: spread over two years, every stage, some overdue."""
+    rng = random.Random(seed)
+    data = SampleData()
+    stages = list(Stage)
+    for n in range(contacts):
+        met_on = today - timedelta(days=rng.randint(0, 730))
+        stage = rng.choice(stages)
+        steps = [StageStep(s, met_on + timedelta(days=i * 3)) for i, s in enumerate(stages)]
+        data.contacts.append(
+            Contact(
+                name=f"{rng.choice(FIRST)} {rng.choice(LAST)} {n}",
+                id=_ids(rng),
+                company=f"{rng.choice(LAST)} {rng.choice(('Ltd', 'GmbH', 'SA', 'LLC'))}",
+                met_at=f"{rng.choice(WORDS).title()} meetup",
+                met_on=met_on,
+                stage=stage,
+                stage_history=[s for s in steps[: stage.index + 1] if s.on <= today],
+                archived=rng.random() < 0.03,
+                created=_stamp(met_on),
+                updated=_stamp(met_on),
+            )
+        )
+    channels = list(Channel)
+    for n in range(conversations):
+        contact = data.contacts[rng.randrange(contacts)]
+        on = min(contact.met_on + timedelta(days=rng.randint(0, 400)), today)
+        data.conversations.append(
+            Conversation(
+                contact.id,
+                on,
+                id=_ids(rng),
+                channel=rng.choice(channels),
+                note=" ".join(rng.choice(WORDS) for _ in range(12)),
+                recommended=rng.choice(WORDS) if n % 3 == 0 else "",
+                created=_stamp(on, n % 600),
+            )
+        )
+        if contact.last_contact_on is None or on > contact.last_contact_on:
+            contact.last_contact_on = on
+    return data

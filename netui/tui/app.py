@@ -1,0 +1,54 @@
+"""The Textual app, built by one factory (`make_app`) for the CLI, tests and screenshots."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.screen import Screen
+
+from netui.core.store import Store
+from netui.tui.commands import NetuiCommands
+from netui.tui.editor import ExternalEditor, TextEditor
+from netui.tui.messages import ContactChosen
+from netui.tui.screens.main import MainScreen
+
+
+class NetuiApp(App[None]):
+    """Contacts, the selected contact's diary and the follow-up queue, from the keyboard."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "netui"
+    COMMANDS = App.COMMANDS | {NetuiCommands}
+
+    def __init__(
+        self, store: Store, *, editor: TextEditor, poll_seconds: float, title: str
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.editor = editor
+        self.poll_seconds = poll_seconds
+        self.title = title
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen(self.store, poll_seconds=self.poll_seconds)
+
+    @property
+    def main_screen(self) -> MainScreen:
+        return next(s for s in self.screen_stack if isinstance(s, MainScreen))
+
+    def on_contact_chosen(self, event: ContactChosen) -> None:
+        """A screen over the main one (e.g. search) posted a choice to the app: pass it on."""
+        self.main_screen.select(event.contact_id, event.conversation_id)
+
+
+def make_app(
+    store: Store,
+    *,
+    editor: TextEditor | None = None,
+    poll_seconds: float = 1.0,
+    demo: bool = False,
+) -> NetuiApp:
+    """The app over an opened store; `editor` is the $EDITOR seam tests replace."""
+    title = "netui — demo data" if demo else "netui"
+    return NetuiApp(
+        store, editor=editor or ExternalEditor(), poll_seconds=poll_seconds, title=title
+    )

@@ -1,0 +1,89 @@
+"""The command palette (`ctrl+p`): every main-screen action by name, and any contact by name."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+
+from netui.core.store import fold
+from netui.tui.format import safe
+from netui.tui.screens.help import key_label
+
+if TYPE_CHECKING:
+    from netui.tui.screens.main import MainScreen
+
+CONTACT_HITS = 20  # a palette is for jumping, not browsing: the best few are enough
+
+
+def action_bindings(screen: MainScreen) -> list[Binding]:
+    return [
+        b
+        for b in screen.BINDINGS
+        if isinstance(b, Binding) and b.description and b.action != "app.command_palette"
+    ]
+
+
+class NetuiCommands(Provider):
+    """Actions of the main screen, then contacts whose name contains what was typed."""
+
+    def _main(self) -> MainScreen | None:
+        from netui.tui.screens.main import MainScreen
+
+        return self.screen if isinstance(self.screen, MainScreen) else None
+
+    async def discover(self) -> Hits:
+        screen = self._main()
+        if screen is None:
+            return
+        for binding in action_bindings(screen):
+            yield DiscoveryHit(
+                binding.tooltip or binding.description,
+                partial(screen.run_action, binding.action),
+                help=f"key: {key_label(binding.key)}",
+            )
+
+    async def search(self, query: str) -> Hits:
+        screen = self._main()
+        if screen is None:
+            return
+        matcher = self.matcher(query)
+        for binding in action_bindings(screen):
+            title = binding.tooltip or binding.description
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(title),
+                    partial(screen.run_action, binding.action),
+                    text=title,
+                    help=f"key: {key_label(binding.key)}",
+                )
+        for score, contact in contact_matches(screen, query):
+            name = safe(contact.name)
+            display = Content.assemble("Go to ", (name, "bold"))
+            yield Hit(
+                score,
+                display,
+                partial(screen.jump_to, contact.id),
+                text=f"Go to {name}",
+                help=safe(" · ".join(x for x in (contact.company, contact.stage.label) if x)),
+            )
+
+
+def contact_matches(screen: MainScreen, query: str) -> list[tuple[float, object]]:
+    """Contacts whose folded name contains the folded query; earlier matches score higher."""
+    key = fold(" ".join(query.split()))
+    if not key:
+        return []
+    found = []
+    for contact in screen.store.contacts_by_id.values():
+        at = fold(contact.name).find(key)
+        if at >= 0:
+            score = 0.9 if at == 0 else 0.6 - min(at, 50) / 200
+            found.append((score, contact))
+    found.sort(key=lambda pair: (-pair[0], fold(pair[1].name)))
+    return found[:CONTACT_HITS]

@@ -1,0 +1,30 @@
+"""Messages the panes and screens send each other; the main screen routes them.
+
+Panes never reach into each other: a pane says what the user did, and the main screen
+decides what the other panes show.
+"""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+
+class ContactHighlighted(Message):
+    """A pane's cursor landed on a contact: the detail pane should follow."""
+
+    def __init__(self, contact_id: str) -> None:
+        super().__init__()
+        self.contact_id = contact_id
+
+
+class ContactChosen(Message):
+    """The user picked a contact (enter in the queue, the palette, search): select it everywhere."""
+
+    def __init__(self, contact_id: str, conversation_id: str | None = None) -> None:
+        super().__init__()
+        self.contact_id = contact_id
+        self.conversation_id = conversation_id
+
+
+class DataChanged(Message):
+    """A screen changed the database: the main screen redraws what changed."""

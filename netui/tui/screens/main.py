@@ -1,0 +1,479 @@
+"""The main screen: contacts, detail and follow-up queue, and every key of the key table.
+
+Read `BINDINGS` to find a key, then its `action_` method: each one is a single call into
+the store followed by `sync()`, which redraws whatever the store's `version` says changed.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Header
+from textual.worker import Worker, WorkerState
+
+from netui.core import dates
+from netui.core.model import Contact, Stage, ValidationError
+from netui.core.store import AmbiguousContact, ContactNotFound, StorageError, Store, UndoError
+from netui.tui.format import safe
+from netui.tui.messages import ContactChosen, ContactHighlighted, DataChanged
+from netui.tui.screens.help import HelpScreen, HelpSection
+from netui.tui.widgets.contacts import ContactsPane
+from netui.tui.widgets.detail import DetailPane
+from netui.tui.widgets.queue import QueuePane
+from netui.tui.widgets.table import RowTable
+
+STAGE_KEYS = Binding.Group("Mark stage", compact=True)
+QUEUE_DAYS = 7  # the queue shows what is due in the coming week too
+WRITE_ERRORS = (StorageError, ValidationError, UndoError, ContactNotFound, AmbiguousContact)
+
+# Screens that other modules provide, opened by name so this screen works without them.
+# key: (module, class, what it is, needs the selected contact)
+PLUGGED_SCREENS = {
+    "review": ("review", "ReviewScreen", "The daily review", False),
+    "search": ("search", "SearchScreen", "Search", False),
+    "stats": ("stats", "StatsScreen", "The stats screen", False),
+    "import": ("import_", "ImportScreen", "Import", False),
+    "thank_you": ("thank_you", "ThankYouScreen", "Thank-you drafting", True),
+    "referral": ("referral", "ReferralScreen", "Referrals", True),
+}
+
+
+class MainScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "capture", "New", tooltip="Quick capture of a new contact", id="capture"),
+        Binding(
+            "l", "log", "Log", tooltip="Log a conversation with the selected contact", id="log"
+        ),
+        Binding(
+            "t",
+            "mark('thanked')",
+            "Thanked",
+            tooltip="Mark thanked, dated today",
+            id="thanked",
+            group=STAGE_KEYS,
+        ),
+        Binding(
+            "c",
+            "mark('called')",
+            "Called",
+            tooltip="Mark called, dated today",
+            id="called",
+            group=STAGE_KEYS,
+        ),
+        Binding(
+            "o",
+            "mark('coffee')",
+            "Coffee",
+            tooltip="Mark met for coffee, dated today",
+            id="coffee",
+            group=STAGE_KEYS,
+        ),
+        Binding(
+            "right_square_bracket",
+            "step(1)",
+            "Stage →",
+            tooltip="Next stage, dated today",
+            id="next-stage",
+            show=False,
+        ),
+        Binding(
+            "left_square_bracket",
+            "step(-1)",
+            "Stage ←",
+            tooltip="Previous stage",
+            id="previous-stage",
+            show=False,
+        ),
+        Binding(
+            "z",
+            "snooze",
+            "Snooze",
+            tooltip="Snooze the follow-up: 1 day, 3 days, 1 week or a date",
+            id="snooze",
+        ),
+        Binding(
+            "e",
+            "edit",
+            "Edit",
+            tooltip="Edit the selected contact and their stage dates",
+            id="edit",
+            show=False,
+        ),
+        Binding(
+            "x",
+            "archive",
+            "Archive",
+            tooltip="Archive as a dud, or bring back; history is kept",
+            id="archive",
+            show=False,
+        ),
+        Binding("u", "undo", "Undo", tooltip="Undo the last change (several levels)", id="undo"),
+        Binding(
+            "slash", "open('search')", "Search", tooltip="Search every conversation", id="search"
+        ),
+        Binding(
+            "r",
+            "open('review')",
+            "Review",
+            tooltip="Daily review: today's follow-ups one by one",
+            id="review",
+        ),
+        Binding(
+            "w",
+            "open('thank_you')",
+            "Thank-you",
+            tooltip="Draft the thank-you note",
+            id="thank-you",
+            show=False,
+        ),
+        Binding(
+            "R",
+            "open('referral')",
+            "Referral",
+            tooltip="Record someone this contact recommended",
+            id="referral",
+            show=False,
+        ),
+        Binding(
+            "S", "open('stats')", "Stats", tooltip="The funnel and stats", id="stats", show=False
+        ),
+        Binding(
+            "I", "open('import')", "Import", tooltip="Import contacts", id="import", show=False
+        ),
+        Binding(
+            "a",
+            "toggle_archived",
+            "Archived",
+            tooltip="Show or hide archived contacts",
+            id="show-archived",
+            show=False,
+        ),
+        Binding(
+            "tab", "focus_pane(1)", "Next pane", tooltip="Next pane", id="next-pane", show=False
+        ),
+        Binding(
+            "shift+tab",
+            "focus_pane(-1)",
+            "Previous pane",
+            tooltip="Previous pane",
+            id="previous-pane",
+            show=False,
+        ),
+        Binding("question_mark", "help", "Help", tooltip="Every key and what it does", id="help"),
+        Binding(
+            "ctrl+p",
+            "app.command_palette",
+            "Palette",
+            tooltip="Command palette: every action, and jump to a contact by name",
+            id="palette",
+            show=False,
+        ),
+        Binding("q", "app.quit", "Quit", tooltip="Quit", id="quit"),
+    ]
+
+    def __init__(self, store: Store, *, poll_seconds: float = 1.0) -> None:
+        super().__init__()
+        self.store = store
+        self.poll_seconds = poll_seconds
+        self.selected_id: str | None = None
+        self.show_archived = False
+        self.today = dates.today()
+        self._shown_version = -1
+        self._loading = False
+
+    # -- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="panes"):
+            with Vertical(id="left"):
+                yield ContactsPane(id="contacts")
+                yield QueuePane(id="queue")
+            yield DetailPane(self.store, id="detail")
+        yield Footer(compact=True)
+
+    @property
+    def contacts(self) -> ContactsPane:
+        return self.query_one(ContactsPane)
+
+    @property
+    def queue(self) -> QueuePane:
+        return self.query_one(QueuePane)
+
+    @property
+    def detail(self) -> DetailPane:
+        return self.query_one(DetailPane)
+
+    def on_mount(self) -> None:
+        self.sync(force=True)
+        self.contacts.table.focus()
+        if not self.store.conversations_loaded:
+            self._loading = True
+            self.load_diary()
+        if self.poll_seconds:
+            self.set_interval(self.poll_seconds, self.poll)
+
+    # -- keeping the screen in step with the store ----------------------------------------------
+
+    @work(thread=True, exit_on_error=False, group="load", name="load-diary")
+    def load_diary(self) -> None:
+        """The diary can be 100k entries: load it off the UI thread, after the first screen."""
+        self.store.load_conversations()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.name != "load-diary":
+            return
+        if event.state is WorkerState.SUCCESS:
+            self._loading = False
+            self.sync(force=True)
+        elif event.state is WorkerState.ERROR:
+            self._loading = False
+            self.notify(
+                f"Could not load the diary: {event.worker.error}", severity="error", markup=False
+            )
+
+    def poll(self) -> None:
+        """Pick up what another process (a `netui add` elsewhere) wrote."""
+        if self._loading:
+            return
+        try:
+            self.store.refresh()
+        except StorageError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.sync()
+
+    def on_screen_resume(self) -> None:
+        self.sync()
+
+    def on_data_changed(self, _: DataChanged) -> None:
+        self.sync()
+
+    def sync(self, force: bool = False) -> None:
+        """Redraw the panes if the data (or the day) changed since they were drawn."""
+        today = dates.today()
+        if not force and self.store.version == self._shown_version and today == self.today:
+            return
+        self.today = today
+        self._shown_version = self.store.version
+        everyone = self.store.contacts_by_id
+        shown = [c for c in everyone.values() if self.show_archived or not c.archived]
+        self.contacts.set_contacts(
+            shown, lambda c: self.store.next_action(c, today), today, keep=self.selected_id
+        )
+        items = self.store.queue(today, horizon_days=QUEUE_DAYS)
+        self.queue.set_items(items, today)
+        selected = everyone.get(self.selected_id or "")
+        if selected is None or (selected.archived and not self.show_archived):
+            self.selected_id = self.contacts.current_id or self.queue.current_id
+        self.detail.show(self.selected_id, today)
+        overdue = sum(1 for i in items if i.due < today)
+        due_today = sum(1 for i in items if i.due == today)
+        self.sub_title = f"{overdue} overdue · {due_today} due today · {len(shown)} contacts"
+
+    @on(ContactHighlighted)
+    def _follow(self, event: ContactHighlighted) -> None:
+        if event.contact_id != self.selected_id:
+            self.selected_id = event.contact_id
+            self.detail.show(event.contact_id, self.today)
+
+    @on(ContactChosen)
+    def _choose(self, event: ContactChosen) -> None:
+        self.select(event.contact_id, event.conversation_id)
+
+    def select(self, contact_id: str, conversation_id: str | None = None) -> None:
+        """Select a contact in every pane (from the queue, the palette or a search)."""
+        if contact_id not in self.store.contacts_by_id:
+            return
+        if self.store.contacts_by_id[contact_id].archived and not self.show_archived:
+            self.action_toggle_archived()
+        self.selected_id = contact_id
+        self.contacts.select(contact_id)
+        self.queue.select(contact_id)
+        self.detail.show(contact_id, self.today, conversation_id)
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def _selected(self) -> Contact | None:
+        contact = self.store.contacts_by_id.get(self.selected_id or "")
+        if contact is None:
+            self.notify("No contact selected: press n to add one", severity="warning")
+        return contact
+
+    def _write(self, change: Callable[[], Any], done: Callable[[Any], str] | None = None) -> None:
+        """Run one store write; say what happened (and that u undoes it), or why it failed."""
+        try:
+            result = change()
+        except WRITE_ERRORS as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        finally:
+            self.sync()
+        if done is not None:
+            self.notify(done(result), markup=False)
+
+    def action_capture(self) -> None:
+        from netui.tui.screens.capture import CaptureScreen
+
+        event = ""
+        contact = self.store.contacts_by_id.get(self.selected_id or "")
+        if contact is not None and contact.met_on == self.today:
+            event = contact.met_at  # people met today were most likely met at the same event
+        self.app.push_screen(CaptureScreen(self.store, event), self._captured)
+
+    def _captured(self, saved: list[str] | None) -> None:
+        self.sync()
+        if saved:
+            self.select(saved[-1])
+            names = ", ".join(safe(self.store.get(i).name) for i in saved)
+            self.notify(f"Added {names}; thank-you due tomorrow — u to undo", markup=False)
+
+    def action_log(self) -> None:
+        from netui.tui.screens.log import LogScreen
+
+        if (contact := self._selected()) is not None:
+            self.app.push_screen(LogScreen(self.store, contact.id), self._logged)
+
+    def _logged(self, conversation_id: str | None) -> None:
+        self.sync()
+        if conversation_id:
+            self.detail.show(self.selected_id, self.today, conversation_id)
+            self.notify("Conversation logged — u to undo")
+
+    def action_mark(self, stage: str) -> None:
+        contact = self._selected()
+        if contact is None:
+            return
+        target = Stage(stage)
+        if contact.stage is target:
+            self.notify(f"{safe(contact.name)} is already {target.label}", markup=False)
+            return
+        self._write(
+            lambda: self.store.set_stage(contact.id, target, on=self.today),
+            lambda c: f"{safe(c.name)}: {target.label} today — u to undo",
+        )
+
+    def action_step(self, delta: int) -> None:
+        if (contact := self._selected()) is not None:
+            self._write(
+                lambda: self.store.step_stage(contact.id, delta, on=self.today),
+                lambda c: f"{safe(c.name)}: now {c.stage.label} — u to undo",
+            )
+
+    def action_snooze(self) -> None:
+        from netui.tui.screens.snooze import Snooze, SnoozeScreen
+
+        contact = self._selected()
+        if contact is None:
+            return
+
+        def snoozed(choice: Snooze | None) -> None:
+            if choice is None:
+                return
+            self._write(
+                lambda: self.store.snooze(contact.id, choice.until),
+                lambda c: (
+                    f"{safe(c.name)}: follow up "
+                    + (dates.humanize(choice.until, self.today) if choice.until else "as usual")
+                    + " — u to undo"
+                ),
+            )
+
+        screen = SnoozeScreen(safe(contact.name), self.today, contact.follow_up_on is not None)
+        self.app.push_screen(screen, snoozed)
+
+    def action_edit(self) -> None:
+        from netui.tui.screens.edit import EditScreen
+
+        if (contact := self._selected()) is not None:
+            self.app.push_screen(EditScreen(self.store, contact.id), self._edited)
+
+    def _edited(self, contact_id: str | None) -> None:
+        self.sync()
+        if contact_id:
+            self.notify("Saved — u to undo")
+
+    def action_archive(self) -> None:
+        if (contact := self._selected()) is not None:
+            archive = not contact.archived
+            self._write(
+                lambda: self.store.archive(contact.id, archive),
+                lambda c: (
+                    f"{safe(c.name)} archived as a dud (a shows archived) — u to undo"
+                    if archive
+                    else f"{safe(c.name)} is back — u to undo"
+                ),
+            )
+
+    def action_undo(self) -> None:
+        self._write(self.store.undo, lambda description: f"Undone: {description}")
+
+    def action_toggle_archived(self) -> None:
+        self.show_archived = not self.show_archived
+        self.sync(force=True)
+        self.notify(
+            "Showing archived contacts too" if self.show_archived else "Archived contacts hidden"
+        )
+
+    def action_focus_pane(self, step: int) -> None:
+        panes: list[Widget] = [self.contacts.table, self.queue.table, self.detail]
+        focused = self.focused
+        current = next((i for i, p in enumerate(panes) if focused is p), -1)
+        if current < 0 and focused is not None and focused in self.contacts.walk_children():
+            current = 0
+        panes[(current + step) % len(panes)].focus()
+
+    def help_sections(self) -> list[HelpSection]:
+        from netui.tui.screens.capture import CaptureScreen
+        from netui.tui.screens.form import FormScreen
+        from netui.tui.screens.log import LogScreen
+
+        return [
+            ("Everywhere on the main screen", self.BINDINGS),
+            ("In the contacts pane", ContactsPane.BINDINGS),
+            ("In a list", RowTable.BINDINGS),
+            ("In a form", [*FormScreen.BINDINGS, *CaptureScreen.BINDINGS, *LogScreen.BINDINGS]),
+        ]
+
+    def action_help(self) -> None:
+        self.app.push_screen(HelpScreen(self.help_sections()))
+
+    def action_open(self, name: str) -> None:
+        """Open a screen another module provides (review, search, stats…), if it is there."""
+        module_name, class_name, what, per_contact = PLUGGED_SCREENS[name]
+        full_name = f"netui.tui.screens.{module_name}"
+        try:
+            screen_class = getattr(importlib.import_module(full_name), class_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != full_name:
+                raise
+            self.notify(f"{what} is not available yet", severity="warning")
+            return
+        args: tuple[Any, ...] = (self.store,)
+        if per_contact:
+            contact = self._selected()
+            if contact is None:
+                return
+            args = (self.store, contact.id)
+        self.app.push_screen(screen_class(*args), self._plugged_closed)
+
+    def _plugged_closed(self, result: object) -> None:
+        """A plugged screen may answer with a contact id, or (contact id, conversation id)."""
+        self.sync()
+        if isinstance(result, str):
+            self.select(result)
+        elif isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], str):
+            self.select(result[0], result[1])
+
+    def jump_to(self, contact_id: str) -> None:
+        """From the command palette: select the contact and put the focus on the list."""
+        self.select(contact_id)
+        self.contacts.table.focus()

@@ -1,0 +1,216 @@
+"""The contacts pane: every active contact, filtered as you type, sorted three ways."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Input
+
+from netui.core.model import Contact
+from netui.core.rules import NextAction
+from netui.core.store import fold
+from netui.tui.format import due_short, safe
+from netui.tui.messages import ContactHighlighted
+from netui.tui.widgets.table import Column, RowTable
+
+
+class SortOrder(Enum):
+    NAME = "name"
+    DUE = "due"
+    LAST = "last contact"
+
+    def following(self) -> SortOrder:
+        order = list(SortOrder)
+        return order[(order.index(self) + 1) % len(order)]
+
+
+@dataclass(slots=True)
+class ContactRow:
+    """A contact as the list shows it, with what sorting and filtering need precomputed."""
+
+    contact: Contact
+    next: NextAction | None
+    name_key: str
+    haystack: str
+
+
+def sort_key(order: SortOrder) -> Callable[[ContactRow], tuple]:
+    far = date.max
+    if order is SortOrder.DUE:
+        return lambda r: (r.next.due if r.next else far, r.name_key)
+    if order is SortOrder.LAST:
+        # Most recent first; never-contacted last.
+        return lambda r: (
+            -(r.contact.last_contact_on or date.min).toordinal(),
+            r.name_key,
+        )
+    return lambda r: (r.name_key,)
+
+
+def matches(row: ContactRow, words: Sequence[str]) -> bool:
+    return all(word in row.haystack for word in words)
+
+
+class ContactTable(RowTable[ContactRow]):
+    """The list itself: name, company, stage and when the next step is due."""
+
+    COLUMNS = (
+        Column("Name", flex=3, min_width=10),
+        Column("Company", flex=2, min_width=6, optional=True),
+        Column("Stage", width=7),
+        Column("Due", width=8),
+    )
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(empty_text="No contacts yet: press n to add one.", id=id)
+        self.today = date.today()
+
+    def row_key(self, row: ContactRow) -> str:
+        return row.contact.id
+
+    def row_cells(self, row: ContactRow) -> Sequence[Text]:
+        contact = row.contact
+        due = Text("")
+        if row.next is not None:
+            due = Text(due_short(row.next.due, self.today))
+            if row.next.due < self.today:
+                due.stylize(self.get_component_rich_style("contact-table--overdue"))
+            elif row.next.due == self.today:
+                due.stylize(self.get_component_rich_style("contact-table--today"))
+        return (
+            Text(safe(contact.name)),
+            Text(safe(contact.company)),
+            Text(contact.stage.value),
+            due,
+        )
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = RowTable.COMPONENT_CLASSES | {
+        "contact-table--overdue",
+        "contact-table--today",
+    }
+
+
+class ContactsPane(Vertical):
+    """Filter box over the contact list; says which contact the cursor is on."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f", "focus_filter", "Filter", tooltip="Type to narrow the list"),
+        Binding("s", "cycle_sort", "Sort", tooltip="Sort by name, due date or last contact"),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.order = SortOrder.NAME
+        self._rows: dict[str, ContactRow] = {}
+        self._words: list[str] = []
+        self._total = 0
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="filter: f, then type", id="contact-filter", compact=True)
+        yield ContactTable(id="contact-table")
+
+    @property
+    def table(self) -> ContactTable:
+        return self.query_one(ContactTable)
+
+    @property
+    def filter_input(self) -> Input:
+        return self.query_one("#contact-filter", Input)
+
+    @property
+    def current_id(self) -> str | None:
+        return self.table.current_key
+
+    def set_contacts(
+        self,
+        contacts: Sequence[Contact],
+        next_actions: Callable[[Contact], NextAction | None],
+        today: date,
+        keep: str | None = None,
+    ) -> None:
+        """Show these contacts; rows whose contact did not change are reused."""
+        self.table.today = today
+        old = self._rows
+        rows: dict[str, ContactRow] = {}
+        for contact in contacts:
+            row = old.get(contact.id)
+            if row is None or row.contact is not contact:
+                row = ContactRow(
+                    contact,
+                    next_actions(contact),
+                    fold(contact.name),
+                    fold(f"{contact.name} {contact.company} {contact.title} {contact.met_at}"),
+                )
+            else:
+                row.next = next_actions(contact)
+            rows[contact.id] = row
+        self._rows = rows
+        self._total = len(rows)
+        self._show(keep if keep is not None else self.current_id)
+
+    def _show(self, keep: str | None) -> None:
+        visible = [r for r in self._rows.values() if matches(r, self._words)]
+        visible.sort(key=sort_key(self.order))
+        self.table.set_rows(visible, keep=keep)
+        shown = f"{len(visible)} of {self._total}" if self._words else str(self._total)
+        self.border_title = f"Contacts ({shown})"
+        self.border_subtitle = f"sorted by {self.order.value}"
+
+    def select(self, contact_id: str) -> bool:
+        """Put the cursor on a contact, clearing the filter if it hides them."""
+        if self.table.select_key(contact_id):
+            return True
+        if contact_id in self._rows and self._words:
+            self.filter_input.value = ""
+            self._words = []
+            self._show(contact_id)
+            return True
+        return False
+
+    @on(Input.Changed, "#contact-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self._words = fold(event.value).split()
+        self._show(self.current_id)
+
+    @on(Input.Submitted, "#contact-filter")
+    def _filter_submitted(self) -> None:
+        self.table.focus()
+
+    @on(ContactTable.Highlighted)
+    def _highlighted(self, event: ContactTable.Highlighted) -> None:
+        event.stop()
+        if self.table.has_focus:
+            self.post_message(ContactHighlighted(event.key))
+
+    @on(ContactTable.Chosen)
+    def _chosen(self, event: ContactTable.Chosen) -> None:
+        event.stop()
+
+    def on_key(self, event) -> None:
+        """In the filter box, escape clears it and down goes to the list."""
+        if not self.filter_input.has_focus:
+            return
+        if event.key == "escape":
+            event.stop()
+            self.filter_input.value = ""
+            self.table.focus()
+        elif event.key == "down":
+            event.stop()
+            self.table.focus()
+
+    def action_focus_filter(self) -> None:
+        self.filter_input.focus()
+
+    def action_cycle_sort(self) -> None:
+        self.order = self.order.following()
+        self._show(self.current_id)
+        self.notify(f"Contacts sorted by {self.order.value}", timeout=2)

@@ -1,0 +1,234 @@
+"""The detail pane: the selected contact's card and their diary, newest first.
+
+Every piece of user text goes in as plain text inside `Content`, never as markup. The
+timeline reuses a pool of `Static`s, so moving the cursor down the list never waits for
+widgets to be mounted and removed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.widgets import Static
+
+from netui.core.dates import format_date, humanize
+from netui.core.model import Contact, Conversation, Referral, Stage
+from netui.core.rules import NextAction
+from netui.core.store import Store
+from netui.tui.format import safe, safe_block, short_date
+
+TIMELINE_LIMIT = 50  # entries drawn at once; a search hit further back is drawn too
+
+WELCOME = Content.from_markup(
+    "[b]Welcome to netui.[/b]\n\n"
+    "Met someone? Press [b]n[/b] to capture them while the details are fresh: "
+    "a name and [b]enter[/b] is enough.\n\n"
+    "netui then tells you when to send the thank-you, when to call, and when to "
+    "invite them for coffee.\n\n"
+    "[b]?[/b] shows every key; [b]ctrl+p[/b] finds any action by name."
+)
+
+DIARY_FIELDS = (
+    ("note", "Talked about"),
+    ("recommended", "Recommended"),
+    ("observations", "Observations"),
+    ("did", "Did"),
+)
+
+
+def labelled(label: str, value: str) -> Content:
+    """'Label: value' with the label in bold and the value literal."""
+    return Content.assemble((f"{label}: ", "bold"), safe_block(value))
+
+
+def day(d: date, today: date) -> str:
+    return f"{format_date(d)} ({humanize(d, today)})"
+
+
+def ladder(contact: Contact, today: date) -> Content:
+    """Each rung with the day it was reached: 'met 3 Mar ✓ → thanked 4 Mar ✓ → called …'."""
+    parts: list[Content] = []
+    for stage in Stage:
+        reached = contact.reached_on(stage) if stage.index <= contact.stage.index else None
+        if reached is not None:
+            text = f"{stage.label} {short_date(reached, today)} ✓"
+            parts.append(Content.styled(text, "bold" if stage is contact.stage else ""))
+        elif stage.index <= contact.stage.index:
+            parts.append(Content.styled(f"{stage.label} ✓", ""))
+        else:
+            parts.append(Content.styled(stage.label, "dim"))
+    return Content(" → ").join(parts)
+
+
+def contact_card(
+    contact: Contact,
+    nxt: NextAction | None,
+    referrals: list[tuple[Referral, str, str]],
+    referred_by: str | None,
+    today: date,
+) -> Content:
+    """The card at the top of the pane; `referrals` holds (referral, referrer, referred) names."""
+    lines: list[Content] = [Content.styled(safe(contact.name), "bold")]
+    role = " at ".join(safe(x) for x in (contact.title, contact.company) if x)
+    if role:
+        lines.append(Content(role))
+    if contact.archived:
+        lines.append(Content.styled("Archived as a dud (x brings them back)", "italic"))
+    reach = [safe(x) for x in (*contact.emails, *contact.phones)]
+    if reach:
+        lines.append(labelled("Reach", " · ".join(reach)))
+    if contact.reach:
+        lines.append(labelled("Best way", contact.reach))
+    met = []
+    if contact.met_at:
+        met.append(f"at {safe(contact.met_at)}")
+    if contact.met_on:
+        met.append(f"on {day(contact.met_on, today)}")
+    if met:
+        lines.append(labelled("Met", " ".join(met)))
+    lines.append(Content.assemble(("Ladder: ", "bold"), ladder(contact, today)))
+    if nxt is not None:
+        when = day(nxt.due, today) + (" (snoozed)" if nxt.snoozed else "")
+        style = "bold $error" if nxt.due < today else "bold $warning" if nxt.due == today else ""
+        lines.append(Content.assemble(("Next: ", "bold"), (f"{nxt.action}, due {when}", style)))
+    if contact.mention:
+        lines.append(labelled("Mention", contact.mention))
+    if referred_by:
+        lines.append(labelled("Referred by", referred_by))
+    for referral, referrer, referred in referrals:
+        ladder_bits = [
+            f"introduce: {referral.introduce.value}" if referral.introduce.value else "",
+            "will call ahead" if referral.call_ahead else "",
+            "gave details" if referral.shared_details else "",
+            "may use their name" if referral.may_use_name else "",
+        ]
+        detail = ", ".join(b for b in ladder_bits if b)
+        text = f"{referrer} → {referred}" + (f" ({detail})" if detail else "")
+        lines.append(labelled("Referral", text))
+    for label, values in (("Tags", contact.tags), ("Needs", contact.needs)):
+        if values:
+            lines.append(labelled(label, ", ".join(values)))
+    if contact.offers:
+        lines.append(labelled("Offers", ", ".join(contact.offers)))
+    if contact.cadence_days:
+        lines.append(labelled("Keep in touch", f"every {contact.cadence_days} days"))
+    if contact.notes:
+        lines.append(labelled("Notes", contact.notes))
+    return Content("\n").join(lines)
+
+
+def diary_entry(conversation: Conversation, today: date) -> Content:
+    """One conversation with every diary field that has something in it."""
+    head = f"{day(conversation.on, today)} · {conversation.channel.label}"
+    lines = [Content.styled(head, "bold $accent")]
+    for attr, label in DIARY_FIELDS:
+        value = getattr(conversation, attr)
+        if value:
+            lines.append(labelled(label, value))
+    for letter in conversation.correspondence:
+        lines.append(labelled("Sent", letter))
+    if len(lines) == 1:
+        lines.append(Content.styled("(no notes)", "dim"))
+    return Content("\n").join(lines)
+
+
+class DetailPane(VerticalScroll):
+    """Card and timeline of one contact, or the welcome when there is no one yet."""
+
+    can_focus = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "scroll_down", "Down", show=False),
+        Binding("k", "scroll_up", "Up", show=False),
+    ]
+
+    def __init__(self, store: Store, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.store = store
+        self.contact_id: str | None = None
+        self._pool: list[Static] = []
+        self._shown_ids: list[str] = []
+
+    def on_mount(self) -> None:
+        self.border_title = "Detail"
+
+    def compose(self) -> ComposeResult:
+        yield Static(WELCOME, id="card")
+        yield Static("", id="timeline-title")
+        yield Static("", id="timeline-more")
+
+    def show(self, contact_id: str | None, today: date, conversation_id: str | None = None) -> None:
+        """Draw this contact (None: the welcome); scroll to a conversation if one is named."""
+        moved = contact_id != self.contact_id
+        self.contact_id = contact_id
+        card = self.query_one("#card", Static)
+        title = self.query_one("#timeline-title", Static)
+        more = self.query_one("#timeline-more", Static)
+        contact = self.store.contacts_by_id.get(contact_id) if contact_id else None
+        if contact is None:
+            self.contact_id = None
+            card.update(WELCOME if not self.store.contacts_by_id else "")
+            title.display = more.display = False
+            self._fill([], today)
+            return
+        card.update(self._card(contact, today))
+        title.display = True
+        if not self.store.conversations_loaded:
+            title.update(Content.styled("Loading the diary…", "dim italic"))
+            self._fill([], today)
+            more.display = False
+            return
+        conversations = self.store.conversations_of(contact.id)
+        count = len(conversations)
+        title.update(
+            Content.styled(f"Conversations ({count})", "bold underline")
+            if count
+            else Content.styled("No conversations yet: l logs one.", "dim")
+        )
+        shown = TIMELINE_LIMIT
+        if conversation_id is not None:
+            index = next((i for i, c in enumerate(conversations) if c.id == conversation_id), 0)
+            shown = max(shown, index + 1)
+        self._fill(conversations[:shown], today)
+        hidden = count - min(count, shown)
+        more.display = hidden > 0
+        more.update(Content.styled(f"… and {hidden} older conversations", "dim"))
+        if conversation_id is not None:
+            if conversation_id in self._shown_ids:
+                target = self._pool[self._shown_ids.index(conversation_id)]
+                self.call_after_refresh(self.scroll_to_widget, target, top=True, animate=False)
+        elif moved:
+            self.scroll_home(animate=False)
+
+    def _card(self, contact: Contact, today: date) -> Content:
+        names = self.store.contacts_by_id
+
+        def name_of(contact_id: str) -> str:
+            other = names.get(contact_id)
+            return safe(other.name) if other else "(deleted contact)"
+
+        referrals = [
+            (r, name_of(r.referrer_id), name_of(r.referred_id))
+            for r in self.store.referrals_of(contact.id)
+        ]
+        referred_by = name_of(contact.referred_by) if contact.referred_by else None
+        nxt = self.store.next_action(contact, today)
+        return contact_card(contact, nxt, referrals, referred_by, today)
+
+    def _fill(self, conversations: list[Conversation], today: date) -> None:
+        """Put the entries in the pool's Statics, mounting more only when the pool is short."""
+        missing = len(conversations) - len(self._pool)
+        if missing > 0:
+            new = [Static(classes="diary-entry") for _ in range(missing)]
+            self._pool.extend(new)
+            self.mount_all(new, before="#timeline-more")
+        for widget, conversation in zip(self._pool, conversations, strict=False):
+            widget.update(diary_entry(conversation, today))
+            widget.display = True
+        for widget in self._pool[len(conversations) :]:
+            widget.display = False
+        self._shown_ids = [c.id for c in conversations]

@@ -1,0 +1,101 @@
+"""The follow-up queue: overdue first, then today, then the next days; who and what to do."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import ClassVar
+
+from rich.style import Style
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+
+from netui.core.rules import QueueItem
+from netui.tui.format import due_short, safe
+from netui.tui.messages import ContactChosen, ContactHighlighted
+from netui.tui.widgets.table import Column, RowTable
+
+
+class QueueTable(RowTable[QueueItem]):
+    """One row per follow-up: when, who, what."""
+
+    COLUMNS = (
+        Column("When", width=8),
+        Column("Who", flex=2, min_width=8),
+        Column("What", flex=3, min_width=8),
+    )
+    COMPONENT_CLASSES: ClassVar[set[str]] = RowTable.COMPONENT_CLASSES | {
+        "queue-table--overdue",
+        "queue-table--today",
+    }
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(empty_text="Nothing due: all caught up.", id=id)
+        self.today = date.today()
+
+    def row_key(self, row: QueueItem) -> str:
+        # A contact can have a stage step and a referral thank-you due at once.
+        return f"{row.contact.id}:{row.referral_id or ''}"
+
+    def row_cells(self, row: QueueItem) -> Sequence[Text]:
+        return (
+            Text(due_short(row.due, self.today)),
+            Text(safe(row.contact.name)),
+            Text(safe(row.action)),
+        )
+
+    def row_style(self, row: QueueItem) -> Style | None:
+        if row.due < self.today:
+            return self.get_component_rich_style("queue-table--overdue")
+        if row.due == self.today:
+            return self.get_component_rich_style("queue-table--today")
+        return None
+
+
+def contact_of(key: str) -> str:
+    return key.partition(":")[0]
+
+
+class QueuePane(Vertical):
+    """The queue in a titled box; enter on a row selects that contact everywhere."""
+
+    def compose(self) -> ComposeResult:
+        yield QueueTable(id="queue-table")
+
+    @property
+    def table(self) -> QueueTable:
+        return self.query_one(QueueTable)
+
+    @property
+    def current_id(self) -> str | None:
+        key = self.table.current_key
+        return contact_of(key) if key else None
+
+    def set_items(self, items: list[QueueItem], today: date) -> None:
+        table = self.table
+        table.today = today
+        table.set_rows(items, keep=table.current_key)
+        overdue = sum(1 for i in items if i.due < today)
+        due_today = sum(1 for i in items if i.due == today)
+        self.border_title = f"Follow-up ({overdue} overdue, {due_today} today)"
+
+    def select(self, contact_id: str) -> bool:
+        """Put the cursor on this contact's first row, if they have one."""
+        for index, item in enumerate(self.table.rows):
+            if item.contact.id == contact_id:
+                self.table.cursor = index
+                return True
+        return False
+
+    @on(QueueTable.Highlighted)
+    def _highlighted(self, event: QueueTable.Highlighted) -> None:
+        event.stop()
+        if self.table.has_focus:
+            self.post_message(ContactHighlighted(contact_of(event.key)))
+
+    @on(QueueTable.Chosen)
+    def _chosen(self, event: QueueTable.Chosen) -> None:
+        event.stop()
+        self.post_message(ContactChosen(contact_of(event.key)))
