@@ -13,10 +13,10 @@ import sys
 from collections.abc import Sequence
 
 from netui import __version__
-from netui.cli import contacts_cmds, io_cmds, ladder_cmds, search_cmds
+from netui.cli import contacts_cmds, doctor_cmds, io_cmds, ladder_cmds, search_cmds
 from netui.cli.context import USER_ERRORS, CliError, Context, fail
 
-COMMAND_MODULES = (contacts_cmds, search_cmds, io_cmds, ladder_cmds)
+COMMAND_MODULES = (contacts_cmds, search_cmds, io_cmds, ladder_cmds, doctor_cmds)
 
 
 def build_parser() -> argparse.ArgumentParser:
