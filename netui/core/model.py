@@ -8,7 +8,7 @@ Ids are random hex strings of our own, never TinyDB's reusable doc_ids.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any, Self
@@ -209,8 +209,7 @@ class Contact:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
-        known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in data.items() if k in known}
+        values = {k: data[k] for k in cls.__slots__ if k in data}
         for key in ("emails", "phones", "tags", "needs", "offers"):
             values[key] = _strs(values.get(key))
         for key in ("met_on", "follow_up_on", "last_contact_on"):
@@ -250,8 +249,7 @@ class Conversation:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
-        known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in data.items() if k in known}
+        values = {k: data[k] for k in cls.__slots__ if k in data}
         values["on"] = _date_in(values.get("on")) or date.today()
         values["channel"] = Channel(values.get("channel") or "in-person")
         values["correspondence"] = _strs(values.get("correspondence"))
@@ -290,8 +288,7 @@ class Referral:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
-        known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in data.items() if k in known}
+        values = {k: data[k] for k in cls.__slots__ if k in data}
         values["on"] = _date_in(values.get("on")) or date.today()
         values["thanked_on"] = _date_in(values.get("thanked_on"))
         values["introduce"] = Introduce(values.get("introduce") or "")
