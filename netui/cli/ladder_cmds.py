@@ -53,7 +53,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     thank = sub.add_parser(
         "thank",
-        help="mark a referrer thanked for their introductions (or a contact at 'met' thanked)",
+        help="mark a referrer thanked for their introductions (--draft: print the note)",
     )
     thank.add_argument("target", metavar="REFERRAL_OR_CONTACT")
     thank.add_argument("--draft", action="store_true",
@@ -173,11 +173,8 @@ def cmd_thank(args: argparse.Namespace, ctx: Context) -> int:
             sys.stdout.write(draft(contact, store.settings.thank_you_template, today))
         return 0
     if not pending:
-        if contact.stage is Stage.MET:
-            store.set_stage(contact.id, Stage.THANKED, today)
-            out(f"{contact.name}: met → thanked ({format_date(today)}).")
-            return 0
-        raise CliError(f"{contact.name} has no introduction waiting for thanks")
+        hint = f" (a thank-you for meeting: netui stage {contact.id[:8]} thanked)"
+        raise CliError(f"{contact.name} has no introduction waiting for thanks" + hint)
     if len(pending) == 1:
         store.update_referral(pending[0].id, thanked_on=today)
     else:
@@ -286,7 +283,7 @@ def stats_lines(stats: funnel_stats.Stats) -> list[str]:
     for step in stats.funnel:
         rate = f"{_percent(step.rate)} of {previous}" if previous else ""
         chart = funnel_stats.bar(step.reached, largest, 20)
-        line = f"  {step.stage.label:<15}{step.reached:>6}  {chart:<20}  {rate:<20} "
+        line = f"  {step.stage.label:<15}{step.reached:>6}  {chart:<20}  {rate:<16} "
         lines.append((line + _days(step.median_days)).rstrip())
         previous = step.stage.label
     lines.append(f"  met → coffee: {_percent(stats.overall_rate)}")
