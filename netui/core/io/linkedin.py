@@ -1,0 +1,40 @@
+"""LinkedIn's Connections.csv: a CSV behind a "Notes:" preamble, met on LinkedIn.
+
+LinkedIn prepends a paragraph about missing email addresses before the header row, starts
+the file with a byte-order mark (removed when the file is decoded), leaves most emails
+empty and writes "Connected On" as "12 Mar 2024", which becomes the date met.
+"""
+
+from __future__ import annotations
+
+from netui.core.io.csv_contacts import read_csv
+from netui.core.io.records import BadRecords, Incoming
+
+MET_AT = "LinkedIn"
+TAG = "linkedin"
+_HEADER_MARKERS = ("first name", "last name")
+
+
+def header_line(text: str) -> int | None:
+    """The index of the line holding the column names, after any preamble."""
+    for index, line in enumerate(text.split("\n")[:50]):
+        folded = line.casefold()
+        if all(marker in folded for marker in _HEADER_MARKERS):
+            return index
+    return None
+
+
+def read_linkedin(text: str, origin: str = "") -> list[Incoming]:
+    """Connections as contacts met on LinkedIn, tagged `linkedin`."""
+    start = header_line(text)
+    if start is None:
+        where = f"{origin}: " if origin else ""
+        raise BadRecords([f"{where}no 'First Name,Last Name,...' header line found"])
+    body = "\n".join(text.split("\n")[start:])
+    records = read_csv(body, origin, first_line=start + 1)
+    for record in records:
+        contact = record.contact
+        contact.met_at = contact.met_at or MET_AT
+        if TAG not in (tag.casefold() for tag in contact.tags):
+            contact.tags.append(TAG)
+    return records

@@ -1,0 +1,101 @@
+"""From a path to records: recognise the format, read a file or a folder of vCards.
+
+The format is taken from the content, not the file name, because exports are often
+renamed (LinkedIn's CSV, a ".txt" vCard from an old phone). Only an explicit `--format`
+overrides the sniffing.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+
+from netui.core.io.archive import read_json
+from netui.core.io.csv_contacts import guess_delimiter, map_columns, read_csv
+from netui.core.io.files import read_text, vcard_files
+from netui.core.io.linkedin import header_line, read_linkedin
+from netui.core.io.records import BadRecords, Bundle, UnreadableFile
+from netui.core.io.vcard import count_cards, read_vcards
+
+IMPORT_FORMATS = ("vcard", "csv", "linkedin", "json")
+
+Progress = Callable[[int, int], None]  # (records done, records expected)
+
+
+def sniff_format(text: str) -> str | None:
+    """The import format the text looks like, or None when it looks like none of them."""
+    head = text[:65536].lstrip("\ufeff \t\r\n")
+    if head[:11].upper() == "BEGIN:VCARD":
+        return "vcard"
+    if head.startswith("{"):
+        return "json"
+    if head.casefold().startswith("notes:"):
+        return "linkedin"
+    lines = head.split("\n")
+    header = header_line(head)
+    if header is not None and "connected on" in lines[header].casefold():
+        return "linkedin"
+    first = lines[0]
+    row = next(csv.reader([first], delimiter=guess_delimiter(first)), [])
+    if {"name", "first", "last", "email"} & map_columns(row).keys():
+        return "csv"
+    return None
+
+
+def read_path(path: Path, fmt: str | None = None, progress: Progress | None = None) -> Bundle:
+    """Every record at `path` (a file, or a folder of .vcf files).
+
+    Raises UnreadableFile when the file cannot be read or recognised, BadRecords when
+    any record is wrong (all of them listed).
+    """
+    if path.is_dir():
+        if fmt not in (None, "vcard"):
+            raise UnreadableFile(f"{path} is a folder; only folders of .vcf files can be imported")
+        return _read_folder(path, progress)
+    return _read_file(path, fmt, progress)
+
+
+def _read_file(path: Path, fmt: str | None, progress: Progress | None) -> Bundle:
+    text = read_text(path)
+    fmt = fmt or sniff_format(text)
+    if fmt is None:
+        raise UnreadableFile(
+            f"cannot tell what format {path.name} is in; name it with --format "
+            f"({', '.join(IMPORT_FORMATS)})"
+        )
+    if fmt == "vcard":
+        total = count_cards(text)
+        report = (lambda n: progress(n, total)) if progress else None
+        bundle = Bundle(contacts=read_vcards(text, progress=report))
+    elif fmt == "json":
+        bundle = read_json(text)
+    else:
+        reader = read_linkedin if fmt == "linkedin" else read_csv
+        bundle = Bundle(contacts=reader(text))
+    bundle.format = fmt
+    return bundle
+
+
+def _read_folder(folder: Path, progress: Progress | None) -> Bundle:
+    listing = vcard_files(folder)
+    if not listing.files:
+        raise UnreadableFile(f"{folder} holds no .vcf files")
+    texts = [(path, read_text(path)) for path in listing.files]
+    counts = [count_cards(text) for _, text in texts]
+    bundle = Bundle(format="vcard")
+    problems: list[str] = []
+    done = 0
+    for (path, text), count in zip(texts, counts, strict=True):
+        report = (lambda n, done=done: progress(done + n, sum(counts))) if progress else None
+        try:
+            bundle.contacts += read_vcards(text, str(path.relative_to(folder.resolve())), report)
+        except BadRecords as exc:
+            problems += exc.problems
+        done += count
+    if problems:
+        raise BadRecords(problems)
+    for link in listing.refused_links:
+        where = str(link.relative_to(folder.resolve()))
+        bundle.skipped.append((where, "a link leading outside the folder, not followed"))
+    return bundle
