@@ -1,9 +1,186 @@
-"""Placeholder: filled in by its issue."""
+"""`netui import`, `export`, `dupes` and `merge`: moving contacts in and out, and joining twins."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+import time
+from pathlib import Path
+
+from netui.cli.context import CliError, Context, out, out_json
+from netui.core.dupes import find_duplicates
+from netui.core.importer import ImportPlan, apply, plan_import
+from netui.core.io.export import EXPORT_FORMATS, Selection, format_for, render
+from netui.core.io.files import encode, write_atomic
+from netui.core.io.reader import IMPORT_FORMATS
+from netui.core.model import Contact, Stage
+from netui.core.text import one_line, printable
+
+PROGRESS_FROM = 200  # records; smaller imports finish before a bar would be read
+_NAME_CELLS = 40
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """No commands yet."""
+    imp = sub.add_parser(
+        "import",
+        help="import contacts from vCard, CSV, LinkedIn Connections.csv or netui JSON",
+        description="Import contacts. Records matching an existing contact (same email, "
+        "phone, or name and company) are merged into it. All or nothing: one bad record "
+        "and nothing is written.",
+    )
+    imp.add_argument("path", metavar="PATH", help="a file, or a folder of .vcf files")
+    imp.add_argument("--format", choices=IMPORT_FORMATS, help="default: recognised from content")
+    imp.add_argument("--dry-run", action="store_true", help="show what would happen; write nothing")
+    imp.add_argument("--tag", metavar="TAG", help="tag every imported contact")
+    imp.set_defaults(handler=cmd_import)
+
+    exp = sub.add_parser(
+        "export",
+        help="export contacts (vCard, CSV), everything (JSON), the queue (ics) or the diary",
+        description="Export to PATH (written atomically) or - for standard output. JSON "
+        "without filters holds everything, archived contacts included.",
+    )
+    exp.add_argument("path", metavar="PATH|-")
+    exp.add_argument("--format", choices=EXPORT_FORMATS, help="default: from PATH's extension")
+    exp.add_argument("--stage", metavar="S", help="only contacts at this stage")
+    exp.add_argument("--tag", metavar="T", help="only contacts with this tag")
+    exp.add_argument("--archived", action="store_true", help="archived contacts instead")
+    exp.set_defaults(handler=cmd_export)
+
+    dupes = sub.add_parser("dupes", help="list contacts that are probably the same person")
+    dupes.add_argument("--json", action="store_true")
+    dupes.set_defaults(handler=cmd_dupes)
+
+    merge = sub.add_parser("merge", help="merge contact B into contact A (undoable)")
+    merge.add_argument("keep", metavar="A", help="the contact to keep")
+    merge.add_argument("drop", metavar="B", help="the contact merged into A, then removed")
+    merge.set_defaults(handler=cmd_merge)
+
+
+def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
+    bar = ProgressBar() if sys.stderr.isatty() else None
+    try:
+        plan = plan_import(args.path, ctx.store, fmt=args.format, tag=args.tag, progress=bar)
+    finally:
+        if bar is not None:
+            bar.clear()
+    if plan.errors:
+        for problem in plan.errors:
+            print(f"netui: error: {printable(f'{args.path}: {problem}')}", file=sys.stderr)
+        print(f"netui: nothing imported ({plan.summary()})", file=sys.stderr)
+        return 1
+    if args.dry_run:
+        _print_entries(plan)
+        out(f"Dry run: {plan.summary()}. Nothing was written.")
+        return 0
+    apply(plan, ctx.store)
+    for entry in plan.entries:
+        if entry.action == "merge":
+            out(f"merged {entry.where}: {one_line(entry.name, _NAME_CELLS)} {entry.reason}")
+    out(f"Imported {Path(plan.source).name} ({plan.format}): {plan.summary()}.")
+    return 0
+
+
+def _print_entries(plan: ImportPlan) -> None:
+    verbs = {"add": "add", "merge": "merge", "skip": "skip"}
+    for entry in plan.entries:
+        name = one_line(entry.name, _NAME_CELLS)
+        out(f"{verbs[entry.action]:<6} {entry.where}: {name}{': ' if name else ''}{entry.reason}")
+
+
+class ProgressBar:
+    """A one-line bar on stderr for big imports, redrawn at most ten times a second."""
+
+    def __init__(self) -> None:
+        self._drawn_at = 0.0
+        self._shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if total < PROGRESS_FROM or (now - self._drawn_at < 0.1 and done < total):
+            return
+        self._drawn_at = now
+        width = 30
+        filled = width * done // max(total, 1)
+        bar = "#" * filled + "-" * (width - filled)
+        sys.stderr.write(f"\rReading [{bar}] {done}/{total}")
+        sys.stderr.flush()
+        self._shown = True
+
+    def clear(self) -> None:
+        if self._shown:
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
+
+
+def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
+    to_stdout = args.path == "-"
+    fmt = args.format or (None if to_stdout else format_for(args.path))
+    if fmt is None:
+        where = "standard output" if to_stdout else f"{args.path!r}"
+        known = ", ".join(EXPORT_FORMATS)
+        raise CliError(f"cannot tell the format for {where}; use --format ({known})")
+    selection = Selection(
+        stage=Stage.parse(args.stage) if args.stage else None,
+        tag=args.tag,
+        archived=args.archived,
+    )
+    rendered = render(ctx.store, fmt, ctx.today, selection)
+    if to_stdout:
+        _write_stdout(rendered.text)
+        return 0
+    write_atomic(Path(args.path), rendered.text)
+    out(f"Exported {rendered.contacts} contacts to {args.path} ({fmt}).")
+    return 0
+
+
+def _write_stdout(text: str) -> None:
+    """Raw bytes for a pipe; on a terminal, control characters in user text are escaped."""
+    if sys.stdout.isatty():
+        sys.stdout.write(printable(text.replace("\r\n", "\n")))
+        return
+    sys.stdout.flush()
+    sys.stdout.buffer.write(encode(text))
+    sys.stdout.buffer.flush()
+
+
+def cmd_dupes(args: argparse.Namespace, ctx: Context) -> int:
+    pairs = find_duplicates(ctx.store.contacts(include_archived=True))
+    if args.json:
+        out_json([pair.to_json() for pair in pairs])
+        return 0
+    if not pairs:
+        out("No likely duplicates.")
+        return 0
+    for pair in pairs:
+        out(f"{_label(pair.first)}  and  {_label(pair.second)}: {'; '.join(pair.reasons)}")
+    s = "s" if len(pairs) != 1 else ""
+    out(f"{len(pairs)} likely duplicate{s}. Merge B into A with: netui merge A B")
+    return 0
+
+
+def _label(contact: Contact) -> str:
+    company = f", {one_line(contact.company, _NAME_CELLS)}" if contact.company else ""
+    archived = ", archived" if contact.archived else ""
+    return f"{one_line(contact.name, _NAME_CELLS)} ({contact.id[:8]}{company}{archived})"
+
+
+def cmd_merge(args: argparse.Namespace, ctx: Context) -> int:
+    store = ctx.store
+    keep, drop = store.find(args.keep), store.find(args.drop)
+    if keep.id == drop.id:
+        raise CliError(f"{args.keep!r} and {args.drop!r} are the same contact")
+    merged = store.merge(keep.id, drop.id)
+    out(f"Merged {one_line(drop.name)} into {_label(merged)}.")
+    facts = [
+        ("emails", ", ".join(merged.emails)),
+        ("phones", ", ".join(merged.phones)),
+        ("tags", ", ".join(merged.tags)),
+        ("stage", merged.stage_label),
+        ("conversations", str(len(store.conversations_of(merged.id)))),
+    ]
+    for label, value in facts:
+        if value:
+            out(f"  {label}: {one_line(value)}")
+    out("Undo with: netui undo")
+    return 0

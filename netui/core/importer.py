@@ -1,0 +1,288 @@
+"""Importing is two steps: plan (read the file, decide add/merge/skip) and apply.
+
+The plan is what `--dry-run` prints and what the TUI's import screen previews; applying
+it is one store transaction, so an import lands whole or not at all. A record that is
+already in netui (same email, phone, or name and company; see `dupes.py`) is merged into
+the existing contact, never added twice, and merging only adds what is missing, so
+importing the same file again plans nothing but skips.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from netui.core.dupes import ContactIndex, phone_key
+from netui.core.io.reader import Progress, read_path
+from netui.core.io.records import BadRecords, Bundle, unique
+from netui.core.model import Contact, Conversation, Referral, StageStep, ValidationError, utc_now
+from netui.core.store import Store, fold, merge_contacts
+
+ADD, MERGE, SKIP = "add", "merge", "skip"
+_LIST_FIELDS = ("emails", "phones", "tags", "needs", "offers")
+_IGNORED_IN_COMPARISON = ("updated",)
+
+
+class StalePlan(ValidationError):
+    """The database changed between planning and applying; plan again."""
+
+
+@dataclass(slots=True)
+class PlanEntry:
+    """What happens to one record of the file, and why."""
+
+    action: str  # ADD, MERGE or SKIP
+    where: str  # "line 7", "card 3 (line 14)", "contacts/ann.vcf: card 1 (line 1)"
+    name: str
+    reason: str
+    contact_id: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "where": self.where,
+            "name": self.name,
+            "reason": self.reason,
+            "contact_id": self.contact_id,
+        }
+
+
+@dataclass(slots=True)
+class ImportPlan:
+    """Everything an import would write; `errors` non-empty means it writes nothing."""
+
+    source: str
+    format: str = ""
+    entries: list[PlanEntry] = field(default_factory=list)
+    contacts: list[Contact] = field(default_factory=list)
+    conversations: list[Conversation] = field(default_factory=list)
+    referrals: list[Referral] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    base: dict[str, str] = field(default_factory=dict)  # contact id -> `updated` planned on
+
+    def of(self, action: str) -> list[PlanEntry]:
+        return [entry for entry in self.entries if entry.action == action]
+
+    @property
+    def writes_anything(self) -> bool:
+        return not self.errors and bool(self.contacts or self.conversations or self.referrals)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "added": len(self.of(ADD)),
+            "merged": len(self.of(MERGE)),
+            "skipped": len(self.of(SKIP)),
+            "errors": len(self.errors),
+            "conversations": len(self.conversations),
+            "referrals": len(self.referrals),
+        }
+
+    def summary(self) -> str:
+        """One line for the end of an import: added, merged, skipped, errors."""
+        c = self.counts()
+        text = f"{c['added']} added, {c['merged']} merged, {c['skipped']} skipped, "
+        text += f"{c['errors']} error{'s' if c['errors'] != 1 else ''}"
+        extra = [f"{c[k]} {k}" for k in ("conversations", "referrals") if c[k]]
+        return text + (f" ({', '.join(extra)} added)" if extra else "")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "format": self.format,
+            **self.counts(),
+            "entries": [entry.to_json() for entry in self.entries],
+            "error_list": self.errors,
+        }
+
+
+def plan_import(
+    path: str | Path,
+    store: Store,
+    *,
+    fmt: str | None = None,
+    tag: str | None = None,
+    progress: Progress | None = None,
+) -> ImportPlan:
+    """Read `path` and decide, record by record, what importing it would do.
+
+    Raises UnreadableFile (a ValidationError) when the file cannot be read or recognised;
+    bad records come back in `plan.errors`, each with its line or card number.
+    """
+    try:
+        bundle = read_path(Path(path), fmt, progress)
+    except BadRecords as exc:
+        return ImportPlan(source=str(path), format=fmt or "", errors=exc.problems)
+    tag = tag.strip() if tag else None
+    return _Planner(store, tag).plan(bundle, str(path))
+
+
+def apply(plan: ImportPlan, store: Store) -> None:
+    """Write the plan in one transaction (undoable); refuse if it has errors or is stale."""
+    if plan.errors:
+        raise BadRecords(plan.errors)
+    for contact_id, updated in plan.base.items():
+        current = store.contacts_by_id.get(contact_id)
+        if current is None or current.updated != updated:
+            raise StalePlan("the database changed since the import was planned; plan it again")
+    if not plan.writes_anything:
+        return
+    counts = plan.counts()
+    store.import_batch(
+        contacts=plan.contacts,
+        conversations=plan.conversations,
+        referrals=plan.referrals,
+        description=f"Import {Path(plan.source).name} "
+        f"({counts['added']} added, {counts['merged']} merged)",
+    )
+
+
+def absorb(current: Contact, incoming: Contact) -> Contact:
+    """The existing contact with what the incoming record adds; existing values win.
+
+    The store's merge rules, except that an import never un-archives a contact and
+    phones are compared by their digits ("555-123 4567" is "5551234567").
+    """
+    merged = merge_contacts(current, incoming)
+    merged.archived = current.archived
+    merged.phones = unique(current.phones + incoming.phones, key=lambda p: phone_key(p) or fold(p))
+    return merged
+
+
+def describe_changes(before: Contact, after: Contact) -> str:
+    """'adds email a@x.com, tag friends; fills company' for the dry-run report."""
+    added = []
+    for name in _LIST_FIELDS:
+        old = {fold(v) for v in getattr(before, name)}
+        added += [f"{name[:-1]} {v}" for v in getattr(after, name) if fold(v) not in old]
+    old_data, new_data = before.to_dict(), after.to_dict()
+    changed = [
+        key.replace("_", " ")
+        for key in new_data
+        if key not in (*_LIST_FIELDS, *_IGNORED_IN_COMPARISON) and old_data[key] != new_data[key]
+    ]
+    parts = [f"adds {', '.join(added)}"] if added else []
+    if changed:
+        parts.append(f"updates {', '.join(changed)}")
+    return "; ".join(parts) or "no change"
+
+
+def _same(a: Contact, b: Contact) -> bool:
+    one, two = a.to_dict(), b.to_dict()
+    for key in _IGNORED_IN_COMPARISON:
+        one.pop(key), two.pop(key)
+    return one == two
+
+
+class _Planner:
+    """Walks the file's records against the store, building one ImportPlan."""
+
+    def __init__(self, store: Store, tag: str | None) -> None:
+        self.store = store
+        self.tag = tag
+        self.existing: Mapping[str, Contact] = store.contacts_by_id
+        self.index = ContactIndex(self.existing.values())
+        self.planned: dict[str, Contact] = {}  # id -> the contact to write
+        self.added_at: dict[str, str] = {}  # id of a contact this import adds -> where
+        self.id_map: dict[str, str] = {}  # id in the file -> id written
+        self.distinct = False  # the file's records are never merged with one another
+
+    def plan(self, bundle: Bundle, source: str) -> ImportPlan:
+        plan = ImportPlan(source=source, format=bundle.format)
+        self.distinct = bundle.distinct
+        for record in bundle.contacts:
+            plan.entries.append(self._place(record.contact, record.where))
+        plan.entries += [PlanEntry(SKIP, where, "", why) for where, why in bundle.skipped]
+        plan.conversations = self._conversations(bundle.conversations)
+        plan.referrals = self._referrals(bundle.referrals)
+        self._link_referrers()
+        plan.contacts = list(self.planned.values())
+        plan.base = {
+            cid: self.existing[cid].updated for cid in self.planned if cid in self.existing
+        }
+        return plan
+
+    def _place(self, incoming: Contact, where: str) -> PlanEntry:
+        if self.tag and fold(self.tag) not in {fold(t) for t in incoming.tags}:
+            incoming.tags.append(self.tag)
+        target = self._target(incoming)
+        if target is None:
+            new = _as_new(incoming)
+            self.planned[new.id] = new
+            self.added_at[new.id] = where
+            self.id_map[incoming.id] = new.id
+            if not self.distinct:
+                self.index.add(new)
+            return PlanEntry(ADD, where, new.name, "new contact", new.id)
+        target_id, reason = target
+        self.id_map[incoming.id] = target_id
+        current = self.planned.get(target_id) or self.existing[target_id]
+        merged = absorb(current, incoming)
+        first = self.added_at.get(target_id)
+        if _same(merged, current):
+            why = f"repeats {first}" if first else "already in netui"
+            return PlanEntry(SKIP, where, incoming.name, f"{why} ({reason})", target_id)
+        merged.updated = utc_now()
+        self.planned[target_id] = merged
+        self.index.add(merged)
+        into = f"the new contact from {first}" if first else current.name
+        changes = describe_changes(current, merged)
+        return PlanEntry(
+            MERGE, where, incoming.name, f"into {into} ({reason}): {changes}", target_id
+        )
+
+    def _target(self, incoming: Contact) -> tuple[str, str] | None:
+        if incoming.id in self.planned or incoming.id in self.existing:
+            return incoming.id, "same id"
+        return self.index.match(incoming)
+
+    def _writable(self, contact_id: str) -> Contact:
+        """The contact as this import will leave it, planned for writing from now on."""
+        if contact_id not in self.planned:
+            self.planned[contact_id] = Contact.from_dict(self.existing[contact_id].to_dict())
+        return self.planned[contact_id]
+
+    def _conversations(self, conversations: list[Conversation]) -> list[Conversation]:
+        if not conversations:
+            return []
+        known = {c.id for c in self.store.all_conversations()}
+        kept = []
+        for conversation in conversations:
+            if conversation.id in known:
+                continue
+            conversation = replace(conversation, contact_id=self.id_map[conversation.contact_id])
+            kept.append(conversation)
+            contact = self._writable(conversation.contact_id)
+            if contact.last_contact_on is None or conversation.on > contact.last_contact_on:
+                contact.last_contact_on = conversation.on
+        return kept
+
+    def _referrals(self, referrals: list[Referral]) -> list[Referral]:
+        known = {r.id for r in self.store.referrals()}
+        kept = []
+        for referral in referrals:
+            ends = {
+                "referrer_id": self.id_map[referral.referrer_id],
+                "referred_id": self.id_map[referral.referred_id],
+            }
+            if referral.id not in known and ends["referrer_id"] != ends["referred_id"]:
+                kept.append(replace(referral, **ends))
+        return kept
+
+    def _link_referrers(self) -> None:
+        """Point `referred_by` at the ids written, dropping links to contacts not present."""
+        for contact in self.planned.values():
+            referrer = contact.referred_by
+            if not referrer or referrer in self.existing:
+                continue
+            mapped = self.id_map.get(referrer, referrer if referrer in self.planned else None)
+            contact.referred_by = mapped if mapped != contact.id else None
+
+
+def _as_new(incoming: Contact) -> Contact:
+    """A record becoming a contact: its stage dated by when met, if the file says."""
+    contact = Contact.from_dict(incoming.to_dict())
+    if not contact.stage_history and contact.met_on is not None:
+        contact.stage_history = [StageStep(contact.stage, contact.met_on)]
+    return contact
