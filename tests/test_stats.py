@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from netui.core.config import Settings
 from netui.core.model import Contact, Referral, Stage, StageStep
-from netui.core.stats import bar, compute, productive_events, stats_of
+from netui.core.stats import bar, compute, met_per_week, productive_events, stats_of
 from tests.conftest import TODAY
 
 
@@ -123,3 +123,19 @@ def test_bars_are_proportional_in_eighths():
     assert bar(1, 10, 4) == "▍"  # 3.2 eighths round to 3
     assert bar(1, 1000, 4) == "▏"  # never invisible
     assert bar(0, 10, 4) == "" and bar(3, 0, 4) == ""
+
+
+def test_people_met_per_week_oldest_first():
+    def on(days_ago):
+        return Contact(f"P{days_ago}", met_on=TODAY - timedelta(days=days_ago))
+
+    people = [
+        on(0),
+        on(6),
+        on(7),
+        on(20),
+        on(83),
+        on(84),
+        Contact("Future", met_on=TODAY + timedelta(days=1)),
+    ]
+    assert met_per_week(people, TODAY, weeks=12) == (1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2)

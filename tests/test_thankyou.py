@@ -9,13 +9,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from netui.core.config import DEFAULT_THANK_YOU, ConfigError
-from netui.core.model import Channel, Contact, ValidationError
+from netui.core.model import Channel, Contact, Stage, ValidationError
+from netui.core.referrals import record_referral
 from netui.core.thankyou import (
     TemplateError,
     check_template,
     draft,
     draft_for_introduction,
     first_name,
+    mark_sent,
     met_when,
     record_sent,
 )
@@ -143,3 +145,22 @@ def test_a_thank_you_is_not_sent_by_phone(store):
     with pytest.raises(ValidationError):
         record_sent(store, contact.id, "hi", Channel.CALL, TODAY)
     assert store.conversations_of(contact.id) == []
+
+
+def test_marking_sent_from_anywhere_also_marks_the_step(store):
+    contact = store.add_contact(ann())
+    mark_sent(store, contact.id, "Dear Ann", Channel.EMAIL, TODAY)
+    assert store.get(contact.id).stage is Stage.THANKED
+    assert store.conversations_of(contact.id)[0].correspondence == ["Dear Ann"]
+    mark_sent(store, contact.id, "Again", Channel.EMAIL, TODAY)  # already thanked: only logged
+    assert store.get(contact.id).reached_on(Stage.THANKED) == TODAY
+    assert len(store.get(contact.id).stage_history) == 2
+
+
+def test_marking_an_introduction_thank_you_sent_marks_the_referral(store):
+    contact = store.add_contact(ann())
+    ref, _ = record_referral(store, contact.id, "Cy", on=TODAY)
+    conv = mark_sent(store, contact.id, "Thanks!", Channel.NOTE, TODAY, referral_id=ref.id)
+    assert store.referral(ref.id).thanked_on == TODAY
+    assert store.get(contact.id).stage is Stage.MET  # a thanks for the introduction only
+    assert store.conversations_of(contact.id)[0].id == conv.id

@@ -19,6 +19,7 @@ from netui.core.rules import queue
 from netui.core.store import Store, fold
 
 TOP = 5  # events and referrers listed
+WEEKS = 12  # weeks of "people met" history for the chart
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +52,7 @@ class Stats:
     referred_contacts: int  # contacts who came to you by referral
     referrers: tuple[Tally, ...]  # who gave referrals: (name, given, thanked)
     events: tuple[Tally, ...]  # most productive events: (event, contacts, reached coffee)
+    met_per_week: tuple[int, ...]  # people met in each of the last WEEKS weeks, oldest first
 
     @property
     def overall_rate(self) -> float | None:
@@ -82,6 +84,7 @@ class Stats:
                     {"name": t.name, "given": t.total, "thanked": t.good} for t in self.referrers
                 ],
             },
+            "met_per_week": list(self.met_per_week),
             "events": [
                 {"event": t.name, "contacts": t.total, "coffee": t.good} for t in self.events
             ],
@@ -159,6 +162,19 @@ def top_referrers(
     return tuple(Tally(contacts[rid].name, given[rid], thanked[rid]) for rid in ranked[:top])
 
 
+def met_per_week(contacts: list[Contact], today: date, weeks: int = WEEKS) -> tuple[int, ...]:
+    """People met in each 7-day window ending today, oldest window first."""
+    counts = [0] * weeks
+    for contact in contacts:
+        met = first_reached(contact, Stage.MET)
+        if met is None or met > today:
+            continue
+        back = (today - met).days // 7
+        if back < weeks:
+            counts[weeks - 1 - back] += 1
+    return tuple(counts)
+
+
 def compute(
     contacts: Mapping[str, Contact],
     referrals: Iterable[Referral],
@@ -180,6 +196,7 @@ def compute(
         referred_contacts=sum(1 for c in everyone if c.referred_by),
         referrers=top_referrers(refs, contacts),
         events=productive_events(everyone),
+        met_per_week=met_per_week(everyone, today),
     )
 
 

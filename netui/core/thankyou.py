@@ -15,7 +15,7 @@ import pendulum
 
 from netui.core.config import ConfigError
 from netui.core.dates import format_date
-from netui.core.model import Channel, Contact, Conversation, ValidationError
+from netui.core.model import Channel, Contact, Conversation, Stage, ValidationError
 from netui.core.store import Store
 
 # Thanks for an introduction is short and fixed; the user edits the draft if they like.
@@ -158,3 +158,22 @@ def record_sent(
         correspondence=[text.strip()],
     )
     return store.log(conversation)
+
+
+def mark_sent(
+    store: Store,
+    contact_id: str,
+    text: str,
+    channel: Channel,
+    on: date,
+    *,
+    referral_id: str | None = None,
+) -> Conversation:
+    """The note went out: complete the step it stands for, unless already done (the daily
+    review does it first), then keep the copy in the diary."""
+    if referral_id is not None:
+        if store.referral(referral_id).thanked_on is None:
+            store.update_referral(referral_id, thanked_on=on)
+    elif store.get(contact_id).stage is Stage.MET:
+        store.set_stage(contact_id, Stage.THANKED, on)
+    return record_sent(store, contact_id, text, channel, on)
