@@ -1,0 +1,75 @@
+"""What the fault tests share: a populated database, byte snapshots, a child-process writer."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+from netui.core.config import Settings
+from netui.core.model import Contact, Conversation, Referral
+from netui.core.storage import TMP_MARK
+from netui.core.store import Store
+
+WRITER = Path(__file__).with_name("writer.py")
+D = date(2026, 3, 10)
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file's bytes, by relative path (the lock file's content is irrelevant)."""
+    return {
+        str(path.relative_to(root)): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and path.name != ".lock"
+    }
+
+
+def temp_files(root: Path) -> list[str]:
+    return [str(p.relative_to(root)) for p in root.rglob(f"*{TMP_MARK}*")]
+
+
+def open_store(root: Path, **kw) -> Store:
+    return Store.open(root, settings=Settings(), **kw)
+
+
+def populate(root: Path) -> dict[str, str]:
+    """A database where every kind of file exists and has a good `.bak` (written twice).
+
+    Returns the ids: ann, bob (referred by ann), and a referral and conversation id.
+    """
+    with open_store(root) as store:
+        ann = store.add_contact(Contact(name="Ann Archer", met_on=D, tags=["law"]))
+        bob = store.add_contact(Contact(name="Bob Baker", met_on=D, referred_by=ann.id))
+        conv = store.log(Conversation(contact_id=ann.id, on=D, note="first coffee"))
+        store.log(Conversation(contact_id=bob.id, on=D, note="sailing"))
+        ref = store.add_referral(Referral(referrer_id=ann.id, referred_id=bob.id, on=D))
+        store.update_referral(ref.id, note="will call ahead")
+        store.set_stage(ann.id, "thanked", D)
+        store.set_stage(bob.id, "thanked", D)
+    return {"ann": ann.id, "bob": bob.id, "referral": ref.id, "conversation": conv.id}
+
+
+def state(store: Store) -> dict[str, object]:
+    """Everything a user could see, as plain data, for before/after comparisons."""
+    store.refresh()
+    return {
+        "contacts": {c.id: c.to_dict() for c in store.contacts(include_archived=True)},
+        "conversations": {c.id: c.to_dict() for c in store.all_conversations()},
+        "referrals": {r.id: r.to_dict() for r in store.referrals()},
+        "undo": store.undo_description,
+    }
+
+
+def start_writer(*args: str) -> subprocess.Popen[str]:
+    """Run tests/faults/writer.py in a child process, talking over pipes."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    return subprocess.Popen(
+        [sys.executable, str(WRITER), *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
