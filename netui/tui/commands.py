@@ -19,6 +19,11 @@ if TYPE_CHECKING:
 CONTACT_HITS = 20  # a palette is for jumping, not browsing: the best few are enough
 
 
+def with_key(title: Content, binding: Binding) -> Content:
+    """An action's name followed by its key, dimmed."""
+    return Content.assemble(title, (f"  {key_label(binding.key)}", "dim"))
+
+
 def action_bindings(screen: MainScreen) -> list[Binding]:
     return [
         b
@@ -40,10 +45,11 @@ class NetuiCommands(Provider):
         if screen is None:
             return
         for binding in action_bindings(screen):
+            title = binding.tooltip or binding.description
             yield DiscoveryHit(
-                binding.tooltip or binding.description,
+                with_key(Content(title), binding),
                 partial(screen.run_action, binding.action),
-                help=f"key: {key_label(binding.key)}",
+                text=title,
             )
 
     async def search(self, query: str) -> Hits:
@@ -57,21 +63,16 @@ class NetuiCommands(Provider):
             if score > 0:
                 yield Hit(
                     score,
-                    matcher.highlight(title),
+                    with_key(matcher.highlight(title), binding),
                     partial(screen.run_action, binding.action),
                     text=title,
-                    help=f"key: {key_label(binding.key)}",
                 )
         for score, contact in contact_matches(screen, query):
             name = safe(contact.name)
-            display = Content.assemble("Go to ", (name, "bold"))
-            yield Hit(
-                score,
-                display,
-                partial(screen.jump_to, contact.id),
-                text=f"Go to {name}",
-                help=safe(" · ".join(x for x in (contact.company, contact.stage.label) if x)),
-            )
+            about = safe(" · ".join(x for x in (contact.company, contact.stage.label) if x))
+            # No `help=`: the palette parses it as markup, and names are user text.
+            display = Content.assemble("Go to ", (name, "bold"), (f"  {about}", "dim"))
+            yield Hit(score, display, partial(screen.jump_to, contact.id), text=f"Go to {name}")
 
 
 def contact_matches(screen: MainScreen, query: str) -> list[tuple[float, object]]:

@@ -54,3 +54,8 @@ def screen_text(app: NetuiApp) -> str:
     """Everything visible on the current screen, as plain text lines."""
     strips = app.screen._compositor.render_strips()
     return "\n".join(strip.text for strip in strips)
+
+
+def card_text(main: MainScreen) -> str:
+    """The detail pane's contact card as plain text (whatever the pane's width)."""
+    return str(main.detail.query_one("#card").content)

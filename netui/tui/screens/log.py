@@ -24,7 +24,13 @@ class LogScreen(FormScreen[str]):
     """Returns the new conversation's id, or None if cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+e", "external_editor", "$EDITOR", tooltip="Edit the note in $EDITOR"),
+        Binding(
+            "ctrl+e",
+            "external_editor",
+            "$EDITOR",
+            tooltip="Edit the note in $EDITOR",
+            priority=True,
+        ),
     ]
 
     def __init__(self, store: Store, contact_id: str) -> None:

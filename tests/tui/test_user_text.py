@@ -1,0 +1,49 @@
+"""User text is shown literally: markup-like names, emoji, right-to-left and control characters."""
+
+from __future__ import annotations
+
+from netui.core.model import Contact, Conversation, Stage
+from netui.core.store import Store
+from tests.conftest import TODAY
+from tests.tui.conftest import card_text, drive, screen_text
+
+TRICKY = ["[bold]", "[/]", "[/", "Ann [b]x", "Zoë 🎉 Party", "שלום עליכם", "مرحبا بك", "[link=x]y"]
+
+
+def test_markup_emoji_and_rtl_names_show_literally(store: Store, frozen_today):
+    for name in TRICKY:
+        contact = store.add_contact(
+            Contact(name=name, company=f"{name} Inc", met_at=f"at {name}", mention=name)
+        )
+        store.log(Conversation(contact.id, TODAY, note=f"said {name}", did=name))
+    store.add_contact(Contact(name="Esc\x1b[31mape"))
+
+    async def scenario(pilot, app, main):
+        text = screen_text(app)
+        for name in ("[bold]", "[/]", "[/", "Ann [b]x", "Zoë 🎉 Party"):
+            assert name in text, name
+        assert "Esc\\x1b[31mape" in text  # the escape is shown, not obeyed
+        for name in TRICKY:  # each card and diary entry, one after the other
+            main.select(next(c.id for c in store.contacts_by_id.values() if c.name == name))
+            await pilot.pause()
+            assert card_text(main).startswith(name)
+            assert f"said {name}" in screen_text(app)
+        await pilot.press("t", "question_mark", "escape", "ctrl+p", *"[/", "enter")
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        assert any(c.stage is Stage.THANKED for c in store.contacts_by_id.values())
+
+    drive(store, scenario, size=(120, 40))
+
+
+def test_the_filter_takes_markup_characters_as_text(store: Store, frozen_today):
+    for name in TRICKY:
+        store.add_contact(Contact(name=name))
+
+    async def scenario(pilot, app, main):
+        await pilot.press("f", *"[/")
+        await pilot.pause()
+        shown = sorted(r.contact.name for r in main.contacts.table.rows)
+        assert shown == ["[/", "[/]"]
+
+    drive(store, scenario)
