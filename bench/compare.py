@@ -1,0 +1,459 @@
+"""netui next to jrnl and khard, whole processes, in one run: the table of issue 8.
+
+    bench/run [--size small|large|both] [--runs N] [--no-results]
+
+Installs the peers into bench/.venvs, generates (or reuses) the corpus, measures every row,
+checks every answer against the planted counts, prints the table and writes bench/RESULTS.md.
+Exits 1 when an answer was wrong, so a fast wrong answer never passes for a result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pstats
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+from bench import peers
+from bench.generate import DATA_DIR, SIZES, Corpus, ensure_corpus
+from bench.measure import Timing, append_fsync, run_once, time_command, time_in_process
+from bench.report import ROOT, Row, SizeResult, Target, results_markdown, table
+
+SEARCH_TARGET = Target(">= 10x faster", ratio=10)
+LIST_TARGET = Target(">= 20x faster", ratio=20)
+CAPTURE_TARGET = Target(">= 20x faster", ratio=20)
+MEMORY_CEILING_MIB = 300
+APP_SCRIPTS = ("bench_search.py", "bench_tui.py")
+JRNL_ENTRY = re.compile(r"^\[\d{4}-\d\d-\d\d \d\d:\d\d\] ", re.MULTILINE)
+
+
+@dataclass
+class Bench:
+    """What every row needs: the corpus, a scratch copy to write into, and the tools."""
+
+    corpus: Corpus
+    manifest: dict[str, Any]
+    scratch: Path
+    runs: int
+    env: dict[str, str]
+    netui: str
+    jrnl: str
+    khard: str
+
+    def netui_cmd(self, *args: str, db: Path | None = None) -> list[str]:
+        return [self.netui, "--db", str(db or self.corpus.netui_db), *args]
+
+    def jrnl_cmd(self, *args: str, config: Path | None = None) -> list[str]:
+        return [self.jrnl, "--config-file", str(config or self.corpus.jrnl_config), *args]
+
+    def khard_cmd(self, *args: str) -> list[str]:
+        return [self.khard, "-c", str(self.corpus.khard_config), *args]
+
+    def time(self, command: Any) -> Timing:
+        return time_command(command, self.env, self.runs)
+
+
+def isolated_env(scratch: Path) -> dict[str, str]:
+    """No tool reads or writes the user's own config or data while measured."""
+    env = dict(os.environ)
+    for name in ("CONFIG", "DATA", "CACHE", "STATE"):
+        folder = scratch / "xdg" / name.lower()
+        folder.mkdir(parents=True, exist_ok=True)
+        env[f"XDG_{name}_HOME"] = str(folder)
+    env.pop("NETUI_DB", None)
+    env.update(LC_ALL="C.UTF-8", LANG="C.UTF-8", COLUMNS="120", LINES="40", NO_COLOR="1")
+    return env
+
+
+def _counted(want: int, got: int | None, what: str) -> str:
+    if got is None:
+        return f"WRONG: could not count {what}"
+    return "ok" if got == want else f"WRONG: {got} {what}, planted {want}"
+
+
+def _all_ok(*checks: str) -> str:
+    """One answer cell for several checks: "ok" once, or every distinct complaint."""
+    return "; ".join(dict.fromkeys(checks))
+
+
+def _is_conversation(item: dict) -> bool:
+    return item.get("kind") == "conversation"
+
+
+def _jrnl_found(run_stderr: str) -> int | None:
+    """jrnl's own count line: "100 entries found" / "1 entry found" / "no entries found"."""
+    if "no entries found" in run_stderr:
+        return 0
+    match = re.search(r"(\d+) entr(?:y|ies) found", run_stderr)
+    return int(match.group(1)) if match else None
+
+
+def _json_count(bench: Bench, command: list[str], keep: Callable[[dict], bool]) -> int | None:
+    run = run_once(command, bench.env)
+    if run.error:
+        return None
+    try:
+        return sum(1 for item in json.loads(run.stdout) if keep(item))
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def _fill(row: Row, netui: Timing | None = None, peer: Timing | None = None) -> Row:
+    if netui is not None:
+        row.netui_s, row.netui_peak = netui.median_s, netui.peak_mib
+        if netui.error:
+            row.netui_s, row.check = None, f"netui failed: {netui.error}"
+    if peer is not None:
+        row.peer_s, row.peer_peak = peer.median_s, peer.peak_mib
+        if peer.error:
+            row.peer_s, row.check = None, f"peer failed: {peer.error}"
+    return row
+
+
+def search_rows(bench: Bench) -> list[Row]:
+    word = bench.manifest["primary_marker"]
+    want = bench.manifest["markers"][word]
+    limit = str(bench.manifest["conversations"] + bench.manifest["contacts"])
+    netui_args = ("search", word, "--limit", limit)
+    netui = bench.time(bench.netui_cmd(*netui_args))
+    jrnl = bench.time(bench.jrnl_cmd("-contains", word))
+    row = _fill(
+        Row(
+            f"search notes for a word ({want:,} hits)",
+            f"netui search {word} --limit {limit}",
+            peer=f"jrnl -contains {word}",
+            target=SEARCH_TARGET,
+            command=bench.netui_cmd(*netui_args),
+        ),
+        netui,
+        jrnl,
+    )
+    if not row.check:
+        got = _json_count(
+            bench,
+            bench.netui_cmd(*netui_args, "--json"),
+            _is_conversation,
+        )
+        row.check = _all_ok(
+            _counted(want, got, "netui hits"),
+            _counted(want, _jrnl_found(jrnl.last.stderr), "jrnl entries"),
+        )
+    rows = [row]
+    for marker, count in bench.manifest["markers"].items():
+        if marker == word or netui.error:
+            continue
+        got = _json_count(
+            bench,
+            bench.netui_cmd("search", marker, "--limit", limit, "--json"),
+            _is_conversation,
+        )
+        rows.append(
+            Row(
+                f"answer check: netui search {marker}",
+                check=_counted(count, got, "netui hits"),
+                note="not timed",
+            )
+        )
+    return rows
+
+
+def list_rows(bench: Bench) -> list[Row]:
+    contacts = bench.manifest["active_contacts"]
+    tag = bench.manifest["tag_marker"]
+    tagged = bench.manifest["tags"][tag]
+    rows = []
+    for label, netui_args, khard_args, want in (
+        (f"list contacts ({contacts:,})", ("list",), ("list",), contacts),
+        (f"filter contacts by tag ({tagged:,})", ("list", "--tag", tag), ("list", tag), tagged),
+    ):
+        netui = bench.time(bench.netui_cmd(*netui_args))
+        khard = bench.time(bench.khard_cmd(*khard_args))
+        row = _fill(
+            Row(
+                label,
+                "netui " + " ".join(netui_args),
+                peer="khard " + " ".join(khard_args),
+                target=LIST_TARGET,
+                command=bench.netui_cmd(*netui_args),
+            ),
+            netui,
+            khard,
+        )
+        if not row.check:
+            got = _json_count(bench, bench.netui_cmd(*netui_args, "--json"), lambda _item: True)
+            # khard prints "Address book: NAME" and a header line above the rows.
+            khard_rows = len(khard.last.stdout.splitlines()) - 2
+            row.check = _all_ok(
+                _counted(want, got, "netui rows"), _counted(want, khard_rows, "khard rows")
+            )
+        rows.append(row)
+    return rows
+
+
+def capture_rows(bench: Bench) -> list[Row]:
+    """Durable captures into a scratch copy of the corpus (each run adds one entry)."""
+    db = bench.scratch / "netui"
+    shutil.copytree(bench.corpus.netui_db, db)
+    journal = bench.scratch / "journal.txt"
+    shutil.copyfile(bench.corpus.journal, journal)
+    config = bench.scratch / "jrnl.yaml"
+    config.write_text(
+        bench.corpus.jrnl_config.read_text(encoding="utf-8").replace(
+            json.dumps(str(bench.corpus.journal.resolve())), json.dumps(str(journal))
+        ),
+        encoding="utf-8",
+    )
+    who = bench.manifest["capture_contact"]["name"]
+    note = "Sent a thank-you note; mentioned her sailing trip (run {})."
+
+    def log_cmd(i: int) -> list[str]:
+        return bench.netui_cmd("log", who, "--note", note.format(i), db=db)
+
+    def add_cmd(i: int) -> list[str]:
+        name, company = f"Bench Person {i}", "Pine & Oak Legal"
+        return bench.netui_cmd(
+            "add", name, "--company", company, "--note", "Met at the mixer.", db=db
+        )
+
+    log, add = bench.time(log_cmd), bench.time(add_cmd)
+    jrnl = bench.time(lambda i: bench.jrnl_cmd(f"{who}: {note.format(i)}", config=config))
+    stages = ("thanked", "called")
+    stage = bench.time(lambda i: bench.netui_cmd("stage", who, stages[i % 2], db=db))
+    queue = bench.time(bench.netui_cmd("queue", db=db))
+
+    per_tool = len(log.runs) + 1  # + the warm-up
+    added = len(add.runs) + 1
+    netui_check = _netui_counts_check(
+        db,
+        contacts=bench.manifest["contacts"] + added,
+        conversations=bench.manifest["conversations"] + per_tool + added,
+    )
+    jrnl_entries = len(JRNL_ENTRY.findall(journal.read_text(encoding="utf-8")))
+    jrnl_check = _counted(
+        bench.manifest["conversations"] + len(jrnl.runs) + 1, jrnl_entries, "jrnl entries"
+    )
+    rows = [
+        _fill(
+            Row(
+                "capture: log a conversation",
+                f"netui log '{who}' --note ...",
+                peer="jrnl '<entry>'",
+                target=CAPTURE_TARGET,
+                command=log_cmd(-1),
+            ),
+            log,
+            jrnl,
+        ),
+        _fill(
+            Row(
+                "capture: add a contact",
+                "netui add NAME --company C --note ...",
+                peer="jrnl '<entry>'",
+                target=CAPTURE_TARGET,
+                command=add_cmd(-1),
+            ),
+            add,
+            jrnl,
+        ),
+        _fill(Row("stage change (whole process)", f"netui stage '{who}' thanked|called"), stage),
+        _fill(Row("follow-up queue (whole process)", "netui queue"), queue),
+    ]
+    for row in rows[:2]:
+        if not row.check:
+            row.check = _all_ok(netui_check, jrnl_check)
+    return rows
+
+
+def _netui_counts_check(db: Path, *, contacts: int, conversations: int) -> str:
+    """Count what landed on disk, through the core, after every capture returned."""
+    from netui.core.store import Store
+
+    with Store.open(db, create=False) as store:
+        store.load_conversations()
+        got_contacts = len(store.contacts_by_id)
+        got_convs = len(store.all_conversations())
+    return _all_ok(
+        _counted(contacts, got_contacts, "netui contacts"),
+        _counted(conversations, got_convs, "netui conversations"),
+    )
+
+
+def floor_rows(bench: Bench) -> list[Row]:
+    word = bench.manifest["primary_marker"]
+    want = bench.manifest["markers"][word]
+    rows = []
+    rg = peers.ripgrep()
+    if rg:
+        timing = bench.time([rg, "-c", word, str(bench.corpus.journal)])
+        row = _fill(Row("floor: text search", peer=f"rg -c {word} journal.txt"), peer=timing)
+        if not row.check:
+            row.check = _counted(want, int(timing.last.stdout.strip() or 0), "rg lines")
+        rows.append(row)
+    else:
+        rows.append(
+            Row("floor: text search", check="skipped: rg not installed (apt-get install ripgrep)")
+        )
+    python = bench.time([sys.executable, "-c", "pass"])
+    rows.append(_fill(Row("floor: interpreter start-up", peer="python -c pass"), peer=python))
+    fsync_file = bench.scratch / "append-fsync.log"
+    seconds = time_in_process(append_fsync(str(fsync_file)), max(20, bench.runs * 10))
+    rows.append(
+        Row(
+            "floor: durable write",
+            peer="append + fsync of one line (in-process)",
+            peer_s=seconds,
+            note="in-process",
+        )
+    )
+    return rows
+
+
+def app_rows(bench: Bench, result: SizeResult) -> list[Row]:
+    """Rows from the in-app benchmarks owned by others, if present and parseable.
+
+    They get the corpus through the environment and print lines `BENCH {json}` with
+    `operation`, `value_ms`, and optionally `target_ms`, `floor`, `floor_ms`, `peak_mib`, `check`.
+    """
+    rows = []
+    for name in APP_SCRIPTS:
+        script = ROOT / "bench" / name
+        if not script.exists():
+            rows.append(Row(f"in the app ({name})", check="skipped: script not present yet"))
+            continue
+        db = bench.scratch / f"netui-{script.stem}"
+        shutil.copytree(bench.corpus.netui_db, db)
+        env = dict(
+            bench.env,
+            NETUI_BENCH_DB=str(db),
+            NETUI_BENCH_CORPUS=str(bench.corpus.root),
+            NETUI_BENCH_MANIFEST=str(bench.corpus.manifest_path),
+            NETUI_BENCH_RUNS=str(bench.runs),
+            NETUI_BENCH_SIZE=result.size,
+        )
+        proc = subprocess.run(
+            [sys.executable, str(script)],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=3600,
+            check=False,
+        )
+        parsed = [_app_row(line) for line in proc.stdout.splitlines() if line.startswith("BENCH ")]
+        rows += [row for row in parsed if row is not None]
+        if proc.returncode != 0 or not parsed:
+            tail = (proc.stdout + proc.stderr).strip().splitlines()[-20:]
+            result.extra.append((f"bench/{name}", "\n".join(tail)))
+            if proc.returncode != 0:
+                rows.append(Row(f"in the app ({name})", check=f"exit status {proc.returncode}"))
+    return rows
+
+
+def _app_row(line: str) -> Row | None:
+    try:
+        data = json.loads(line.removeprefix("BENCH "))
+        value = float(data["value_ms"]) / 1000
+    except (ValueError, KeyError, TypeError):
+        return None
+    target_ms = data.get("target_ms")
+    floor_ms = data.get("floor_ms")
+    return Row(
+        str(data.get("operation", "?")),
+        netui="in-process",
+        netui_s=value,
+        netui_peak=data.get("peak_mib"),
+        peer=str(data.get("floor") or ""),
+        peer_s=float(floor_ms) / 1000 if floor_ms is not None else None,
+        target=Target(f"<= {target_ms:g} ms", max_ms=float(target_ms)) if target_ms else None,
+        check=str(data.get("check", "")),
+    )
+
+
+def memory_row(rows: list[Row]) -> Row:
+    peaks = [r.netui_peak for r in rows if r.netui_peak is not None]
+    return Row(
+        "peak memory, largest of the netui rows above",
+        netui_peak=max(peaks, default=None),
+        target=Target(f"<= {MEMORY_CEILING_MIB} MiB", max_mib=MEMORY_CEILING_MIB),
+    )
+
+
+def profile(bench: Bench, command: list[str]) -> str:
+    """Top of a cProfile of one netui command, for a row whose target was missed."""
+    out = bench.scratch / "profile.prof"
+    profiled = [sys.executable, "-m", "cProfile", "-o", str(out), *command]
+    if run_once(profiled, bench.env).error or not out.exists():
+        return ""
+    text = StringIO()
+    pstats.Stats(str(out), stream=text).sort_stats("cumulative").print_stats(18)
+    body = text.getvalue()
+    return body[body.find("   ncalls") :].rstrip() if "   ncalls" in body else body.strip()
+
+
+def measure_size(size: str, runs: int, seed: int | None) -> SizeResult:
+    corpus = ensure_corpus(size) if seed is None else ensure_corpus(size, seed)
+    manifest = corpus.manifest()
+    result = SizeResult(size, manifest["contacts"], manifest["conversations"])
+    scratch = Path(tempfile.mkdtemp(prefix=f"scratch-{size}-", dir=DATA_DIR))
+    try:
+        bench = Bench(
+            corpus=corpus,
+            manifest=manifest,
+            scratch=scratch,
+            runs=runs,
+            env=isolated_env(scratch),
+            netui=str(Path(sys.executable).with_name("netui")),
+            jrnl=str(peers.JRNL.ensure()),
+            khard=str(peers.KHARD.ensure()),
+        )
+        for step in (search_rows, list_rows, capture_rows, floor_rows):
+            print(f"[{size}] {step.__name__.removesuffix('_rows')} ...", file=sys.stderr)
+            result.rows += step(bench)
+        result.rows += app_rows(bench, result)
+        result.rows.append(memory_row(result.rows))
+        for row in result.rows:
+            if row.met is False and row.command:
+                result.profiles[row.netui] = profile(bench, row.command)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="netui next to jrnl and khard (issue 8).")
+    parser.add_argument("--size", choices=[*SIZES, "both"], default="both")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per command (median)")
+    parser.add_argument("--seed", type=int, help="corpus seed (default: the generator's)")
+    parser.add_argument("--no-results", action="store_true", help="do not write RESULTS.md")
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    sizes = list(SIZES) if args.size == "both" else [args.size]
+    results = []
+    for size in sizes:
+        result = measure_size(size, args.runs, args.seed)
+        results.append(result)
+        print(f"\n{size}: {result.contacts:,} contacts, {result.conversations:,} conversations")
+        print(table(result.rows))
+    command = "bench/run " + shlex.join(argv if argv is not None else sys.argv[1:])
+    if not args.no_results:
+        text = results_markdown(results, command.strip(), args.runs, sys.version.split()[0])
+        (ROOT / "bench" / "RESULTS.md").write_text(text, encoding="utf-8")
+        print("\nwrote bench/RESULTS.md", file=sys.stderr)
+    wrong = [r for res in results for r in res.rows if r.check.startswith("WRONG")]
+    return 1 if wrong else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
