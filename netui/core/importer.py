@@ -60,7 +60,8 @@ class ImportPlan:
     conversations: list[Conversation] = field(default_factory=list)
     referrals: list[Referral] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-    base: dict[str, str] = field(default_factory=dict)  # contact id -> `updated` planned on
+    # The contacts the plan changes, as they were when planned (timestamps are too coarse).
+    base: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def of(self, action: str) -> list[PlanEntry]:
         return [entry for entry in self.entries if entry.action == action]
@@ -122,9 +123,10 @@ def apply(plan: ImportPlan, store: Store) -> None:
     """Write the plan in one transaction (undoable); refuse if it has errors or is stale."""
     if plan.errors:
         raise BadRecords(plan.errors)
-    for contact_id, updated in plan.base.items():
+    store.refresh()  # another process may have written since the plan was made
+    for contact_id, planned_on in plan.base.items():
         current = store.contacts_by_id.get(contact_id)
-        if current is None or current.updated != updated:
+        if current is None or current.to_dict() != planned_on:
             raise StalePlan("the database changed since the import was planned; plan it again")
     if not plan.writes_anything:
         return
@@ -199,7 +201,7 @@ class _Planner:
         self._link_referrers()
         plan.contacts = list(self.planned.values())
         plan.base = {
-            cid: self.existing[cid].updated for cid in self.planned if cid in self.existing
+            cid: self.existing[cid].to_dict() for cid in self.planned if cid in self.existing
         }
         return plan
 

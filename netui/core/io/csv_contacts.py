@@ -192,7 +192,7 @@ def _contact(row: list[str], columns: dict[str, list[int]], width: int) -> Conta
         )
 
     def cells(field_name: str) -> list[str]:
-        return [row[i].strip() for i in columns.get(field_name, ()) if i < len(row)]
+        return [clean_text(row[i]) for i in columns.get(field_name, ()) if i < len(row)]
 
     def cell(field_name: str) -> str:
         found = cells(field_name)
@@ -213,7 +213,7 @@ def _contact(row: list[str], columns: dict[str, list[int]], width: int) -> Conta
         emails=emails,
         phones=phones,
         tags=unique(listed("tags") + _google_groups(listed("groups", (":::",)))),
-        notes="\n\n".join(clean_text(text) for text in cells("notes") if text),
+        notes="\n\n".join(text for text in cells("notes") if text),
         met_at=cell("met_at"),
         met_on=_date(cell("met_on")),
         stage=Stage.parse(cell("stage")) if cell("stage") else Stage.MET,

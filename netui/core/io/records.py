@@ -8,8 +8,10 @@ record so the import report and the errors point at the file, not at our interna
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 
 from netui.core.model import Contact, Conversation, Referral, ValidationError
 
@@ -84,12 +86,11 @@ def split_list(text: str, separators: tuple[str, ...] = (";", ",", ":::")) -> li
     return [part.strip() for part in text.split(separators[0]) if part.strip()]
 
 
-def unique(values: list[str], key=str.casefold) -> list[str]:
-    """Values in order, dropping blanks and later repeats (compared by `key`)."""
-    seen: set[str] = set()
+def unique(values: Iterable[str], key: Callable[[str], Any] = str.casefold) -> list[str]:
+    """Values cleaned and in order, dropping blanks and later repeats (compared by `key`)."""
+    seen: set[Any] = set()
     kept = []
-    for value in values:
-        value = value.strip()
+    for value in map(clean_text, values):
         k = key(value)
         if value and k not in seen:
             seen.add(k)

@@ -9,6 +9,7 @@ lossless format.
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -44,22 +45,25 @@ def read_vcards(
     prefix = f"{origin}: " if origin else ""
     records: list[Incoming] = []
     problems: list[str] = []
-    number = 0
     cards = vobject.readComponents(text, allowQP=True)
-    try:
-        for number, card in enumerate(cards, start=1):
-            where = f"{prefix}card {number} (line {_first_line(card)})"
-            try:
-                records.append(Incoming(_contact(card), where))
-            except ValidationError as exc:
-                problems.append(f"{where}: {exc}")
-            if progress is not None:
-                progress(number)
-    except Exception as exc:  # vobject raises many kinds of error on malformed input
-        line = getattr(exc, "lineNumber", None)
-        at = f" (line {line})" if line else ""
-        reason = one_line(str(getattr(exc, "msg", exc)), _MESSAGE_CELLS)
-        problems.append(f"{prefix}card {number + 1}{at}: not a readable vCard: {reason}")
+    for number in itertools.count(1):
+        try:
+            card = next(cards)
+        except StopIteration:
+            break
+        except Exception as exc:  # vobject raises many kinds of error on malformed input
+            line = getattr(exc, "lineNumber", None)  # vobject numbers the first line 0
+            at = f" (line {max(line, 1)})" if isinstance(line, int) else ""
+            reason = one_line(str(getattr(exc, "msg", exc)), _MESSAGE_CELLS)
+            problems.append(f"{prefix}card {number}{at}: not a readable vCard: {reason}")
+            break
+        where = f"{prefix}card {number} (line {_first_line(card)})"
+        try:
+            records.append(Incoming(_contact(card), where))
+        except ValidationError as exc:
+            problems.append(f"{where}: {exc}")
+        if progress is not None:
+            progress(number)
     if not records and not problems:
         problems.append(f"{prefix}no vCard found (expected BEGIN:VCARD)")
     if problems:
@@ -75,7 +79,7 @@ def _first_line(card: Any) -> int:
 
 def _contact(card: Any) -> Contact:
     if card.name != "VCARD":
-        raise ValidationError(f"a {card.name} component, not a vCard")
+        raise ValidationError(f"a {card.name or 'bare'} component, not a vCard")
     emails = unique([_text(v) for v in _values(card, "email")])
     phones = unique([_phone(_text(v)) for v in _values(card, "tel")])
     org = _values(card, "org")
@@ -87,8 +91,8 @@ def _contact(card: Any) -> Contact:
     titles = _values(card, "title")
     return Contact(
         name=name,
-        company=company.strip(),
-        title=_text(titles[0]).strip() if titles else "",
+        company=clean_text(company),
+        title=clean_text(_text(titles[0])) if titles else "",
         emails=emails,
         phones=phones,
         tags=tags,
