@@ -1,0 +1,209 @@
+"""The daily review (`r`): today's follow-ups one contact at a time, overdue first.
+
+Each key is one call into `ReviewSession` (netui.core.review), which makes the same store
+call as the main screen's key for that step, so `u` there undoes a step done here.
+Leaving shows the summary; the screen answers the contact it was on, for the main screen
+to select.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from netui.core import dates
+from netui.core.referrals import describe
+from netui.core.review import ReviewSession, Step, StepKind, Summary
+from netui.core.rules import QueueItem
+from netui.core.store import Store
+from netui.tui.format import safe
+from netui.tui.screens.log import LogScreen
+from netui.tui.screens.main import WRITE_ERRORS
+from netui.tui.screens.snooze import Snooze, SnoozeScreen
+from netui.tui.screens.thank_you import ThankYouScreen
+from netui.tui.widgets.detail import DetailPane
+
+UNDO_HINT = "u on the main screen undoes it"
+
+
+class ReviewScreen(Screen[str | None]):
+    CSS_PATH = "review.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("d", "do", "Do it", tooltip="Do the suggested step now, dated today", id="do"),
+        Binding("l", "log", "Log", tooltip="Log a conversation with this contact", id="log"),
+        Binding("z", "snooze", "Snooze", tooltip="Snooze: 1 day, 3 days, 1 week, a date", id="z"),
+        Binding("s", "skip", "Skip", tooltip="Skip for now: it stays due", id="skip"),
+        Binding("x", "archive", "Dud", tooltip="Archive as a dud: history kept", id="dud"),
+        Binding("escape", "leave", "Leave", tooltip="End the review, with a summary", id="leave"),
+    ]
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+        self.today = dates.today()
+        self.session = ReviewSession(store, self.today)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="review-step")
+        yield DetailPane(self.store, id="review-detail")
+        yield Static("", id="review-summary")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.sub_title = f"Daily review · {dates.format_date(self.today)}"
+        self.show_current()
+        if not self.store.conversations_loaded:
+            self.load_diary()
+
+    @work(thread=True, exit_on_error=False, group="review-load")
+    def load_diary(self) -> None:
+        """Opened before the main screen finished loading the diary: finish it off-thread."""
+        self.store.load_conversations()
+        self.app.call_from_thread(self.show_current)
+
+    # -- drawing ------------------------------------------------------------------------------
+
+    def show_current(self) -> None:
+        """Draw the current item, or the summary once the plan is walked."""
+        item = self.session.current
+        self.query_one("#review-step").display = item is not None
+        self.query_one(DetailPane).display = item is not None
+        summary = self.query_one("#review-summary", Static)
+        summary.display = item is None
+        if item is None:
+            summary.update(self._summary_content(self.session.summary()))
+            self.refresh_bindings()
+            return
+        panel = self.query_one("#review-step", Static)
+        panel.update(self._step_content(item))
+        number = f"{self.session.position + 1} of {self.session.total}"
+        panel.border_title = Content(f"{number}: {safe(item.contact.name)}")  # never markup
+        detail = self.query_one(DetailPane)
+        detail.show(item.contact.id, self.today)
+        detail.border_title = "Card and diary"
+        self.refresh_bindings()
+
+    def _step_content(self, item: QueueItem) -> Content:
+        step = self.session.step()
+        late = (self.today - item.due).days
+        when = f"{late} day{'s' if late > 1 else ''} overdue" if late > 0 else "due today"
+        lines = [
+            Content.assemble(
+                (safe(item.action), "bold $error" if late > 0 else "bold $warning"), f" · {when}"
+            )
+        ]
+        if item.referral_id is not None:
+            referral = self.store.referral(item.referral_id)
+            line = describe(referral, self.store.contacts_by_id, item.contact.id)
+            lines.append(Content(safe(line)))
+        lines.append(Content.assemble(("d ", "bold $accent"), self._what_d_does(step)))
+        return Content("\n").join(lines)
+
+    @staticmethod
+    def _what_d_does(step: Step) -> str:
+        if step.drafts_note:
+            return f"{step.label} and draft the note"
+        if step.kind is StepKind.KEEP_IN_TOUCH:
+            return f"{step.label} (or l to log what you talked about)"
+        return step.label
+
+    @staticmethod
+    def _summary_content(summary: Summary) -> Content:
+        t = summary.tally
+        head = "Review finished." if summary.finished else "Review ended."
+        rows = [
+            ("Done", t.done),
+            ("Logged", t.logged),
+            ("Snoozed", t.snoozed),
+            ("Skipped", t.skipped),
+            ("Archived", t.archived),
+            ("Still due today", summary.left),
+        ]
+        lines = [Content.styled(head, "bold")]
+        lines += [Content.assemble((f"{label:<16}", "bold"), str(n)) for label, n in rows]
+        if t.touched == 0 and summary.left == 0:
+            lines = [Content.styled("Nothing due today: all caught up.", "bold")]
+        lines.append(Content.styled("\nescape to go back", "dim"))
+        return Content("\n").join(lines)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Once the plan is walked only leaving is left."""
+        return action == "leave" or not self.session.finished
+
+    # -- keys ---------------------------------------------------------------------------------
+
+    def _write(self, change: Callable[[], object], done: str) -> None:
+        """One store write through the session; say what happened, or why it failed."""
+        try:
+            change()
+        except WRITE_ERRORS as exc:
+            self.notify(str(exc), severity="error", markup=False)
+        else:
+            self.notify(done, markup=False)
+        self.show_current()
+
+    def action_do(self) -> None:
+        item = self.session.current
+        if item is None:
+            return
+        try:
+            _, step = self.session.do()
+        except WRITE_ERRORS as exc:
+            self.notify(str(exc), severity="error", markup=False)
+            return
+        self.notify(f"{safe(item.contact.name)}: {step.label.lower()} — {UNDO_HINT}", markup=False)
+        if step.drafts_note:
+            screen = ThankYouScreen(self.store, item.contact.id, item.referral_id)
+            self.app.push_screen(screen, lambda _: self.show_current())
+        else:
+            self.show_current()
+
+    def action_log(self) -> None:
+        item = self.session.current
+        if item is not None:
+            self.app.push_screen(LogScreen(self.store, item.contact.id), self._logged)
+
+    def _logged(self, conversation_id: str | None) -> None:
+        if conversation_id:
+            self.session.logged()
+        self.show_current()
+
+    def action_snooze(self) -> None:
+        item = self.session.current
+        if item is None:
+            return
+        contact = self.store.get(item.contact.id)
+        screen = SnoozeScreen(safe(contact.name), self.today, contact.follow_up_on is not None)
+        self.app.push_screen(screen, self._snoozed)
+
+    def _snoozed(self, choice: Snooze | None) -> None:
+        if choice is None:
+            return
+        when = dates.humanize(choice.until, self.today) if choice.until else "as usual"
+        self._write(lambda: self.session.snooze(choice.until), f"Follow up {when} — {UNDO_HINT}")
+
+    def action_skip(self) -> None:
+        if self.session.current is not None:
+            self.session.skip()
+            self.show_current()
+
+    def action_archive(self) -> None:
+        item = self.session.current
+        if item is not None:
+            self._write(
+                self.session.archive, f"{safe(item.contact.name)} archived as a dud — {UNDO_HINT}"
+            )
+
+    def action_leave(self) -> None:
+        summary = self.session.summary()
+        self.notify(summary.text(), title="Daily review", markup=False)
+        item = self.session.current
+        self.dismiss(item.contact.id if item is not None else None)

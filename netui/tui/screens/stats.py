@@ -1,0 +1,110 @@
+"""The funnel at a glance: bars for met → thanked → called → coffee, then the numbers
+behind them, and a sparkline of people met per week."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Sparkline, Static
+
+from netui.core import dates
+from netui.core.stats import WEEKS, Stats, bar, stats_of
+from netui.core.store import Store
+from netui.tui.format import safe
+
+BAR_CELLS = 24
+
+
+def funnel_content(stats: Stats) -> Content:
+    """One line per rung: name, count, bar, share of the rung before, median days to get there."""
+    largest = stats.funnel[0].reached
+    lines = []
+    previous = ""
+    for step in stats.funnel:
+        rate = f"{step.rate:.0%} of {previous}" if step.rate is not None else ""
+        days = f"median {step.median_days:g} d" if step.median_days is not None else ""
+        lines.append(
+            Content.assemble(
+                (f"{step.stage.label:<15}", "bold"),
+                f"{step.reached:>5} ",
+                (f"{bar(step.reached, largest, BAR_CELLS):<{BAR_CELLS}}", "$accent"),
+                f" {rate:<16}",
+                (days, "dim"),
+            )
+        )
+        previous = step.stage.label
+    overall = "-" if stats.overall_rate is None else f"{stats.overall_rate:.0%}"
+    lines.append(Content.assemble(("met → coffee   ", "bold"), overall))
+    return Content("\n").join(lines)
+
+
+def follow_up_content(stats: Stats) -> Content:
+    overdue_style = "bold $error" if stats.overdue else ""
+    lines = [
+        Content.assemble(("Overdue now   ", "bold"), (str(stats.overdue), overdue_style)),
+        Content.assemble(("Due today     ", "bold"), str(stats.due_today)),
+        Content.assemble(("Active        ", "bold"), str(stats.active)),
+        Content.assemble(("Duds          ", "bold"), str(stats.duds)),
+    ]
+    return Content("\n").join(lines)
+
+
+def referrals_content(stats: Stats) -> Content:
+    lines = [
+        Content.assemble(("Received    ", "bold"), str(stats.referrals_received)),
+        Content.assemble(("Thanked     ", "bold"), str(stats.referrals_thanked)),
+        Content.assemble(("By referral ", "bold"), str(stats.referred_contacts)),
+        *(Content.assemble(safe(t.name), f" gave {t.total}") for t in stats.referrers),
+    ]
+    return Content("\n").join(lines)
+
+
+def events_content(stats: Stats) -> Content:
+    if not stats.events:
+        return Content.styled("Record where you meet people", "dim")
+    lines = [Content.styled("coffee / met", "dim")]
+    lines += [Content.assemble(f"{t.good:>3} / {t.total:<4}", safe(t.name)) for t in stats.events]
+    return Content("\n").join(lines)
+
+
+class StatsScreen(Screen[None]):
+    CSS_PATH = "stats.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q", "close", "Back", tooltip="Back to the main screen", id="stats-close"),
+    ]
+
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+        self.today = dates.today()
+        self.stats = stats_of(store, self.today)
+
+    def compose(self) -> ComposeResult:
+        stats = self.stats
+        yield Header()
+        with VerticalScroll(id="stats"):
+            yield self._box("Funnel", Static(funnel_content(stats), id="stats-funnel"))
+            with Horizontal(id="stats-row"):
+                yield self._box("Follow-ups", Static(follow_up_content(stats)))
+                yield self._box("Referrals", Static(referrals_content(stats)))
+                yield self._box("Best events", Static(events_content(stats)), "stats-events")
+            week = f"People met per week, last {WEEKS} weeks ({sum(stats.met_per_week)} in all)"
+            yield self._box(week, Sparkline(list(stats.met_per_week), id="stats-weeks"))
+        yield Footer(compact=True)
+
+    @staticmethod
+    def _box(title: str, body: Static | Sparkline, box_id: str | None = None) -> Vertical:
+        box = Vertical(body, classes="stats-box", id=box_id)
+        box.border_title = title
+        return box
+
+    def on_mount(self) -> None:
+        self.sub_title = f"Stats · {dates.format_date(self.today)}"
+
+    def action_close(self) -> None:
+        self.dismiss(None)
