@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import random
 import signal
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -16,9 +15,7 @@ from pathlib import Path
 
 from netui.core.storage import JOURNAL
 from tests.faults import ops
-from tests.faults.helpers import open_store, temp_files
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.faults.helpers import open_store, start_writer, temp_files
 
 
 @dataclass
@@ -44,18 +41,7 @@ def kill_rounds(root: Path, rounds: int, seed: int, max_delay: float = 0.12) -> 
     stats = KillStats()
     done = 0  # writes 0..done-1 are in the database
     for _ in range(rounds):
-        child = subprocess.Popen(
-            [sys.executable, "-m", "tests.faults.writer", "sequence", str(root), str(done)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            cwd=REPO,
-        )
-        assert child.stdout is not None
-        ready = child.stdout.readline()
-        if ready != "ready\n":
-            child.kill()
-            raise AssertionError(f"writer did not start: {ready!r} {child.communicate()[1]}")
+        child = start_writer("sequence", str(root), str(done))
         time.sleep(rng.uniform(0, max_delay))
         child.send_signal(signal.SIGKILL)
         out, err = child.communicate()

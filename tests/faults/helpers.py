@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from netui.core.config import Settings
 from netui.core.model import Contact, Conversation, Referral
-from netui.core.storage import TMP_MARK
+from netui.core.storage import JOURNAL, TMP_MARK
 from netui.core.store import Store
 
-WRITER = Path(__file__).with_name("writer.py")
+REPO = Path(__file__).resolve().parents[2]
 D = date(2026, 3, 10)
 
 
@@ -59,17 +61,55 @@ def state(store: Store) -> dict[str, object]:
         "conversations": {c.id: c.to_dict() for c in store.all_conversations()},
         "referrals": {r.id: r.to_dict() for r in store.referrals()},
         "undo": store.undo_description,
+        "undo log": undo_log(store.path),
     }
 
 
+def undo_log(root: Path) -> list[str]:
+    """Every undo entry's description, oldest first (what `u` would walk back through)."""
+    path = root / "undo.json"
+    entries = json.loads(path.read_bytes())["undo"] if path.exists() else {}
+    return [entries[seq]["description"] for seq in sorted(entries)]
+
+
+class RenameTrap:
+    """`os` for storage.py, calling `trap` just before the k-th rename of a data file into
+    place (not a backup, not the journal): a crash between the commit point and the end."""
+
+    def __init__(self, k: int | None, trap: Callable[[], None]) -> None:
+        self.k, self.trap = k, trap
+        self.renames = 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(os, name)
+
+    def replace(self, src, dst, **kw):
+        if TMP_MARK in str(src) and not str(dst).endswith((".bak", JOURNAL)):
+            self.renames += 1
+            if self.renames == self.k:
+                self.trap()
+        return os.replace(src, dst, **kw)
+
+
 def start_writer(*args: str) -> subprocess.Popen[str]:
-    """Run tests/faults/writer.py in a child process, talking over pipes."""
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    return subprocess.Popen(
-        [sys.executable, str(WRITER), *args],
+    """Run `python -m tests.faults.writer ARGS` and wait for its "ready"."""
+    child = subprocess.Popen(
+        [sys.executable, "-m", "tests.faults.writer", *args],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env=env,
+        cwd=REPO,
     )
+    assert child.stdout is not None
+    ready = child.stdout.readline()
+    if ready != "ready\n":
+        child.kill()
+        raise AssertionError(f"writer did not start: {ready!r} {child.communicate()[1]}")
+    return child
+
+
+def go(child: subprocess.Popen[str]) -> None:
+    assert child.stdin is not None
+    child.stdin.write("go\n")
+    child.stdin.flush()

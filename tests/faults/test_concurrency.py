@@ -3,28 +3,12 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from datetime import date
 
 from netui.core.model import Contact
-from tests.faults.harness import REPO
-from tests.faults.helpers import open_store
+from tests.faults.helpers import go, open_store, start_writer
 
 EACH = 200
-
-
-def start(*args: str) -> subprocess.Popen[str]:
-    child = subprocess.Popen(
-        [sys.executable, "-m", "tests.faults.writer", *args],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        cwd=REPO,
-    )
-    assert child.stdout is not None
-    assert child.stdout.readline() == "ready\n"
-    return child
 
 
 def finish(child: subprocess.Popen[str]) -> None:
@@ -36,11 +20,9 @@ def finish(child: subprocess.Popen[str]) -> None:
 def test_two_processes_adding_200_each_at_once_end_with_400(tmp_path):
     root = tmp_path / "db"
     open_store(root).close()
-    writers = [start("add", str(root), prefix, str(EACH)) for prefix in ("Left", "Right")]
+    writers = [start_writer("add", str(root), prefix, str(EACH)) for prefix in ("Left", "Right")]
     for child in writers:  # both are open and waiting: release them together
-        assert child.stdin is not None
-        child.stdin.write("go\n")
-        child.stdin.flush()
+        go(child)
     for child in writers:
         finish(child)
     with open_store(root) as store:
@@ -53,10 +35,8 @@ def test_a_store_held_open_sees_another_process_and_loses_none_of_its_writes(tmp
     root = tmp_path / "db"
     held = open_store(root)
     own = [held.add_contact(Contact(name=f"Held {i}", met_on=date(2026, 1, 1))) for i in range(40)]
-    child = start("restage", str(root), "120")
-    assert child.stdin is not None
-    child.stdin.write("go\n")
-    child.stdin.flush()
+    child = start_writer("restage", str(root), "120")
+    go(child)
     # While the child moves every contact to "called", the held store archives them from its
     # own (soon stale) view and adds more: each write must land on top of the child's.
     for i, contact in enumerate(own):

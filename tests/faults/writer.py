@@ -6,6 +6,8 @@
                                                        COUNT contacts named "PREFIX i"
     python -m tests.faults.writer restage DB COUNT     waits, then moves every existing contact
                                                        to "called" while adding COUNT of its own
+    python -m tests.faults.writer die-mid-log DB ID    waits, then logs a conversation with ID
+                                                       and kills itself (-9) between two renames
 
 Each prints "ready" once the store is open. The tests kill it or wait for it.
 """
@@ -13,13 +15,19 @@ Each prints "ready" once the store is open. The tests kill it or wait for it.
 from __future__ import annotations
 
 import itertools
+import os
+import signal
 import sys
 from datetime import date
 
+from netui.core import storage
 from netui.core.config import Settings
-from netui.core.model import Contact
+from netui.core.model import Contact, Conversation
 from netui.core.store import Store
 from tests.faults import ops
+from tests.faults.helpers import RenameTrap
+
+DYING_ON = date(2026, 3, 20)
 
 
 def main(argv: list[str]) -> None:
@@ -42,6 +50,9 @@ def main(argv: list[str]) -> None:
             store.add_contact(Contact(name=f"Child {i}", met_on=date(2026, 1, 1)))
         for i in range(len(existing), int(argv[2])):
             store.add_contact(Contact(name=f"Child {i}", met_on=date(2026, 1, 1)))
+    elif mode == "die-mid-log":
+        storage.os = RenameTrap(2, lambda: os.kill(os.getpid(), signal.SIGKILL))
+        store.log(Conversation(contact_id=argv[2], on=DYING_ON, note="dying", id="conv-dying"))
     print("done", flush=True)
 
 
