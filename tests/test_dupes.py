@@ -8,7 +8,14 @@ from datetime import date
 
 import pytest
 
-from netui.core.dupes import ContactIndex, find_duplicates, folded, near_ratio, phone_key
+from netui.core.dupes import (
+    ContactIndex,
+    duplicates_of,
+    find_duplicates,
+    folded,
+    near_ratio,
+    phone_key,
+)
 from netui.core.model import Contact, Conversation, Referral, Stage
 from tests.test_io_import import run_cli
 
@@ -72,6 +79,18 @@ def test_same_name_counts_unless_two_different_companies_are_named():
 
 def test_different_people_are_not_paired():
     assert pairs_of(Contact(name="Ann Lee"), Contact(name="Bob Stone"), Contact(name="Cara")) == []
+
+
+def test_duplicates_of_one_contact_for_the_merge_key():
+    ann = Contact(name="Ann Lee", company="Acme", emails=["ann@acme.example"])
+    twin = Contact(name="Anne Lee", company="ACME")
+    by_mail = Contact(name="A. L.", emails=["ANN@acme.example"])
+    stranger = Contact(name="Bob Stone", company="Acme")
+    found = duplicates_of(ann, [ann, twin, by_mail, stranger])
+    assert [(p.second.name, p.reasons) for p in found] == [
+        ("Anne Lee", ["similar names (0.93)"]),
+        ("A. L.", ["same email ann@acme.example"]),
+    ]
 
 
 def test_index_matches_email_before_phone_before_name():

@@ -183,7 +183,9 @@ class _Planner:
     def __init__(self, store: Store, tag: str | None) -> None:
         self.store = store
         self.tag = tag
-        self.existing: Mapping[str, Contact] = store.contacts_by_id
+        # A locked copy: a TUI worker may plan while the UI thread writes.
+        everyone = store.contacts(include_archived=True)
+        self.existing: Mapping[str, Contact] = {c.id: c for c in everyone}
         self.index = ContactIndex(self.existing.values())
         self.planned: dict[str, Contact] = {}  # id -> the contact to write
         self.added_at: dict[str, str] = {}  # id of a contact this import adds -> where
