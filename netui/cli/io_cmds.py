@@ -9,7 +9,7 @@ from pathlib import Path
 
 from netui.cli.context import CliError, Context, out, out_json
 from netui.core.dupes import find_duplicates
-from netui.core.importer import ImportPlan, apply, plan_import
+from netui.core.importer import MERGE, ImportPlan, apply, plan_import
 from netui.core.io.export import EXPORT_FORMATS, Selection, format_for, render
 from netui.core.io.files import encode, write_atomic
 from netui.core.io.reader import IMPORT_FORMATS
@@ -75,17 +75,16 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     apply(plan, ctx.store)
     for entry in plan.entries:
-        if entry.action == "merge":
+        if entry.action == MERGE:
             out(f"merged {entry.where}: {one_line(entry.name, _NAME_CELLS)} {entry.reason}")
     out(f"Imported {Path(plan.source).name} ({plan.format}): {plan.summary()}.")
     return 0
 
 
 def _print_entries(plan: ImportPlan) -> None:
-    verbs = {"add": "add", "merge": "merge", "skip": "skip"}
     for entry in plan.entries:
         name = one_line(entry.name, _NAME_CELLS)
-        out(f"{verbs[entry.action]:<6} {entry.where}: {name}{': ' if name else ''}{entry.reason}")
+        out(f"{entry.action:<6} {entry.where}: {name}{': ' if name else ''}{entry.reason}")
 
 
 class ProgressBar:

@@ -39,15 +39,6 @@ class PlanEntry:
     reason: str
     contact_id: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "action": self.action,
-            "where": self.where,
-            "name": self.name,
-            "reason": self.reason,
-            "contact_id": self.contact_id,
-        }
-
 
 @dataclass(slots=True)
 class ImportPlan:
@@ -87,15 +78,6 @@ class ImportPlan:
         text += f"{c['errors']} error{'s' if c['errors'] != 1 else ''}"
         extra = [f"{c[k]} {k}" for k in ("conversations", "referrals") if c[k]]
         return text + (f" ({', '.join(extra)} added)" if extra else "")
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "source": self.source,
-            "format": self.format,
-            **self.counts(),
-            "entries": [entry.to_json() for entry in self.entries],
-            "error_list": self.errors,
-        }
 
 
 def plan_import(
