@@ -320,10 +320,12 @@ def floor_rows(bench: Bench) -> list[Row]:
 
 
 def app_rows(bench: Bench, result: SizeResult) -> list[Row]:
-    """Rows from the in-app benchmarks owned by others, if present and parseable.
+    """Rows from the in-app benchmarks owned by others, if present; run at the large size.
 
-    They get the corpus through the environment and print lines `BENCH {json}` with
-    `operation`, `value_ms`, and optionally `target_ms`, `floor`, `floor_ms`, `peak_mib`, `check`.
+    They get a scratch copy of the corpus through the environment (`NETUI_BENCH_DB`, and
+    `NETUI_BENCH_CORPUS`, `NETUI_BENCH_MANIFEST`, `NETUI_BENCH_RUNS`, `NETUI_BENCH_SIZE`) and
+    print lines `BENCH {json}` with `operation`, `value_ms`, and optionally `target_ms`,
+    `floor`, `floor_ms`, `peak_mib`, `check`. Other output is kept verbatim in RESULTS.md.
     """
     rows = []
     for name in APP_SCRIPTS:
@@ -331,6 +333,10 @@ def app_rows(bench: Bench, result: SizeResult) -> list[Row]:
         if not script.exists():
             rows.append(Row(f"in the app ({name})", check="skipped: script not present yet"))
             continue
+        if result.size != "large":
+            rows.append(Row(f"in the app ({name})", check="run at the large size only"))
+            continue
+        print(f"[{result.size}] {name} ...", file=sys.stderr)
         db = bench.scratch / f"netui-{script.stem}"
         shutil.copytree(bench.corpus.netui_db, db)
         env = dict(
@@ -342,7 +348,7 @@ def app_rows(bench: Bench, result: SizeResult) -> list[Row]:
             NETUI_BENCH_SIZE=result.size,
         )
         proc = subprocess.run(
-            [sys.executable, str(script)],
+            [sys.executable, "-m", f"bench.{script.stem}"],
             cwd=ROOT,
             env=env,
             capture_output=True,
@@ -354,7 +360,7 @@ def app_rows(bench: Bench, result: SizeResult) -> list[Row]:
         rows += [row for row in parsed if row is not None]
         if proc.returncode != 0 or not parsed:
             tail = (proc.stdout + proc.stderr).strip().splitlines()[-20:]
-            result.extra.append((f"bench/{name}", "\n".join(tail)))
+            result.extra.append((f"bench/{name}", relative_paths("\n".join(tail))))
             if proc.returncode != 0:
                 rows.append(Row(f"in the app ({name})", check=f"exit status {proc.returncode}"))
     return rows
@@ -396,9 +402,31 @@ def profile(bench: Bench, command: list[str]) -> str:
     if run_once(profiled, bench.env).error or not out.exists():
         return ""
     text = StringIO()
-    pstats.Stats(str(out), stream=text).sort_stats("cumulative").print_stats(18)
-    body = text.getvalue()
-    return body[body.find("   ncalls") :].rstrip() if "   ncalls" in body else body.strip()
+    stats = pstats.Stats(str(out), stream=text)
+    stats.sort_stats("cumulative").print_stats(r"netui[/\\]", 15)
+    stats.sort_stats("tottime").print_stats(10)
+    return _without_machine_paths(text.getvalue())
+
+
+def _without_machine_paths(profile_text: str) -> str:
+    """Keep the ncalls tables only, with paths relative to the repository or the stdlib."""
+    tables, keep = [], False
+    for line in profile_text.splitlines():
+        if line.lstrip().startswith("ncalls"):
+            keep = True
+            tables.append("")
+        elif not line.strip():
+            keep = False
+        if keep:
+            tables.append(line)
+    return relative_paths("\n".join(tables).strip("\n"))
+
+
+def relative_paths(text: str) -> str:
+    """No machine paths in RESULTS.md: the repository's become relative, the stdlib's short."""
+    for prefix, short in ((f"{ROOT}/", ""), (f"{sys.base_prefix}/", "<python>/")):
+        text = text.replace(prefix, short)
+    return text
 
 
 def measure_size(size: str, runs: int, seed: int | None) -> SizeResult:
@@ -446,6 +474,8 @@ def main(argv: list[str] | None = None) -> int:
         results.append(result)
         print(f"\n{size}: {result.contacts:,} contacts, {result.conversations:,} conversations")
         print(table(result.rows))
+        for name, text in result.extra:
+            print(f"\n{name} said:\n{text}")
     command = "bench/run " + shlex.join(argv if argv is not None else sys.argv[1:])
     if not args.no_results:
         text = results_markdown(results, command.strip(), args.runs, sys.version.split()[0])

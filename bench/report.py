@@ -189,7 +189,8 @@ def results_markdown(
             ]
         for operation, profile in result.profiles.items():
             parts += [
-                f"Profile of `{operation}` (a target missed; cProfile, top by cumulative time):",
+                f"Profile of `{operation}` (a target missed; cProfile: netui's functions by "
+                "cumulative time, then all by own time):",
                 "",
                 "```",
                 profile,
