@@ -15,7 +15,7 @@ from pathlib import Path
 
 from netui.core.storage import JOURNAL
 from tests.faults import ops
-from tests.faults.helpers import open_store, start_writer, temp_files
+from tests.faults.helpers import collect, open_store, start_writer, temp_files
 
 
 @dataclass
@@ -44,7 +44,7 @@ def kill_rounds(root: Path, rounds: int, seed: int, max_delay: float = 0.12) -> 
         child = start_writer("sequence", str(root), str(done))
         time.sleep(rng.uniform(0, max_delay))
         child.send_signal(signal.SIGKILL)
-        out, err = child.communicate()
+        out, err = collect(child)
         assert child.returncode == -signal.SIGKILL, err
         acks = [int(line.split()[1]) for line in out.splitlines() if line.startswith("ack ")]
         assert acks == list(range(done, done + len(acks))), acks

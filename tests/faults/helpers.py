@@ -109,6 +109,15 @@ def start_writer(*args: str) -> subprocess.Popen[str]:
     return child
 
 
+def collect(child: subprocess.Popen[str], timeout: float = 120) -> tuple[str, str]:
+    """The rest of a child's output once it ends (not `communicate()`: that reads the raw
+    pipe and would lose lines `readline()` already buffered)."""
+    assert child.stdin is not None and child.stdout is not None and child.stderr is not None
+    child.stdin.close()
+    child.wait(timeout)
+    return child.stdout.read(), child.stderr.read()
+
+
 def go(child: subprocess.Popen[str]) -> None:
     assert child.stdin is not None
     child.stdin.write("go\n")

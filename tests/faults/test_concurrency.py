@@ -6,13 +6,13 @@ import subprocess
 from datetime import date
 
 from netui.core.model import Contact
-from tests.faults.helpers import go, open_store, start_writer
+from tests.faults.helpers import collect, go, open_store, start_writer
 
 EACH = 200
 
 
 def finish(child: subprocess.Popen[str]) -> None:
-    out, err = child.communicate(timeout=120)
+    out, err = collect(child)
     assert child.returncode == 0, err
     assert out.strip() == "done", out
 

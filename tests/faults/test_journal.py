@@ -19,6 +19,7 @@ from netui.core.store import Store
 from tests.faults.helpers import (
     D,
     RenameTrap,
+    collect,
     go,
     open_store,
     populate,
@@ -179,7 +180,7 @@ def die_mid_log(root: Path, contact_id: str) -> None:
     """Another process is killed (-9) between two renames of a committed three-file log."""
     child = start_writer("die-mid-log", str(root), contact_id)
     go(child)
-    child.communicate(timeout=60)
+    collect(child)
     assert child.returncode == -signal.SIGKILL
     assert (root / JOURNAL).exists()
 
