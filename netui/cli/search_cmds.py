@@ -1,9 +1,84 @@
-"""Placeholder: filled in by its issue."""
+"""`netui search`: the TUI's search, on the command line.
+
+One query runs once, so it scans the records (`search_records`) rather than building the
+index the TUI keeps for per-keystroke answers: building would cost more than the scan.
+"""
 
 from __future__ import annotations
 
 import argparse
+import sys
+
+from netui.cli.context import CliError, Context, out, out_json
+from netui.core.search import Hit, QueryError, parse_query, search_records
+from netui.core.text import one_line
+
+DEFAULT_LIMIT = 50
+NAME_WIDTH = 24
+
+QUERY_HELP = """\
+words are ANDed and match the start of words, ignoring case and accents;
+"quoted phrase"; -word excludes; word* prefix;
+name: company: tag: at: (event) stage: channel: since:DATE before:DATE on:DATE.
+Quote a query holding -word so the shell passes it whole: netui search 'estate -golf'"""
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    """No commands yet."""
+    search = sub.add_parser(
+        "search",
+        help="search contacts and past conversations",
+        description="Search contacts and past conversations, newest first.",
+        epilog=QUERY_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    search.add_argument("query", nargs="+", metavar="QUERY", help="what to look for")
+    search.add_argument("--json", action="store_true", help="print the hits as JSON")
+    search.add_argument(
+        "--limit",
+        type=_limit,
+        default=DEFAULT_LIMIT,
+        metavar="N",
+        help=f"show at most N hits (default {DEFAULT_LIMIT}; 0 = all)",
+    )
+    search.set_defaults(handler=cmd_search)
+
+
+def _limit(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 (all) or more")
+    return value
+
+
+def _line(hit: Hit) -> str:
+    when = hit.on.isoformat() if hit.on else "-"
+    what = "contact" if hit.kind == "contact" else hit.field
+    return f"{when:<10}  {one_line(hit.name, NAME_WIDTH):<{NAME_WIDTH}}  {what}: {hit.snippet}"
+
+
+def cmd_search(args: argparse.Namespace, ctx: Context) -> int:
+    text = " ".join(args.query)
+    try:
+        query = parse_query(text, ctx.today)
+    except QueryError as exc:
+        raise CliError(f"cannot read the query: {exc}") from None
+    if query.is_empty:
+        raise CliError("nothing to search for: give a word or a filter (netui search --help)")
+    limit = args.limit or None
+    store = ctx.store
+    # Archived contacts are searched too: their history is still worth finding.
+    hits = search_records(query, store.contacts_by_id.values(), store.all_conversations(), limit)
+    if args.json:
+        out_json([hit.to_json() for hit in hits])
+        return 0
+    if not hits:
+        out("No matches.")
+        return 0
+    for hit in hits:
+        out(_line(hit))
+    if limit is not None and len(hits) == limit:
+        print(f"(the first {limit}; --limit 0 shows every match)", file=sys.stderr)
+    return 0

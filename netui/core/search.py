@@ -1,0 +1,931 @@
+"""Search over contacts and their diary: the query language, and an index fast per keystroke.
+
+The language (the same in the TUI and the CLI):
+
+    estate planning        every word must match (AND)
+    "estate planning"      a phrase: these whole words, in this order (`"estate plan*"` lets
+                           the last word be the start of a longer one)
+    -golf                  leave out what matches golf
+    plan / plan*           a bare word matches words that START with it: `plan` finds
+                           "planning", `estate` finds "estate-planning"; `*` says so explicitly
+    name: company: tag: at: (where you met)   a contact field must match (`-tag:vip` excludes)
+    stage:called           the contact is at that stage (repeat to allow several)
+    channel:email          the conversation happened that way (repeat to allow several)
+    since:DATE before:DATE on:DATE   the conversation's day (`before` is exclusive); DATE as
+                           everywhere else: 2024-03-01, friday, "2 weeks ago", -3m
+    field:"two words"      quote a filter value that holds spaces
+
+Matching ignores case and accents (`jose` finds "José"). Punctuation separates words, so a
+typed `estate-planning` is the phrase estate + planning*. Other `word:` prefixes (`re:`) are
+plain text.
+
+What a hit is:
+- a contact, when every word matches one of its fields (name, company, title, tags, met at,
+  needs, offers, notes, mention) and it passes the contact filters. Date and channel filters
+  are about conversations, so with them there are no contact hits.
+- a conversation, when every word matches it or its contact (so `lawyer estate` finds what the
+  estate lawyer said about estate), at least one word matches the conversation itself (so
+  typing a name shows the person, not their whole diary), and it passes every filter. A query
+  of filters only (`name:ann`, `since:2024-01-01`) lists every conversation that passes them.
+Order: contacts whose name matches, then other contacts (newest met first), then
+conversations newest first.
+
+`SearchIndex` answers in a few milliseconds at 100,000 conversations: each word maps to the
+set of documents holding it, kept as a Python int used as a bitset, so AND/OR/NOT of whole
+result sets cost microseconds; documents are numbered newest first, so the first set bits are
+the first results. Phrases are checked against the folded text only for the hits shown.
+`search_records` gives the same answer by scanning, without building an index: for one-shot
+commands, where building would cost more than the scan.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from array import array
+from bisect import bisect_left, bisect_right
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from operator import itemgetter
+from typing import Any, Protocol
+
+from netui.core.dates import parse_date
+from netui.core.model import Channel, Contact, Conversation, Stage, ValidationError
+
+__all__ = [
+    "Hit",
+    "Query",
+    "QueryError",
+    "SearchIndex",
+    "Term",
+    "fold",
+    "parse_query",
+    "search_records",
+]
+
+SNIPPET_WIDTH = 100  # characters of context shown around a match
+SNIPPET_LEAD = 30  # of which, before the first match
+SEP = "\x1f"  # joins fields in a document's folded text; a phrase never spans it
+TEXT_FIELDS = ("name", "company", "tag", "at")
+QUERY_FIELDS = {
+    "name": "name",
+    "company": "company",
+    "tag": "tag",
+    "tags": "tag",
+    "at": "at",
+    "stage": "stage",
+    "channel": "channel",
+    "since": "since",
+    "before": "before",
+    "on": "on",
+}
+_WORD = re.compile(r"\w+")
+_FIELD_PREFIX = re.compile(r"([A-Za-z]+):")
+_LAST_CHAR = "\U0010ffff"  # sorts after every word character, to bound a prefix range
+
+
+class QueryError(ValueError):
+    """A query that cannot be read; the message is one line, fit for a search bar."""
+
+
+# -- folding ---------------------------------------------------------------------------------
+
+
+def fold(text: str) -> str:
+    """Case- and accent-free text: what both the query and the documents are compared in.
+
+    Same result as `store.fold`, faster on a diary: most notes are ASCII, where lower() is
+    it, and the others drop their accents with one regex instead of char by char.
+    """
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    if decomposed.isascii():
+        return decomposed
+    marks = "".join(sorted(ch for ch in set(decomposed) if unicodedata.combining(ch)))
+    return _marks_pattern(marks).sub("", decomposed) if marks else decomposed
+
+
+@lru_cache(maxsize=256)
+def _marks_pattern(marks: str) -> re.Pattern[str]:
+    """Removes these accents; few distinct sets of accents occur, so each is compiled once."""
+    return re.compile(f"[{marks}]")
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+    """Folded text and, for each folded character, the index of the character it came from.
+
+    Folding can change length ("ß" -> "ss", "é" -> "e"), so highlights found in folded
+    text are mapped back through this.
+    """
+    if text.isascii():
+        return text.lower(), list(range(len(text)))
+    pieces, origins = [], []
+    for index, char in enumerate(text):
+        folded = fold(char)
+        pieces.append(folded)
+        origins.extend([index] * len(folded))
+    return "".join(pieces), origins
+
+
+def words(text: str) -> list[str]:
+    """The words of folded text, as the index and the query both cut them."""
+    return _WORD.findall(text)
+
+
+# -- the query -------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1024)
+def _pattern(tokens: tuple[str, ...], prefix: bool) -> re.Pattern[str]:
+    """A regex finding these words in folded text.
+
+    It starts with the literal first word so the regex engine can use its fast literal
+    search; the word boundary before it is a lookbehind placed after it (10x faster
+    than a leading `\\b`, measured on 30 MB of notes).
+    """
+    first = re.escape(tokens[0])
+    parts = [first, rf"(?<!\w{first})"]
+    parts.extend(rf"[^\w{SEP}]+{re.escape(token)}" for token in tokens[1:])
+    if not prefix:
+        parts.append(r"(?!\w)")
+    return re.compile("".join(parts))
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """Words that must appear together: one word, or a phrase."""
+
+    tokens: tuple[str, ...]  # folded words, in order
+    prefix: bool = True  # the last word may be the start of a longer word
+    field: str | None = None  # "name", "company", "tag" or "at"; None: any searchable text
+
+    @property
+    def is_phrase(self) -> bool:
+        return len(self.tokens) > 1
+
+    def finditer(self, folded: str) -> Iterator[re.Match[str]]:
+        return _pattern(self.tokens, self.prefix).finditer(folded)
+
+    def matches(self, folded: str) -> bool:
+        return _pattern(self.tokens, self.prefix).search(folded) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A parsed query; see the module docstring for what each part means."""
+
+    text: str = ""
+    terms: tuple[Term, ...] = ()  # must all match
+    excluded: tuple[Term, ...] = ()  # none may match
+    filters: tuple[Term, ...] = ()  # field terms that must match their field
+    excluded_filters: tuple[Term, ...] = ()
+    stages: frozenset[Stage] = frozenset()  # any of these (empty: any stage)
+    excluded_stages: frozenset[Stage] = frozenset()
+    channels: frozenset[Channel] = frozenset()
+    excluded_channels: frozenset[Channel] = frozenset()
+    since: date | None = None  # on or after
+    before: date | None = None  # strictly before
+
+    @property
+    def about_conversations_only(self) -> bool:
+        """Date and channel filters describe conversations: no contact can pass them."""
+        return bool(
+            self.channels or self.excluded_channels or self.since or self.before is not None
+        )
+
+    @property
+    def has_contact_filter(self) -> bool:
+        return bool(self.filters or self.excluded_filters or self.stages or self.excluded_stages)
+
+    @property
+    def is_empty(self) -> bool:
+        """Nothing to look for (exclusions alone select nothing)."""
+        return not (self.terms or self.has_contact_filter or self.about_conversations_only)
+
+    @property
+    def needs_checking(self) -> bool:
+        """Whether the index's answer for conversations is a superset to check one by one."""
+        return any(t.is_phrase for t in (*self.terms, *self.excluded))
+
+
+def _lex(text: str) -> Iterator[tuple[bool, str | None, str, bool, bool]]:
+    """Split a query into (negated, field, value, quoted, starred) pieces."""
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        negated = text[i] == "-"
+        if negated:
+            i += 1
+        fieldname = None
+        found = _FIELD_PREFIX.match(text, i)
+        if found and found.group(1).lower() in QUERY_FIELDS:
+            fieldname = QUERY_FIELDS[found.group(1).lower()]
+            i = found.end()
+            if i >= n or text[i].isspace():
+                raise QueryError(f"{found.group(0)} needs a value right after it")
+        if i < n and text[i] == '"':
+            close = text.find('"', i + 1)
+            if close < 0:
+                raise QueryError('unclosed quote: add the closing "')
+            value, i = text[i + 1 : close], close + 1
+            starred = i < n and text[i] == "*"
+            i += starred
+            yield negated, fieldname, value, True, starred
+            continue
+        start = i
+        while i < n and not text[i].isspace():
+            i += 1
+        value = text[start:i]
+        yield negated, fieldname, value.rstrip("*"), False, value.endswith("*")
+
+
+def _date_filter(fieldname: str, value: str, today: date | None) -> date:
+    try:
+        return parse_date(value, today)
+    except ValidationError as exc:
+        raise QueryError(f"{fieldname}: {exc}") from None
+
+
+def _choice(fieldname: str, value: str, parse: Callable[[str], Any]) -> Any:
+    try:
+        return parse(value)
+    except ValidationError as exc:
+        raise QueryError(f"{fieldname}: {exc}") from None
+
+
+def parse_query(text: str, today: date | None = None) -> Query:
+    """Read a query; raise QueryError (one line) when it cannot be read.
+
+    `today` anchors relative dates ("friday", "2 weeks ago"); default: the real today.
+    """
+    parts: dict[str, list[Any]] = defaultdict(list)
+    since: date | None = None
+    before: date | None = None
+    for negated, fieldname, value, quoted, starred in _lex(text):
+        if fieldname in ("since", "before", "on"):
+            if negated:
+                raise QueryError(f"{fieldname}: cannot be negated; use since: or before:")
+            day = _date_filter(fieldname, value, today)
+            if fieldname in ("since", "on"):
+                since = day if since is None else max(since, day)
+            if fieldname in ("before", "on"):
+                end = day + timedelta(days=1) if fieldname == "on" else day
+                before = end if before is None else min(before, end)
+        elif fieldname == "stage":
+            parts["excluded_stages" if negated else "stages"].append(
+                _choice(fieldname, value, Stage.parse)
+            )
+        elif fieldname == "channel":
+            parts["excluded_channels" if negated else "channels"].append(
+                _choice(fieldname, value, Channel.parse)
+            )
+        else:
+            tokens = tuple(words(fold(value)))
+            if not tokens:
+                if fieldname:
+                    raise QueryError(f"{fieldname}: needs a word to look for")
+                continue  # bare punctuation: nothing to look for
+            term = Term(tokens, prefix=starred or not quoted, field=fieldname)
+            if fieldname:
+                parts["excluded_filters" if negated else "filters"].append(term)
+            else:
+                parts["excluded" if negated else "terms"].append(term)
+    return Query(
+        text=text,
+        terms=tuple(parts["terms"]),
+        excluded=tuple(parts["excluded"]),
+        filters=tuple(parts["filters"]),
+        excluded_filters=tuple(parts["excluded_filters"]),
+        stages=frozenset(parts["stages"]),
+        excluded_stages=frozenset(parts["excluded_stages"]),
+        channels=frozenset(parts["channels"]),
+        excluded_channels=frozenset(parts["excluded_channels"]),
+        since=since,
+        before=before,
+    )
+
+
+# -- documents -------------------------------------------------------------------------------
+
+
+def _contact_fields(contact: Contact) -> tuple[tuple[str, str], ...]:
+    """(label, text) of each searchable contact field, in the order snippets prefer them."""
+    return (
+        ("name", contact.name),
+        ("company", contact.company),
+        ("title", contact.title),
+        ("tags", ", ".join(contact.tags)),
+        ("met at", contact.met_at),
+        ("needs", "; ".join(contact.needs)),
+        ("offers", "; ".join(contact.offers)),
+        ("notes", contact.notes),
+        ("mention", contact.mention),
+    )
+
+
+def _conversation_fields(conv: Conversation) -> tuple[tuple[str, str], ...]:
+    labelled = [
+        ("note", conv.note),
+        ("recommended", conv.recommended),
+        ("observations", conv.observations),
+        ("did", conv.did),
+    ]
+    labelled.extend(("correspondence", letter) for letter in conv.correspondence)
+    return tuple(labelled)
+
+
+_FILTER_LABEL = {"name": "name", "company": "company", "tag": "tags", "at": "met at"}
+
+
+@dataclass(slots=True)
+class _ContactDoc:
+    contact: Contact
+    text: str  # every searchable field, folded, SEP-joined
+    fields: dict[str, str]  # folded text of each filter field (name, company, tag, at)
+
+
+@dataclass(slots=True)
+class _ConversationDoc:
+    conversation: Conversation
+    text: str
+
+
+def _conversation_doc(conv: Conversation) -> _ConversationDoc:
+    return _ConversationDoc(conv, fold(SEP.join(conv.texts())))
+
+
+def _contact_doc(contact: Contact) -> _ContactDoc:
+    raw = (
+        contact.name,
+        contact.company,
+        contact.title,
+        SEP.join(contact.tags),
+        contact.met_at,
+        SEP.join(contact.needs),
+        SEP.join(contact.offers),
+        contact.notes,
+        contact.mention,
+    )
+    fields = {
+        "name": fold(contact.name),
+        "company": fold(contact.company),
+        "tag": fold(raw[3]),
+        "at": fold(contact.met_at),
+    }
+    return _ContactDoc(contact, fold(SEP.join(raw)), fields)
+
+
+def _contact_order(contact: Contact) -> tuple[int, str, str]:
+    """Newest met first (never met last), then by name."""
+    met = contact.met_on.toordinal() if contact.met_on else 0
+    return (-met, fold(contact.name), contact.id)
+
+
+def _conversation_order(conv: Conversation) -> tuple[date, str, str]:
+    return (conv.on, conv.created, conv.id)
+
+
+class _Corpus:
+    """The records, folded once and numbered in result order: contacts, then conversations."""
+
+    def __init__(self, contacts: Iterable[Contact], conversations: Iterable[Conversation]) -> None:
+        ranked = sorted(contacts, key=_contact_order)
+        self.contacts = [_contact_doc(c) for c in ranked]
+        place = {c.id: i for i, c in enumerate(ranked)}
+        newest_first = sorted(
+            (v for v in conversations if v.contact_id in place),
+            key=_conversation_order,
+            reverse=True,
+        )
+        self.conversations = [_conversation_doc(v) for v in newest_first]
+        self.owners = [place[v.contact_id] for v in newest_first]  # contact of each
+
+
+# -- matching one record (the reference the index must agree with) ---------------------------
+
+
+def _passes_contact_filters(q: Query, doc: _ContactDoc) -> bool:
+    stage = doc.contact.stage
+    if (q.stages and stage not in q.stages) or stage in q.excluded_stages:
+        return False
+    if not all(t.matches(doc.fields[t.field or ""]) for t in q.filters):
+        return False
+    return not any(t.matches(doc.fields[t.field or ""]) for t in q.excluded_filters)
+
+
+def _is_contact_hit(q: Query, doc: _ContactDoc) -> bool:
+    return (
+        not q.about_conversations_only
+        and _passes_contact_filters(q, doc)
+        and all(t.matches(doc.text) for t in q.terms)
+        and not any(t.matches(doc.text) for t in q.excluded)
+    )
+
+
+def _is_conversation_hit(q: Query, doc: _ConversationDoc, owner: _ContactDoc) -> bool:
+    return (
+        _passes_conversation_filters(q, doc.conversation)
+        and _passes_contact_filters(q, owner)
+        and _matches_conversation(q, doc, owner)
+    )
+
+
+def _passes_conversation_filters(q: Query, conv: Conversation) -> bool:
+    if (q.since and conv.on < q.since) or (q.before and conv.on >= q.before):
+        return False
+    return not (
+        (q.channels and conv.channel not in q.channels) or conv.channel in q.excluded_channels
+    )
+
+
+def _matches_conversation(q: Query, doc: _ConversationDoc, owner: _ContactDoc) -> bool:
+    """The words: each in the conversation or its contact, at least one in the conversation."""
+    matched_itself = not q.terms
+    for term in q.terms:
+        if term.matches(doc.text):
+            matched_itself = True
+        elif not term.matches(owner.text):
+            return False
+    if not matched_itself:
+        return False
+    return not any(t.matches(doc.text) or t.matches(owner.text) for t in q.excluded)
+
+
+def _name_matches(q: Query, doc: _ContactDoc) -> bool:
+    return any(t.field == "name" for t in q.filters) or any(
+        t.matches(doc.fields["name"]) for t in q.terms
+    )
+
+
+# -- hits ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """One result: a contact, or one conversation of a contact."""
+
+    kind: str  # "contact" | "conversation"
+    contact_id: str
+    name: str
+    conversation_id: str | None
+    on: date | None  # the conversation's day; for a contact, the day you met
+    field: str  # which field the snippet comes from: "note", "recommended", "company", ...
+    snippet: str  # one line of the matched text, "…" where cut
+    spans: tuple[tuple[int, int], ...] = ()  # [start, end) of each match within the snippet
+    archived: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "contact_id": self.contact_id,
+            "name": self.name,
+            "kind": self.kind,
+            "conversation_id": self.conversation_id,
+            "on": self.on.isoformat() if self.on else None,
+            "snippet": self.snippet,
+        }
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _spans_in(text: str, terms: Sequence[Term]) -> list[tuple[int, int]]:
+    """Where the terms match in original `text`, in its own character offsets."""
+    folded, origins = fold_with_offsets(text)
+    spans = [
+        (origins[m.start()], origins[m.end() - 1] + 1)
+        for term in terms
+        for m in term.finditer(folded)
+        if m.end() > m.start()
+    ]
+    return _merged(spans)
+
+
+def _window(text: str, spans: list[tuple[int, int]]) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """A snippet of at most SNIPPET_WIDTH characters around the first match."""
+    if len(text) <= SNIPPET_WIDTH:
+        return text, tuple(spans)
+    first = spans[0][0] if spans else 0
+    start = max(0, min(first - SNIPPET_LEAD, len(text) - SNIPPET_WIDTH))
+    if start > 0:
+        space = text.find(" ", start, first)
+        start = space + 1 if space >= 0 else start  # begin on a word
+    end = min(len(text), start + SNIPPET_WIDTH)
+    lead = "…" if start > 0 else ""
+    shift = len(lead) - start
+    inside = tuple(
+        (max(a, start) + shift, min(b, end) + shift) for a, b in spans if a < end and b > start
+    )
+    return lead + text[start:end] + ("…" if end < len(text) else ""), inside
+
+
+def _best_field(
+    labelled: Sequence[tuple[str, str]], terms: Sequence[Term], skip: str | None = None
+) -> tuple[str, str, list[tuple[int, int]]]:
+    """The first field where a term matches; else the first non-empty one but `skip`."""
+    texts = [(label, " ".join(raw.split())) for label, raw in labelled]
+    for label, text in texts:
+        spans = _spans_in(text, terms) if terms and text else []
+        if spans:
+            return label, text, spans
+    for label, text in texts:
+        if text and label != skip:
+            return label, text, []
+    return texts[0][0], texts[0][1], []
+
+
+def _contact_hit(q: Query, doc: _ContactDoc) -> Hit:
+    contact = doc.contact
+    filter_fields = [(_FILTER_LABEL[t.field or ""], t) for t in q.filters]
+    labelled = _contact_fields(contact)
+    label, text, spans = _best_field(labelled, q.terms, skip="name")
+    if not spans and filter_fields:  # filters only: show what the filter found
+        shown = dict(labelled)
+        label = filter_fields[0][0]
+        text = " ".join(shown[label].split())
+        spans = _spans_in(text, [t for lab, t in filter_fields if lab == label])
+    snippet, inside = _window(text, spans)
+    return Hit(
+        "contact",
+        contact.id,
+        contact.name,
+        None,
+        contact.met_on,
+        label,
+        snippet,
+        inside,
+        contact.archived,
+    )
+
+
+def _conversation_hit(q: Query, doc: _ConversationDoc, owner: _ContactDoc) -> Hit:
+    conv, contact = doc.conversation, owner.contact
+    label, text, spans = _best_field(_conversation_fields(conv), q.terms)
+    snippet, inside = _window(text, spans)
+    return Hit(
+        "conversation",
+        contact.id,
+        contact.name,
+        conv.id,
+        conv.on,
+        label,
+        snippet,
+        inside,
+        contact.archived,
+    )
+
+
+def _as_query(query: Query | str, today: date | None) -> Query:
+    return parse_query(query, today) if isinstance(query, str) else query
+
+
+def search_records(
+    query: Query | str,
+    contacts: Iterable[Contact],
+    conversations: Iterable[Conversation],
+    limit: int | None = None,
+    today: date | None = None,
+) -> list[Hit]:
+    """Answer one query by scanning the records: no index to build, for one-shot commands.
+
+    Conversations are folded lazily, newest first, so a limit stops the work early.
+    """
+    q = _as_query(query, today)
+    if q.is_empty:
+        return []
+    ranked = sorted(contacts, key=_contact_order)
+    folded: dict[str, _ContactDoc] = {}
+
+    def doc_of(contact: Contact) -> _ContactDoc:
+        if contact.id not in folded:
+            folded[contact.id] = _contact_doc(contact)
+        return folded[contact.id]
+
+    hits: list[Hit] = []
+    if not q.about_conversations_only:
+        found = [d for d in map(doc_of, ranked) if _is_contact_hit(q, d)]
+        found.sort(key=lambda d: not _name_matches(q, d))  # stable: keeps newest-met order
+        hits = [_contact_hit(q, d) for d in found[:limit]]
+    by_id = {c.id: c for c in ranked}
+    known = (v for v in conversations if v.contact_id in by_id)
+    for conv in sorted(known, key=_conversation_order, reverse=True):
+        if limit is not None and len(hits) >= limit:
+            break
+        if not _passes_conversation_filters(q, conv):
+            continue
+        owner = doc_of(by_id[conv.contact_id])
+        if _passes_contact_filters(q, owner):
+            doc = _conversation_doc(conv)
+            if _matches_conversation(q, doc, owner):
+                hits.append(_conversation_hit(q, doc, owner))
+    return hits
+
+
+# -- the index -------------------------------------------------------------------------------
+
+
+def _bits(ids: Iterable[int], size: int) -> int:
+    """A bitset (bit i set = document i) from document numbers."""
+    flags = bytearray(b"0") * size
+    for i in ids:
+        flags[i] = 49  # "1"
+    flags.reverse()
+    return int(flags, 2) if size else 0
+
+
+def _ones(bits: int) -> Iterator[int]:
+    """The set bits of a bitset, lowest (= first result) first."""
+    digits = format(bits, "b")
+    top = end = len(digits)
+    while (pos := digits.rfind("1", 0, end)) >= 0:
+        yield top - 1 - pos
+        end = pos
+
+
+class _WordIndex:
+    """Which documents hold each word: a bitset for common words, a compact array for rare.
+
+    A prefix takes the union over a range of the sorted vocabulary; recent answers are
+    cached because typing "e", "es", "est" asks for overlapping prefixes again and again.
+    """
+
+    CACHE_SIZE = 512
+
+    def __init__(self, token_sets: Iterable[Iterable[str]], size: int) -> None:
+        postings: defaultdict[str, list[int]] = defaultdict(list)
+        for doc, tokens in enumerate(token_sets):
+            for token in tokens:
+                postings[token].append(doc)
+        self.size = size
+        self.vocabulary = sorted(postings)
+        dense_from = max(64, size // 32)  # where a bitset gets smaller than an int array
+        self._dense = {w: _bits(ids, size) for w, ids in postings.items() if len(ids) >= dense_from}
+        self._sparse = {w: array("i", ids) for w, ids in postings.items() if len(ids) < dense_from}
+        self._cache: OrderedDict[tuple[str, bool], int] = OrderedDict()
+
+    def docs(self, word: str, prefix: bool) -> int:
+        key = (word, prefix)
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        if prefix:
+            lo = bisect_left(self.vocabulary, word)
+            hi = bisect_left(self.vocabulary, word + _LAST_CHAR, lo)
+            matched = self.vocabulary[lo:hi]
+        else:
+            matched = [word]
+        bits, rare = 0, []
+        for w in matched:
+            if w in self._dense:
+                bits |= self._dense[w]
+            else:
+                rare.extend(self._sparse.get(w, ()))
+        if rare:
+            bits |= _bits(rare, self.size)
+        self._cache[key] = bits
+        if len(self._cache) > self.CACHE_SIZE:
+            self._cache.popitem(last=False)
+        return bits
+
+    def forget_cache(self) -> None:
+        self._cache.clear()
+
+    def all_of(self, tokens: Sequence[str], prefix: bool) -> int:
+        """Documents holding every token (the last maybe as a prefix): a phrase's candidates."""
+        bits = self.docs(tokens[-1], prefix)
+        for token in tokens[:-1]:
+            if not bits:
+                break
+            bits &= self.docs(token, False)
+        return bits
+
+
+def _tagged(fieldname: str, tokens: Iterable[str]) -> Iterator[str]:
+    """Words of a contact field, marked with the field, so `name:ann` has its own postings."""
+    return (f"{SEP}{fieldname}{SEP}{t}" for t in tokens)  # no plain word starts with SEP
+
+
+class _StoreLike(Protocol):
+    version: int
+
+    @property
+    def contacts_by_id(self) -> dict[str, Contact]: ...
+
+    def all_conversations(self) -> list[Conversation]: ...
+
+
+@dataclass(slots=True)
+class _TermBits:
+    contacts: int  # contacts the term matches (exact)
+    own: int  # conversations whose own text holds the term's words (exact unless a phrase)
+    reach: int  # own, plus every conversation of a matching contact
+
+
+class SearchIndex:
+    """Every record folded and indexed once; `search` then takes milliseconds.
+
+    Build it off the UI thread (seconds at 100,000 conversations); `version` records the
+    store version it was built from, so a caller can tell when to build a new one.
+    `search` is safe to call from several threads.
+    """
+
+    TERM_CACHE_SIZE = 256
+
+    def __init__(self, corpus: _Corpus, version: int | None = None) -> None:
+        self.version = version
+        self._corpus = corpus
+        contacts, convs = corpus.contacts, corpus.conversations
+        self._n_contacts, self._n_convs = len(contacts), len(convs)
+        self._all_contacts = (1 << len(contacts)) - 1
+        self._all_convs = (1 << len(convs)) - 1
+        self._contact_words = _WordIndex((self._contact_tokens(d) for d in contacts), len(contacts))
+        self._conv_words = _WordIndex((set(words(d.text)) for d in convs), len(convs))
+        self._owners = corpus.owners
+        self._convs_of: list[list[int]] = [[] for _ in contacts]
+        for rank, owner in enumerate(self._owners):
+            self._convs_of[owner].append(rank)
+        self._pick_owners = itemgetter(*self._owners) if len(convs) > 1 else None
+        self._stage_bits = {
+            s: _bits((i for i, d in enumerate(contacts) if d.contact.stage is s), len(contacts))
+            for s in Stage
+        }
+        self._channel_bits = {
+            ch: _bits((i for i, d in enumerate(convs) if d.conversation.channel is ch), len(convs))
+            for ch in Channel
+        }
+        self._day_keys = [-d.conversation.on.toordinal() for d in convs]  # ascending
+        self._term_cache: OrderedDict[Term, _TermBits] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @classmethod
+    def build(
+        cls,
+        contacts: Iterable[Contact],
+        conversations: Iterable[Conversation],
+        version: int | None = None,
+    ) -> SearchIndex:
+        return cls(_Corpus(contacts, conversations), version)
+
+    @classmethod
+    def of_store(cls, store: _StoreLike) -> SearchIndex:
+        """Index every contact (archived too: their history is still worth finding)."""
+        version = store.version
+        return cls.build(store.contacts_by_id.values(), store.all_conversations(), version)
+
+    def is_current(self, store: _StoreLike) -> bool:
+        return self.version == store.version
+
+    @staticmethod
+    def _contact_tokens(doc: _ContactDoc) -> set[str]:
+        tokens = set(words(doc.text))
+        for fieldname in TEXT_FIELDS:
+            tokens.update(_tagged(fieldname, words(doc.fields[fieldname])))
+        return tokens
+
+    def forget_cache(self) -> None:
+        """Drop remembered answers (benchmarks use it to time a query never seen before)."""
+        with self._lock:
+            self._term_cache.clear()
+            self._contact_words.forget_cache()
+            self._conv_words.forget_cache()
+
+    # -- sets of documents
+
+    def _expand(self, contact_bits: int) -> int:
+        """The conversations of these contacts."""
+        if not contact_bits or not self._n_convs:
+            return 0
+        if contact_bits == self._all_contacts:
+            return self._all_convs
+        if contact_bits.bit_count() <= 64:
+            ranks = [r for c in _ones(contact_bits) for r in self._convs_of[c]]
+            return _bits(ranks, self._n_convs)
+        flags = format(contact_bits, "b").zfill(self._n_contacts)[::-1].encode()
+        picked = self._pick_owners(flags) if self._pick_owners else (flags[self._owners[0]],)
+        return int(bytes(picked)[::-1], 2)
+
+    def _checked_contacts(self, bits: int, ok: Callable[[_ContactDoc], bool]) -> int:
+        contacts = self._corpus.contacts
+        return _bits((i for i in _ones(bits) if ok(contacts[i])), self._n_contacts)
+
+    def _field_bits(self, term: Term) -> int:
+        """Contacts whose `term.field` matches the term (exact)."""
+        fieldname = term.field or ""
+        bits = self._contact_words.all_of(list(_tagged(fieldname, term.tokens)), term.prefix)
+        if term.is_phrase:
+            bits = self._checked_contacts(bits, lambda d: term.matches(d.fields[fieldname]))
+        return bits
+
+    def _term_bits(self, term: Term) -> _TermBits:
+        cached = self._term_cache.get(term)
+        if cached is not None:
+            self._term_cache.move_to_end(term)
+            return cached
+        contacts = self._contact_words.all_of(term.tokens, term.prefix)
+        if term.is_phrase:
+            contacts = self._checked_contacts(contacts, lambda d: term.matches(d.text))
+        own = self._conv_words.all_of(term.tokens, term.prefix)
+        found = _TermBits(contacts, own, own | self._expand(contacts))
+        self._term_cache[term] = found
+        if len(self._term_cache) > self.TERM_CACHE_SIZE:
+            self._term_cache.popitem(last=False)
+        return found
+
+    def _contact_filter(self, q: Query) -> int:
+        bits = self._all_contacts
+        if q.stages:
+            bits = 0
+            for stage in q.stages:
+                bits |= self._stage_bits[stage]
+        for stage in q.excluded_stages:
+            bits &= ~self._stage_bits[stage]
+        for term in q.filters:
+            bits &= self._field_bits(term)
+        for term in q.excluded_filters:
+            bits &= ~self._field_bits(term)
+        return bits
+
+    def _conversation_filter(self, q: Query) -> int:
+        bits = self._all_convs
+        if q.channels:
+            bits = 0
+            for channel in q.channels:
+                bits |= self._channel_bits[channel]
+        for channel in q.excluded_channels:
+            bits &= ~self._channel_bits[channel]
+        lo, hi = 0, self._n_convs
+        if q.before is not None:
+            lo = bisect_right(self._day_keys, -q.before.toordinal())
+        if q.since is not None:
+            hi = bisect_right(self._day_keys, -q.since.toordinal())
+        if lo >= hi:
+            return 0
+        return bits & (((1 << (hi - lo)) - 1) << lo)
+
+    def _name_bits(self, q: Query, among: int) -> int:
+        """Which of `among` have a name the query matches (they are listed first)."""
+        if any(t.field == "name" for t in q.filters):
+            return among
+        bits = 0
+        for term in q.terms:
+            bits |= self._field_bits(Term(term.tokens, term.prefix, "name"))
+        return bits & among
+
+    # -- the answer
+
+    def search(
+        self, query: Query | str, limit: int | None = None, today: date | None = None
+    ) -> list[Hit]:
+        """Hits for a query (a string is parsed first, and may raise QueryError)."""
+        q = _as_query(query, today)
+        if q.is_empty:
+            return []
+        with self._lock:
+            return self._search(q, limit)
+
+    def _search(self, q: Query, limit: int | None) -> list[Hit]:
+        passing = self._contact_filter(q)
+        contacts = 0 if q.about_conversations_only else passing
+        convs = self._expand(passing) & self._conversation_filter(q)
+        itself = 0
+        for term in q.terms:
+            found = self._term_bits(term)
+            contacts &= found.contacts
+            convs &= found.reach
+            itself |= found.own
+        if q.terms:
+            convs &= itself
+        for term in q.excluded:
+            found = self._term_bits(term)
+            contacts &= ~found.contacts
+            if not term.is_phrase:  # a phrase's `own` is a superset: checked one by one below
+                convs &= ~found.reach
+        docs = self._corpus.contacts
+        names = self._name_bits(q, contacts) if contacts else 0
+        hits: list[Hit] = []
+        for ordinal in (*_ones(contacts & names), *_ones(contacts & ~names)):
+            if limit is not None and len(hits) >= limit:
+                return hits
+            hits.append(_contact_hit(q, docs[ordinal]))
+        check = q.needs_checking
+        for rank in _ones(convs):
+            if limit is not None and len(hits) >= limit:
+                break
+            doc = self._corpus.conversations[rank]
+            owner = docs[self._owners[rank]]
+            if not check or _matches_conversation(q, doc, owner):
+                hits.append(_conversation_hit(q, doc, owner))
+        return hits
