@@ -224,14 +224,14 @@ def _check_files(root: Path, report: Report) -> None:
         if rel == "meta.json":
             continue
         report.files_checked += 1
-        problem, docs = file_problem(rel, _read(root / rel))
+        problem, docs = _file_problem_at(root / rel, rel)
         shape = _NAME_OF_KIND.get(kind_of(rel) or "")
         if problem is None and shape and not shape.fullmatch(rel):
             problem = "netui never writes a file of this name here"
         if problem:
             _add_bad_file(root, report, rel, problem)
         else:
-            _collect(rel, docs, records, report)
+            _collect(rel, docs, records)
     if schema is not None and schema < SCHEMA_VERSION:
         report.add(
             WARNING,
@@ -252,7 +252,7 @@ def _check_schema(root: Path, files: list[str], report: Report) -> int | None:
             _add_bad_file(root, report, "meta.json", "missing, but the folder holds data")
         return None
     report.files_checked += 1
-    problem, docs = file_problem("meta.json", _read(root / "meta.json"))
+    problem, docs = _file_problem_at(root / "meta.json", "meta.json")
     if problem is None and not isinstance(docs.get("schema"), dict):
         problem = "there is no schema record"
     if problem:
@@ -272,11 +272,11 @@ def _check_schema(root: Path, files: list[str], report: Report) -> int | None:
 
 def _add_bad_file(root: Path, report: Report, rel: str, problem: str) -> None:
     report.bad_files[rel] = problem
-    verdict = backup_verdict(root, rel)
+    verdict = _backup_verdict(root, rel)
     report.add(ERROR, rel, f"{problem}; {verdict}")
 
 
-def backup_verdict(root: Path, rel: str) -> str:
+def _backup_verdict(root: Path, rel: str) -> str:
     """One phrase on whether this file's backup could replace it."""
     backup = f"{rel}.bak"
     problem = _backup_problem(root, rel)
@@ -291,7 +291,7 @@ def _backup_problem(root: Path, rel: str) -> str | None:
     backup = root / f"{rel}.bak"
     if not backup.is_file():
         return "there is no backup of it"
-    problem, docs = file_problem(rel, _read(backup))
+    problem, docs = _file_problem_at(backup, rel)
     if problem is None and rel == "meta.json":
         version = docs.get("schema", {}).get("schema_version")
         if not isinstance(version, int) or version > SCHEMA_VERSION:
@@ -299,21 +299,15 @@ def _backup_problem(root: Path, rel: str) -> str | None:
     return None if problem is None else f"its backup {rel}.bak is damaged too ({problem})"
 
 
-def _collect(rel: str, docs: dict[str, Any], records: _Records, report: Report) -> None:
-    """Keep a good file's records, noting ids that appear in two files."""
+def _collect(rel: str, docs: dict[str, Any], records: _Records) -> None:
+    """Keep a good file's records for the cross-file checks."""
     kind = kind_of(rel)
     if kind == "contacts":
-        parse, seen = Contact.from_dict, records.contacts
+        records.contacts.update((i, (rel, Contact.from_dict(d))) for i, d in docs.items())
     elif kind == "conversations":
-        parse, seen = Conversation.from_dict, records.conversations
+        records.conversations.update((i, (rel, Conversation.from_dict(d))) for i, d in docs.items())
     elif kind == "referrals":
-        parse, seen = Referral.from_dict, records.referrals
-    else:
-        return
-    for record_id, doc in docs.items():
-        if record_id in seen:
-            report.add(ERROR, rel, f"record {record_id!r} is also in {seen[record_id][0]}")
-        seen[record_id] = (rel, parse(doc))
+        records.referrals.update((i, (rel, Referral.from_dict(d))) for i, d in docs.items())
 
 
 def _check_references(records: _Records, report: Report) -> None:
@@ -383,11 +377,13 @@ def _walk(root: Path, *, folders: bool = False) -> list[str]:
     return found
 
 
-def _read(path: Path) -> bytes:
+def _file_problem_at(path: Path, rel: str) -> tuple[str | None, dict[str, Any]]:
+    """`file_problem` for the bytes at `path`, which should hold the file `rel`."""
     try:
-        return path.read_bytes()
-    except OSError:
-        return b""
+        raw = path.read_bytes()
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror})", {}
+    return file_problem(rel, raw)
 
 
 # -- restoring ----------------------------------------------------------------------------------
