@@ -14,6 +14,7 @@ from netui.core.config import Settings
 from netui.core.model import Channel, Contact, Stage, StageStep
 from netui.core.referrals import record_referral
 from netui.core.store import Store
+from netui.tui.app import make_app
 from netui.tui.screens.log import LogScreen
 from netui.tui.screens.referral import ReferralScreen
 from netui.tui.screens.review import ReviewScreen
@@ -369,7 +370,7 @@ def test_S_opens_the_stats_and_escape_returns(day):
         assert isinstance(app.screen, StatsScreen)
         text = screen_text(app)
         assert "Funnel" in text and "met → coffee   17%" in text
-        assert "Overdue now   3" in text
+        assert "3 overdue" in text
         await press(pilot, "escape")
         assert app.screen is main
 
@@ -398,3 +399,35 @@ def test_markup_in_names_and_notes_shows_literally_in_review(store, frozen_today
         assert "Who did [bold]Ann[/] recommend?" in screen_text(app)
 
     drive(store, scenario)
+
+
+# -- snapshots (demo data, today frozen) ------------------------------------------------------
+
+
+async def _settle(pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def _review_snapshot(snap_compare, store, *keys: str, size=(80, 24)) -> bool:
+    async def run_before(pilot) -> None:
+        await _settle(pilot)
+        for key in ("r", *keys):
+            await pilot.press(key)
+            await pilot.pause(0.1)
+        pilot.app.clear_notifications()
+
+    return snap_compare(make_app(store, poll_seconds=0), terminal_size=size, run_before=run_before)
+
+
+def test_snapshot_review_first_item(snap_compare, demo_store):
+    assert _review_snapshot(snap_compare, demo_store)
+
+
+def test_snapshot_review_thank_you_note(snap_compare, demo_store):
+    assert _review_snapshot(snap_compare, demo_store, "d")
+
+
+def test_snapshot_review_summary(snap_compare, demo_store):
+    keys = ["d", "m", "s", "z", "3", "x", *"s" * 12]  # done, skipped, snoozed, archived, …
+    assert _review_snapshot(snap_compare, demo_store, *keys, size=(100, 28))

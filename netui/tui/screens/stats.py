@@ -43,25 +43,34 @@ def funnel_content(stats: Stats) -> Content:
     return Content("\n").join(lines)
 
 
-def follow_up_content(stats: Stats) -> Content:
-    overdue_style = "bold $error" if stats.overdue else ""
-    lines = [
-        Content.assemble(("Overdue now   ", "bold"), (str(stats.overdue), overdue_style)),
-        Content.assemble(("Due today     ", "bold"), str(stats.due_today)),
-        Content.assemble(("Active        ", "bold"), str(stats.active)),
-        Content.assemble(("Duds          ", "bold"), str(stats.duds)),
-    ]
+def counted(rows: list[tuple[int, str]], alarm: str = "") -> Content:
+    """Number-first lines ("  7 overdue"), so they fit a narrow box; `alarm` is drawn in red
+    when its count is not zero."""
+    lines = []
+    for count, label in rows:
+        style = "bold $error" if label == alarm and count else "bold"
+        lines.append(Content.assemble((f"{count:>4} ", style), label))
     return Content("\n").join(lines)
+
+
+def follow_up_content(stats: Stats) -> Content:
+    rows = [
+        (stats.overdue, "overdue"),
+        (stats.due_today, "due today"),
+        (stats.active, "active"),
+        (stats.duds, "duds"),
+    ]
+    return counted(rows, alarm="overdue")
 
 
 def referrals_content(stats: Stats) -> Content:
-    lines = [
-        Content.assemble(("Received    ", "bold"), str(stats.referrals_received)),
-        Content.assemble(("Thanked     ", "bold"), str(stats.referrals_thanked)),
-        Content.assemble(("By referral ", "bold"), str(stats.referred_contacts)),
-        *(Content.assemble(safe(t.name), f" gave {t.total}") for t in stats.referrers),
+    rows = [
+        (stats.referrals_received, "received"),
+        (stats.referrals_thanked, "thanked"),
+        (stats.referred_contacts, "by referral"),
     ]
-    return Content("\n").join(lines)
+    top = [Content.assemble(f"{t.total:>4} from ", safe(t.name)) for t in stats.referrers]
+    return Content("\n").join([counted(rows), *top])
 
 
 def events_content(stats: Stats) -> Content:
@@ -90,9 +99,9 @@ class StatsScreen(Screen[None]):
         with VerticalScroll(id="stats"):
             yield self._box("Funnel", Static(funnel_content(stats), id="stats-funnel"))
             with Horizontal(id="stats-row"):
-                yield self._box("Follow-ups", Static(follow_up_content(stats)))
+                yield self._box("Follow-ups", Static(follow_up_content(stats)), "stats-follow-ups")
                 yield self._box("Referrals", Static(referrals_content(stats)))
-                yield self._box("Best events", Static(events_content(stats)), "stats-events")
+                yield self._box("Best events", Static(events_content(stats)))
             week = f"People met per week, last {WEEKS} weeks ({sum(stats.met_per_week)} in all)"
             yield self._box(week, Sparkline(list(stats.met_per_week), id="stats-weeks"))
         yield Footer(compact=True)

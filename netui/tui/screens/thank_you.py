@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 from netui.core import dates
 from netui.core.model import Channel
@@ -22,8 +22,6 @@ from netui.core.thankyou import TemplateError, draft, draft_for_introduction, ma
 from netui.tui.editor import EditorError, ExternalEditor
 from netui.tui.format import safe, safe_block
 from netui.tui.screens.main import WRITE_ERRORS
-
-HINT = "c copy · e edit in $EDITOR · m sent by email · h sent handwritten · esc close"
 
 
 class ThankYouScreen(ModalScreen[tuple[str, str] | None]):
@@ -75,10 +73,10 @@ class ThankYouScreen(ModalScreen[tuple[str, str] | None]):
         name = safe(self.store.get(self.contact_id).name)
         with Vertical(id="thank-you", classes="dialog") as box:
             box.border_title = Content(f"Thank-you note to {name}")  # a str would be markup
-            box.border_subtitle = HINT if self.text is not None else "esc close"
             with VerticalScroll(id="thank-you-scroll"):
                 yield Static(self._body(), id="thank-you-text")
             yield Static("", id="thank-you-error")
+        yield Footer(compact=True)
 
     def _body(self) -> Content:
         if self.text is None:
@@ -89,7 +87,9 @@ class ThankYouScreen(ModalScreen[tuple[str, str] | None]):
         return Content(safe_block(self.text))
 
     def _show_error(self, message: str) -> None:
-        self.query_one("#thank-you-error", Static).update(Content.styled(message, "bold $error"))
+        error = self.query_one("#thank-you-error", Static)
+        error.update(Content.styled(message, "bold $error"))
+        error.display = True
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Without a draft, only closing makes sense."""

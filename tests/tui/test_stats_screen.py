@@ -1,0 +1,52 @@
+"""The stats screen: the funnel chart and the numbers behind it, on the demo data and empty."""
+
+from __future__ import annotations
+
+from netui.tui.app import make_app
+from netui.tui.screens.stats import StatsScreen
+from tests.tui.conftest import drive, screen_text
+from tests.tui.test_keys import press
+
+
+def test_stats_show_the_funnel_with_bars_and_rates(demo_store):
+    async def scenario(pilot, app, main):
+        await press(pilot, "S")
+        assert isinstance(app.screen, StatsScreen)
+        text = screen_text(app)
+        stats = app.screen.stats
+        met, thanked = stats.funnel[0].reached, stats.funnel[1].reached
+        assert f"{'met':<15}{met:>5} █" in text
+        assert f"{thanked / met:.0%} of met" in text
+        assert f"{stats.overdue:>4} overdue" in text
+        assert "People met per week" in text
+
+    drive(demo_store, scenario)
+
+
+def test_stats_of_an_empty_database_say_so_without_dividing_by_zero(store, frozen_today):
+    async def scenario(pilot, app, main):
+        await press(pilot, "S")
+        text = screen_text(app)
+        assert "met → coffee   -" in text and "Record where you meet people" in text
+        await press(pilot, "q")
+        assert app.screen is main  # q closes the stats, it does not quit
+
+    drive(store, scenario)
+
+
+def _stats_snapshot(snap_compare, store, size) -> bool:
+    async def run_before(pilot) -> None:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("S")
+        await pilot.pause(0.1)
+
+    return snap_compare(make_app(store, poll_seconds=0), terminal_size=size, run_before=run_before)
+
+
+def test_snapshot_stats_80x24(snap_compare, demo_store):
+    assert _stats_snapshot(snap_compare, demo_store, (80, 24))
+
+
+def test_snapshot_stats_120x36(snap_compare, demo_store):
+    assert _stats_snapshot(snap_compare, demo_store, (120, 36))
