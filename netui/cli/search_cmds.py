@@ -20,7 +20,8 @@ QUERY_HELP = """\
 words are ANDed and match the start of words, ignoring case and accents;
 "quoted phrase"; -word excludes; word* prefix;
 name: company: tag: at: (event) stage: channel: since:DATE before:DATE on:DATE.
-Quote a query holding -word so the shell passes it whole: netui search 'estate -golf'"""
+A query that starts with -word needs `--` first, or quotes around all of it:
+    netui search -- -golf estate        netui search '-golf estate'"""
 
 
 def register(sub: argparse._SubParsersAction) -> None:

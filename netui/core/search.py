@@ -50,6 +50,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from itertools import chain
 from operator import itemgetter
 from typing import Any, Protocol
 
@@ -84,6 +85,7 @@ QUERY_FIELDS = {
     "on": "on",
 }
 _WORD = re.compile(r"\w+")
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _FIELD_PREFIX = re.compile(r"([A-Za-z]+):")
 _LAST_CHAR = "\U0010ffff"  # sorts after every word character, to bound a prefix range
 
@@ -116,19 +118,27 @@ def _marks_pattern(marks: str) -> re.Pattern[str]:
     return re.compile(f"[{marks}]")
 
 
-def fold_with_offsets(text: str) -> tuple[str, list[int]]:
+def fold_with_offsets(text: str) -> tuple[str, Sequence[int]]:
     """Folded text and, for each folded character, the index of the character it came from.
 
     Folding can change length ("ß" -> "ss", "é" -> "e"), so highlights found in folded
-    text are mapped back through this.
+    text are mapped back through this. Only the non-ASCII runs are folded char by char.
     """
     if text.isascii():
-        return text.lower(), list(range(len(text)))
-    pieces, origins = [], []
-    for index, char in enumerate(text):
-        folded = fold(char)
-        pieces.append(folded)
-        origins.extend([index] * len(folded))
+        return text.lower(), range(len(text))
+    pieces: list[str] = []
+    origins: list[int] = []
+    done = 0
+    for run in _NON_ASCII_RUN.finditer(text):
+        pieces.append(text[done : run.start()].lower())
+        origins.extend(range(done, run.start()))
+        for index in range(run.start(), run.end()):
+            folded = fold(text[index])
+            pieces.append(folded)
+            origins.extend([index] * len(folded))
+        done = run.end()
+    pieces.append(text[done:].lower())
+    origins.extend(range(done, len(text)))
     return "".join(pieces), origins
 
 
@@ -916,7 +926,7 @@ class SearchIndex:
         docs = self._corpus.contacts
         names = self._name_bits(q, contacts) if contacts else 0
         hits: list[Hit] = []
-        for ordinal in (*_ones(contacts & names), *_ones(contacts & ~names)):
+        for ordinal in chain(_ones(contacts & names), _ones(contacts & ~names)):
             if limit is not None and len(hits) >= limit:
                 return hits
             hits.append(_contact_hit(q, docs[ordinal]))
