@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from netui.core.model import Contact
 from netui.tui.app import make_app
 from netui.tui.screens.stats import StatsScreen
 from tests.tui.conftest import drive, screen_text
@@ -50,3 +51,17 @@ def test_snapshot_stats_80x24(snap_compare, demo_store):
 
 def test_snapshot_stats_120x36(snap_compare, demo_store):
     assert _stats_snapshot(snap_compare, demo_store, (120, 36))
+
+
+def test_stats_suggest_introductions_where_one_needs_what_another_offers(store, frozen_today):
+    store.add_contact(Contact("Ann Lee", needs=["introductions to investors"]))
+    store.add_contact(Contact("Bo [b]Chen", offers=["intros"]))
+    store.add_contact(Contact("Cy", needs=["a plumber"]))
+
+    async def scenario(pilot, app, main):
+        await press(pilot, "S")
+        text = screen_text(app)
+        assert "Introductions to make: one needs what another offers (1)" in text
+        assert "Ann Lee needs introductions to investors · Bo [b]Chen offers intros" in text
+
+    drive(store, scenario, size=(100, 40))

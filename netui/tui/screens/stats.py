@@ -1,5 +1,5 @@
 """The funnel at a glance: bars for met → thanked → called → coffee, then the numbers
-behind them, and a sparkline of people met per week."""
+behind them, a sparkline of people met per week, and introductions you could make."""
 
 from __future__ import annotations
 
@@ -13,11 +13,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Sparkline, Static
 
 from netui.core import dates
+from netui.core.matches import Match, find_matches
 from netui.core.stats import WEEKS, Stats, bar, stats_of
 from netui.core.store import Store
 from netui.tui.format import safe
 
 BAR_CELLS = 24
+SHOWN_MATCHES = 8
 
 
 def funnel_content(stats: Stats) -> Content:
@@ -81,6 +83,28 @@ def events_content(stats: Stats) -> Content:
     return Content("\n").join(lines)
 
 
+def matches_content(matches: list[Match]) -> Content:
+    """Pay it forward: who needs what someone else offers."""
+    if not matches:
+        return Content.styled("Record needs and offers (e on a contact) to see suggestions", "dim")
+    lines = [
+        Content.assemble(
+            (safe(m.needer.name), "bold"),
+            " needs ",
+            safe(m.need),
+            " · ",
+            (safe(m.giver.name), "bold"),
+            " offers ",
+            safe(m.offer),
+        )
+        for m in matches[:SHOWN_MATCHES]
+    ]
+    if len(matches) > SHOWN_MATCHES:
+        more = len(matches) - SHOWN_MATCHES
+        lines.append(Content.styled(f"… and {more} more: netui matches lists them all", "dim"))
+    return Content("\n").join(lines)
+
+
 class StatsScreen(Screen[None]):
     CSS_PATH = "stats.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -104,6 +128,9 @@ class StatsScreen(Screen[None]):
                 yield self._box("Best events", Static(events_content(stats)))
             week = f"People met per week, last {WEEKS} weeks ({sum(stats.met_per_week)} in all)"
             yield self._box(week, Sparkline(list(stats.met_per_week), id="stats-weeks"))
+            matches = find_matches(self.store.contacts())
+            title = f"Introductions to make: one needs what another offers ({len(matches)})"
+            yield self._box(title, Static(matches_content(matches), id="stats-matches"))
         yield Footer(compact=True)
 
     @staticmethod
