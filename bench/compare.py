@@ -28,7 +28,7 @@ from typing import Any
 from bench import peers
 from bench.generate import DATA_DIR, SIZES, Corpus, ensure_corpus
 from bench.measure import Timing, append_fsync, run_once, time_command, time_in_process
-from bench.report import ROOT, Row, SizeResult, Target, results_markdown, table
+from bench.report import ROOT, Row, SizeResult, Target, machine, results_markdown, table
 
 SEARCH_TARGET = Target(">= 10x faster", ratio=10)
 LIST_TARGET = Target(">= 20x faster", ratio=20)
@@ -124,7 +124,7 @@ def _fill(row: Row, netui: Timing | None = None, peer: Timing | None = None) -> 
 def search_rows(bench: Bench) -> list[Row]:
     word = bench.manifest["primary_marker"]
     want = bench.manifest["markers"][word]
-    limit = str(bench.manifest["conversations"] + bench.manifest["contacts"])
+    limit = "0"  # every hit, as jrnl prints every entry found
     netui_args = ("search", word, "--limit", limit)
     netui = bench.time(bench.netui_cmd(*netui_args))
     jrnl = bench.time(bench.jrnl_cmd("-contains", word))
@@ -468,6 +468,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.runs < 1:
         parser.error("--runs must be at least 1")
     sizes = list(SIZES) if args.size == "both" else [args.size]
+    machine_lines = machine(sys.version.split()[0])
     results = []
     for size in sizes:
         result = measure_size(size, args.runs, args.seed)
@@ -478,7 +479,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n{name} said:\n{text}")
     command = "bench/run " + shlex.join(argv if argv is not None else sys.argv[1:])
     if not args.no_results:
-        text = results_markdown(results, command.strip(), args.runs, sys.version.split()[0])
+        text = results_markdown(results, command.strip(), args.runs, machine_lines)
         (ROOT / "bench" / "RESULTS.md").write_text(text, encoding="utf-8")
         print("\nwrote bench/RESULTS.md", file=sys.stderr)
     wrong = [r for res in results for r in res.rows if r.check.startswith("WRONG")]

@@ -126,20 +126,22 @@ def cpu_model() -> str:
 
 
 def commit() -> str:
+    """HEAD's short hash, and whether tracked files differed from it (others' work in progress)."""
+
+    def git(*args: str) -> str:
+        done = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True, check=True)
+        return done.stdout.strip()
+
     try:
-        out = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        return out.stdout.strip()
+        head = git("rev-parse", "--short", "HEAD")
+        dirty = git("status", "--porcelain", "--untracked-files=no")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
+    return f"{head} (with uncommitted changes)" if dirty else head
 
 
 def machine(python_version: str) -> list[str]:
+    """The machine as the run starts: CPU, OS, Python, date, commit and how busy it was."""
     load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
     return [
         f"- CPU: {cpu_model()}, {os.cpu_count()} logical cores",
@@ -151,7 +153,7 @@ def machine(python_version: str) -> list[str]:
 
 
 def results_markdown(
-    results: list[SizeResult], command: str, runs: int, python_version: str
+    results: list[SizeResult], command: str, runs: int, machine_lines: list[str]
 ) -> str:
     parts = [
         "# Benchmarks: netui side by side with jrnl and khard",
@@ -160,7 +162,7 @@ def results_markdown(
         "",
         f"    {command}",
         "",
-        *machine(python_version),
+        *machine_lines,
         "",
         f"Every time is the median of {runs} fresh processes after one untimed warm-up run "
         "(so every tool reads from a warm page cache); peak memory is the largest resident "
