@@ -37,14 +37,23 @@ def demo_store(store: Store, frozen_today) -> Store:
 Scenario = Callable[[Pilot, NetuiApp, MainScreen], Awaitable[None]]
 
 
+async def settled(pilot: Pilot) -> None:
+    """Wait for the first screen and the diary (it loads in a thread after the first frame)."""
+    app = pilot.app
+    await pilot.pause()
+    while app.main_screen.loading:
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
 def drive(store: Store, scenario: Scenario, *, size=SIZE, editor=None) -> None:
     """Run the app headless, let it settle (diary loaded), then play the scenario."""
 
     async def main() -> None:
         app = make_app(store, editor=editor, poll_seconds=0)
         async with app.run_test(size=size) as pilot:
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settled(pilot)
             await scenario(pilot, app, app.main_screen)
 
     asyncio.run(main())

@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual.widgets import Input, TextArea
 
 from netui.tui.app import make_app
-from tests.tui.conftest import FakeEditor
+from tests.tui.conftest import FakeEditor, settled
 
 SIZE = (100, 32)
 
@@ -19,8 +19,7 @@ def settle_then(*keys: str):
 
     async def run_before(pilot) -> None:
         app = pilot.app
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settled(pilot)
         await pilot.press(*keys)
         await pilot.pause(0.2)
         for widget in app.screen.query("Input, TextArea"):

@@ -22,6 +22,7 @@ from textual.worker import Worker, WorkerState
 from netui.core import dates
 from netui.core.model import Contact, Stage, ValidationError
 from netui.core.store import AmbiguousContact, ContactNotFound, StorageError, Store, UndoError
+from netui.tui.followups import FollowUps
 from netui.tui.format import safe
 from netui.tui.messages import ContactChosen, ContactHighlighted, DataChanged
 from netui.tui.screens.help import HelpScreen, HelpSection
@@ -188,6 +189,7 @@ class MainScreen(Screen[None]):
         self.today = dates.today()
         self._shown_version = -1
         self._loading = False
+        self.followups = FollowUps(store, QUEUE_DAYS)
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -216,8 +218,9 @@ class MainScreen(Screen[None]):
         self.sync(force=True)
         self.contacts.table.focus()
         if not self.store.conversations_loaded:
+            # After the first frame: the loading thread would otherwise slow the first paint.
             self._loading = True
-            self.load_diary()
+            self.call_after_refresh(self.load_diary)
         if self.poll_seconds:
             self.set_interval(self.poll_seconds, self.poll)
 
@@ -240,6 +243,11 @@ class MainScreen(Screen[None]):
                 f"Could not load the diary: {event.worker.error}", severity="error", markup=False
             )
 
+    @property
+    def loading(self) -> bool:
+        """True while the diary is still loading in the background."""
+        return self._loading
+
     def poll(self) -> None:
         """Pick up what another process (a `netui add` elsewhere) wrote."""
         if self._loading:
@@ -258,26 +266,30 @@ class MainScreen(Screen[None]):
         self.sync()
 
     def sync(self, force: bool = False) -> None:
-        """Redraw the panes if the data (or the day) changed since they were drawn."""
+        """Redraw what changed since the panes were drawn (the store's version tells)."""
         today = dates.today()
         if not force and self.store.version == self._shown_version and today == self.today:
             return
         self.today = today
         self._shown_version = self.store.version
+        delta = self.followups.update(today)
+        rows = self.followups.rows
+        self.contacts.include_archived = self.show_archived
+        self.contacts.set_rows(rows, delta, today, self.followups.active, keep=self.selected_id)
+        changed = None if delta.full else delta.changed_ids
         everyone = self.store.contacts_by_id
-        shown = [c for c in everyone.values() if self.show_archived or not c.archived]
-        self.contacts.set_contacts(
-            shown, lambda c: self.store.next_action(c, today), today, keep=self.selected_id
+        subset = None if changed is None else {i: everyone[i] for i in changed if i in everyone}
+        self.queue.set_items(
+            self.followups.queue(subset), today, lambda i: rows[i].name_key, changed
         )
-        items = self.store.queue(today, horizon_days=QUEUE_DAYS)
-        self.queue.set_items(items, today)
         selected = everyone.get(self.selected_id or "")
         if selected is None or (selected.archived and not self.show_archived):
             self.selected_id = self.contacts.current_id or self.queue.current_id
         self.detail.show(self.selected_id, today)
-        overdue = sum(1 for i in items if i.due < today)
-        due_today = sum(1 for i in items if i.due == today)
-        self.sub_title = f"{overdue} overdue · {due_today} due today · {len(shown)} contacts"
+        shown = len(rows) if self.show_archived else self.followups.active
+        self.sub_title = (
+            f"{self.queue.overdue} overdue · {self.queue.due_today} due today · {shown} contacts"
+        )
 
     @on(ContactHighlighted)
     def _follow(self, event: ContactHighlighted) -> None:
@@ -418,6 +430,7 @@ class MainScreen(Screen[None]):
 
     def action_toggle_archived(self) -> None:
         self.show_archived = not self.show_archived
+        self.followups.today = None  # redraw everything
         self.sync(force=True)
         self.notify(
             "Showing archived contacts too" if self.show_archived else "Archived contacts hidden"

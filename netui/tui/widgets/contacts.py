@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from enum import Enum
 from typing import ClassVar
@@ -15,11 +14,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Input
 
-from netui.core.model import Contact
-from netui.core.rules import NextAction
 from netui.core.store import fold
+from netui.tui.followups import ContactRow, Delta
 from netui.tui.format import due_short, safe
 from netui.tui.messages import ContactHighlighted
+from netui.tui.sorted_rows import SortedRows
 from netui.tui.widgets.table import Column, RowTable
 
 
@@ -33,27 +32,19 @@ class SortOrder(Enum):
         return order[(order.index(self) + 1) % len(order)]
 
 
-@dataclass(slots=True)
-class ContactRow:
-    """A contact as the list shows it, with what sorting and filtering need precomputed."""
-
-    contact: Contact
-    next: NextAction | None
-    name_key: str
-    haystack: str
-
-
 def sort_key(order: SortOrder) -> Callable[[ContactRow], tuple]:
+    """Keys end with the id: unique keys let a changed row be found by bisection."""
     far = date.max
     if order is SortOrder.DUE:
-        return lambda r: (r.next.due if r.next else far, r.name_key)
+        return lambda r: (r.next.due if r.next else far, r.name_key, r.contact.id)
     if order is SortOrder.LAST:
         # Most recent first; never-contacted last.
         return lambda r: (
             -(r.contact.last_contact_on or date.min).toordinal(),
             r.name_key,
+            r.contact.id,
         )
-    return lambda r: (r.name_key,)
+    return lambda r: (r.name_key, r.contact.id)
 
 
 def matches(row: ContactRow, words: Sequence[str]) -> bool:
@@ -110,9 +101,11 @@ class ContactsPane(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.order = SortOrder.NAME
-        self._rows: dict[str, ContactRow] = {}
+        self.include_archived = False
+        self.active = 0
+        self._all: Mapping[str, ContactRow] = {}
         self._words: list[str] = []
-        self._total = 0
+        self._sorted: SortedRows[ContactRow] = SortedRows(sort_key(self.order))
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter: f, then type", id="contact-filter", compact=True)
@@ -130,38 +123,41 @@ class ContactsPane(Vertical):
     def current_id(self) -> str | None:
         return self.table.current_key
 
-    def set_contacts(
+    def _shown(self, row: ContactRow) -> bool:
+        if row.contact.archived and not self.include_archived:
+            return False
+        return matches(row, self._words)
+
+    def set_rows(
         self,
-        contacts: Sequence[Contact],
-        next_actions: Callable[[Contact], NextAction | None],
+        rows: Mapping[str, ContactRow],
+        delta: Delta,
         today: date,
+        active: int,
         keep: str | None = None,
     ) -> None:
-        """Show these contacts; rows whose contact did not change are reused."""
+        """Show these rows (`active` of them not archived); after a small change only the
+        changed rows move."""
         self.table.today = today
-        old = self._rows
-        rows: dict[str, ContactRow] = {}
-        for contact in contacts:
-            row = old.get(contact.id)
-            if row is None or row.contact is not contact:
-                row = ContactRow(
-                    contact,
-                    next_actions(contact),
-                    fold(contact.name),
-                    fold(f"{contact.name} {contact.company} {contact.title} {contact.met_at}"),
-                )
-            else:
-                row.next = next_actions(contact)
-            rows[contact.id] = row
-        self._rows = rows
-        self._total = len(rows)
+        self._all = rows
+        self.active = active
+        if delta.full:
+            self._rebuild()
+        else:
+            self._sorted.replace(
+                [r for r in delta.old if self._shown(r)], [r for r in delta.new if self._shown(r)]
+            )
         self._show(keep if keep is not None else self.current_id)
 
+    def _rebuild(self) -> None:
+        self._sorted = SortedRows(sort_key(self.order))
+        self._sorted.reset(r for r in self._all.values() if self._shown(r))
+
     def _show(self, keep: str | None) -> None:
-        visible = [r for r in self._rows.values() if matches(r, self._words)]
-        visible.sort(key=sort_key(self.order))
+        visible = self._sorted.rows
         self.table.set_rows(visible, keep=keep)
-        shown = f"{len(visible)} of {self._total}" if self._words else str(self._total)
+        total = len(self._all) if self.include_archived else self.active
+        shown = f"{len(visible)} of {total}" if self._words else str(total)
         self.border_title = f"Contacts ({shown})"
         self.border_subtitle = f"sorted by {self.order.value}"
 
@@ -169,9 +165,10 @@ class ContactsPane(Vertical):
         """Put the cursor on a contact, clearing the filter if it hides them."""
         if self.table.select_key(contact_id):
             return True
-        if contact_id in self._rows and self._words:
+        if contact_id in self._all and self._words:
             self.filter_input.value = ""
             self._words = []
+            self._rebuild()
             self._show(contact_id)
             return True
         return False
@@ -179,6 +176,7 @@ class ContactsPane(Vertical):
     @on(Input.Changed, "#contact-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self._words = fold(event.value).split()
+        self._rebuild()
         self._show(self.current_id)
 
     @on(Input.Submitted, "#contact-filter")
@@ -212,5 +210,6 @@ class ContactsPane(Vertical):
 
     def action_cycle_sort(self) -> None:
         self.order = self.order.following()
+        self._rebuild()
         self._show(self.current_id)
         self.notify(f"Contacts sorted by {self.order.value}", timeout=2)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date
+from collections.abc import Callable, Sequence
+from datetime import date, timedelta
 from typing import ClassVar
 
 from rich.style import Style
@@ -15,6 +15,7 @@ from textual.containers import Vertical
 from netui.core.rules import QueueItem
 from netui.tui.format import due_short, safe
 from netui.tui.messages import ContactChosen, ContactHighlighted
+from netui.tui.sorted_rows import SortedRows
 from netui.tui.widgets.table import Column, RowTable
 
 
@@ -61,6 +62,9 @@ def contact_of(key: str) -> str:
 class QueuePane(Vertical):
     """The queue in a titled box; enter on a row selects that contact everywhere."""
 
+    overdue = 0
+    due_today = 0
+
     def compose(self) -> ComposeResult:
         yield QueueTable(id="queue-table")
 
@@ -73,13 +77,53 @@ class QueuePane(Vertical):
         key = self.table.current_key
         return contact_of(key) if key else None
 
-    def set_items(self, items: list[QueueItem], today: date) -> None:
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._sorted: SortedRows[QueueItem] = SortedRows(self._key)
+        self._by_contact: dict[str, list[QueueItem]] = {}
+        self._thanks: list[QueueItem] = []
+        self._name_key: Callable[[str], str] = lambda contact_id: contact_id
+        self._names: dict[str, str] = {}  # the sort names the rows were inserted with
+
+    def _key(self, item: QueueItem) -> tuple:
+        contact_id = item.contact.id
+        name = self._names.get(contact_id)
+        if name is None:
+            name = self._names[contact_id] = self._name_key(contact_id)
+        return (item.due, name, contact_id, item.referral_id or "")
+
+    def set_items(
+        self,
+        items: list[QueueItem],
+        today: date,
+        name_key: Callable[[str], str],
+        changed: set[str] | None = None,
+    ) -> None:
+        """Show the queue; with `changed`, `items` holds only those contacts' steps (and
+        every referral thank-you) and the rest of the queue stays as it is."""
+        self._name_key = name_key
+        stage = [i for i in items if i.kind == "stage"]
+        thanks = [i for i in items if i.kind != "stage"]
+        if changed is None:
+            self._by_contact = {}
+            self._names = {}
+            self._sorted.reset(items)
+        else:
+            old = [i for c in changed for i in self._by_contact.pop(c, [])]
+            self._sorted.replace([*old, *self._thanks], [])
+            for contact_id in changed:  # a renamed contact sorts under the new name
+                self._names.pop(contact_id, None)
+            self._sorted.replace([], [*stage, *thanks])
+        for item in stage:
+            self._by_contact.setdefault(item.contact.id, []).append(item)
+        self._thanks = thanks
+        rows = self._sorted.rows
         table = self.table
         table.today = today
-        table.set_rows(items, keep=table.current_key)
-        overdue = sum(1 for i in items if i.due < today)
-        due_today = sum(1 for i in items if i.due == today)
-        self.border_title = f"Follow-up ({overdue} overdue, {due_today} today)"
+        table.set_rows(rows, keep=table.current_key)
+        self.overdue = self._sorted.count_below((today,))
+        self.due_today = self._sorted.count_below((today + timedelta(days=1),)) - self.overdue
+        self.border_title = f"Follow-up ({self.overdue} overdue, {self.due_today} today)"
 
     def select(self, contact_id: str) -> bool:
         """Put the cursor on this contact's first row, if they have one."""

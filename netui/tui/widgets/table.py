@@ -111,7 +111,7 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True):
         super().__init__(id=id)
         self.rows: list[RowT] = []
         self.empty_text = empty_text
-        self._index: dict[str, int] = {}
+        self._index: dict[str, int] | None = {}
 
     # What a subclass provides.
     def row_key(self, row: RowT) -> str:
@@ -128,9 +128,9 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True):
     def set_rows(self, rows: list[RowT], keep: str | None = None) -> None:
         """Replace every row; the cursor stays on `keep` (a key) if it is still there."""
         self.rows = rows
-        self._index = {self.row_key(r): i for i, r in enumerate(rows)}
+        self._index = None
         self._update_virtual_size()
-        wanted = self._index.get(keep, None) if keep is not None else None
+        wanted = self._find(keep) if keep is not None else None
         previous = self.cursor
         target = wanted if wanted is not None else min(self.cursor, max(len(rows) - 1, 0))
         self.set_reactive(RowTable.cursor, target)
@@ -139,7 +139,16 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True):
         if rows and (wanted is None or target != previous):
             self.post_message(self.Highlighted(self, self.row_key(rows[target])))
 
+    def _find(self, key: str) -> int | None:
+        """Where a row went: after a small change it is at the cursor or next to it."""
+        for at in (self.cursor, self.cursor - 1, self.cursor + 1):
+            if 0 <= at < len(self.rows) and self.row_key(self.rows[at]) == key:
+                return at
+        return self.index_of(key)
+
     def index_of(self, key: str) -> int | None:
+        if self._index is None:  # built on demand: most redraws never need it
+            self._index = {self.row_key(r): i for i, r in enumerate(self.rows)}
         return self._index.get(key)
 
     @property
@@ -150,7 +159,7 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True):
 
     def select_key(self, key: str) -> bool:
         """Move the cursor to the row with this key; False if it is not shown."""
-        index = self._index.get(key)
+        index = self.index_of(key)
         if index is None:
             return False
         self.cursor = index

@@ -1,0 +1,38 @@
+"""The panes are updated by difference; after any mix of changes they equal a fresh computation."""
+
+from __future__ import annotations
+
+from netui.tui.screens.main import QUEUE_DAYS
+from netui.tui.sorted_rows import SortedRows
+from tests.conftest import TODAY
+from tests.tui.conftest import drive
+
+
+def test_sorted_rows_keeps_order_through_replacements():
+    rows = SortedRows(key=lambda pair: pair)
+    rows.reset([(3, "c"), (1, "a"), (2, "b")])
+    rows.replace(old=[(1, "a"), (9, "missing")], new=[(0, "z"), (2, "bb")])
+    assert rows.rows == [(0, "z"), (2, "b"), (2, "bb"), (3, "c")]
+
+
+def test_panes_match_the_rules_after_many_changes(demo_store, frozen_today):
+    async def scenario(pilot, app, main):
+        for keys in (
+            ("t",), ("j", "c"), ("j", "z", "3"), ("j", "j", "x"), ("n", *"New Person", "enter"),
+            ("u",), ("tab", "j", "o"), ("shift+tab", "s", "j", "right_square_bracket"),
+        ):  # fmt: skip
+            await pilot.press(*keys)
+            await pilot.pause(0.1)
+        expected = demo_store.queue(TODAY, horizon_days=QUEUE_DAYS)
+        shown = main.queue.table.rows
+        as_tuples = lambda items: sorted((i.contact.id, i.action, i.due) for i in items)  # noqa: E731
+        assert as_tuples(shown) == as_tuples(expected)
+        assert [i.due for i in shown] == sorted(i.due for i in shown)  # overdue first
+        active = [c for c in demo_store.contacts_by_id.values() if not c.archived]
+        listed = main.contacts.table.rows
+        assert {r.contact.id for r in listed} == {c.id for c in active}
+        assert all(r.contact is demo_store.contacts_by_id[r.contact.id] for r in listed)
+        dues = [r.next.due for r in listed]
+        assert dues == sorted(dues)  # still sorted by due after the changes
+
+    drive(demo_store, scenario)
