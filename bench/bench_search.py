@@ -16,6 +16,7 @@ The goal (issue 5): at most 16 ms per keystroke at 10,000 contacts and 100,000 c
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gc
 import json
 import os
@@ -24,6 +25,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from datetime import date
 
 from bench.generate import DEFAULT_SEED, PRIMARY_MARKER, build
 from netui.core.model import Contact, Conversation
@@ -127,6 +129,15 @@ def main(argv: list[str] | None = None) -> int:
     scan_s = time.perf_counter() - start
     print(f"scan, no index (the CLI):  {_ms(scan_s)}  ({len(scanned)} hits, no limit)")
 
+    edited = dataclasses.replace(contacts[0], title="Quillwort grower")
+    logged = Conversation(edited.id, date(2030, 1, 1), note="A fresh quillwort note.")
+    start = time.perf_counter()
+    fresh = index.updated([edited, *contacts[1:]], [*conversations, logged])
+    update_s = time.perf_counter() - start
+    newest = fresh.search(PRIMARY_MARKER, limit=3)
+    assert newest[0].contact_id == edited.id and newest[1].conversation_id == logged.id
+    print(f"index update (1 contact edited, 1 conversation logged): {_ms(update_s)}")
+
     print(f"\nper query, uncached, limit=100, {runs} runs       median          p95   hits")
     worst = 0.0
     for text in QUERIES:
@@ -167,6 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     _bench_line("search: slowest keystroke typing a query", slowest, target_ms=16)
     _bench_line("search: index build (once, in a worker)", build_s)
+    _bench_line("search: index update after an edit and a log", update_s)
     _bench_line("search: one-shot scan without an index (100k, no limit)", scan_s)
     return 0
 

@@ -404,3 +404,46 @@ def test_the_index_agrees_with_the_scan_on_any_records(data, text):
     index = SearchIndex.build(contacts, conversations)
     assert index.search(query) == search_records(query, contacts, conversations)
     assert index.search(query, limit=2) == search_records(query, contacts, conversations, 2)
+
+
+@settings(max_examples=150)
+@given(records(), records(), st.lists(st.booleans(), min_size=12, max_size=12), st.data())
+def test_an_updated_index_agrees_with_a_scan_of_the_new_records(before, after, keep, data):
+    """Changed, new and deleted records: `updated` answers as a fresh scan would."""
+    old_contacts, old_convs = before
+    new_contacts, new_convs = after
+    old_by_id = {r.id: r for r in (*old_contacts, *old_convs)}
+    # Keeping the very object stands for a record the store did not touch.
+    contacts = [old_by_id.get(c.id, c) if keep[i] else c for i, c in enumerate(new_contacts)]
+    convs = [old_by_id.get(v.id, v) if keep[4 + i] else v for i, v in enumerate(new_convs)]
+    known = {c.id for c in contacts}
+    convs = [v for v in convs if v.contact_id in known]
+    text = data.draw(
+        st.sampled_from(
+            [
+                "estate",
+                "plan -golf",
+                "stage:met",
+                '"estate plan"',
+                "name:zoe a",
+                "channel:email since:2020-01-03",
+                "the",
+            ]
+        )
+    )
+    index = SearchIndex.build(old_contacts, old_convs).updated(contacts, convs)
+    query = parse_query(text, today=TODAY)
+    assert index.search(query) == search_records(query, contacts, convs)
+    assert index.search(query, limit=3) == search_records(query, contacts, convs, 3)
+
+
+def test_refreshed_follows_the_store_without_a_rebuild(store):
+    store.import_batch(contacts=[ANN, BOB], conversations=CONVERSATIONS[:3])
+    index = SearchIndex.of_store(store)
+    store.update_contact("bob", title="Estate planner")
+    store.log(Conversation("ann", date(2024, 5, 1), id="c9", note="More on estate taxes."))
+    fresh = index.refreshed(store)
+    assert fresh.is_current(store) and not fresh.wants_rebuild
+    assert found(fresh.search("estate")) == ["ann", "bob", "c9", "c2", "c1"]
+    assert found(index.search("estate")) == ["ann", "c2", "c1"]  # the old one is unchanged
+    assert found(fresh.search("stage:called planner")) == ["bob"]

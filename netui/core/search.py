@@ -40,6 +40,8 @@ commands, where building would cost more than the scan.
 
 from __future__ import annotations
 
+import copy
+import heapq
 import re
 import threading
 import unicodedata
@@ -47,11 +49,11 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
-from itertools import chain
-from operator import itemgetter
+from itertools import chain, compress, repeat
+from operator import is_, itemgetter
 from typing import Any, Protocol
 
 from netui.core.dates import parse_date
@@ -738,6 +740,20 @@ class _StoreLike(Protocol):
 
 
 @dataclass(slots=True)
+class _Overlay:
+    """Records changed since the index was built: searched one by one, the old copies hidden."""
+
+    dead_contacts: int = 0  # indexed contacts changed or gone
+    dead_conversations: int = 0  # indexed conversations changed, gone, or whose contact changed
+    contacts: list[_ContactDoc] = field(default_factory=list)
+    conversations: list[tuple[_ConversationDoc, _ContactDoc]] = field(default_factory=list)
+
+    @property
+    def size(self) -> int:
+        return len(self.contacts) + len(self.conversations)
+
+
+@dataclass(slots=True)
 class _TermBits:
     contacts: int  # contacts the term matches (exact)
     own: int  # conversations whose own text holds the term's words (exact unless a phrase)
@@ -753,6 +769,7 @@ class SearchIndex:
     """
 
     TERM_CACHE_SIZE = 256
+    REBUILD_AFTER = 2_000  # changed records searched one by one before a rebuild is due
 
     def __init__(self, corpus: _Corpus, version: int | None = None) -> None:
         self.version = version
@@ -779,6 +796,8 @@ class SearchIndex:
         self._day_keys = [-d.conversation.on.toordinal() for d in convs]  # ascending
         self._term_cache: OrderedDict[Term, _TermBits] = OrderedDict()
         self._lock = threading.Lock()
+        self._overlay = _Overlay()
+        self._object_ranks: dict[int, int] | None = None
 
     @classmethod
     def build(
@@ -797,6 +816,79 @@ class SearchIndex:
 
     def is_current(self, store: _StoreLike) -> bool:
         return self.version == store.version
+
+    @property
+    def wants_rebuild(self) -> bool:
+        """So many records changed since the build that searching them one by one costs."""
+        return self._overlay.size > self.REBUILD_AFTER
+
+    def refreshed(self, store: _StoreLike) -> SearchIndex:
+        """This index brought up to the store's current records (see `updated`)."""
+        version = store.version
+        return self.updated(store.contacts_by_id.values(), store.all_conversations(), version)
+
+    def _rank_of_object(self) -> dict[int, int]:
+        """id() of each indexed conversation object -> its rank (the corpus keeps them alive)."""
+        if self._object_ranks is None:
+            self._object_ranks = {
+                id(d.conversation): r for r, d in enumerate(self._corpus.conversations)
+            }
+        return self._object_ranks
+
+    def updated(
+        self,
+        contacts: Iterable[Contact],
+        conversations: Sequence[Conversation],
+        version: int | None = None,
+    ) -> SearchIndex:
+        """A copy that answers for these records, in milliseconds when few changed.
+
+        Records are compared by identity: the store replaces a record's object whenever it
+        changes, and never edits one in place. Changed and new records are searched one by
+        one next to the index; when `wants_rebuild` says there are too many, build anew (in a
+        worker). The copy shares the index and its caches with this one.
+        """
+        corpus = self._corpus
+        indexed_contacts = {d.contact.id: i for i, d in enumerate(corpus.contacts)}
+        current = {c.id: c for c in contacts}
+        dead_contacts = [
+            place
+            for contact_id, place in indexed_contacts.items()
+            if current.get(contact_id) is not corpus.contacts[place].contact
+        ]
+        changed_contacts = {
+            c.id: _contact_doc(c)
+            for c in current.values()
+            if c.id not in indexed_contacts
+            or corpus.contacts[indexed_contacts[c.id]].contact is not c
+        }
+        # Which indexed conversation object each current one is (C-speed, for 100,000).
+        ranks = list(map(self._rank_of_object().get, map(id, conversations)))
+        present = set(ranks)
+        present.discard(None)
+        dead = set(range(self._n_convs)) - present if len(present) < self._n_convs else set()
+        changed = list(compress(conversations, map(is_, ranks, repeat(None))))
+        for place in dead_contacts:  # a changed contact's conversations go along with it
+            for rank in self._convs_of[place]:
+                dead.add(rank)
+                if rank in present:
+                    changed.append(corpus.conversations[rank].conversation)
+        changed_convs = []
+        for conv in changed:
+            owner = changed_contacts.get(conv.contact_id)
+            if owner is None and conv.contact_id in indexed_contacts:
+                owner = corpus.contacts[indexed_contacts[conv.contact_id]]
+            if owner is not None and conv.contact_id in current:
+                changed_convs.append((_conversation_doc(conv), owner))
+        fresh = copy.copy(self)
+        fresh.version = version
+        fresh._overlay = _Overlay(
+            _bits(dead_contacts, self._n_contacts),
+            _bits(dead, self._n_convs),
+            list(changed_contacts.values()),
+            changed_convs,
+        )
+        return fresh
 
     @staticmethod
     def _contact_tokens(doc: _ContactDoc) -> set[str]:
@@ -906,7 +998,8 @@ class SearchIndex:
         with self._lock:
             return self._search(q, limit)
 
-    def _search(self, q: Query, limit: int | None) -> list[Hit]:
+    def _base_bits(self, q: Query) -> tuple[int, int, int]:
+        """The indexed records that match: (contacts, those whose name matches, conversations)."""
         passing = self._contact_filter(q)
         contacts = 0 if q.about_conversations_only else passing
         convs = self._expand(passing) & self._conversation_filter(q)
@@ -921,21 +1014,55 @@ class SearchIndex:
         for term in q.excluded:
             found = self._term_bits(term)
             contacts &= ~found.contacts
-            if not term.is_phrase:  # a phrase's `own` is a superset: checked one by one below
+            if not term.is_phrase:  # a phrase's `own` is a superset: checked one by one later
                 convs &= ~found.reach
-        docs = self._corpus.contacts
+        contacts &= ~self._overlay.dead_contacts
+        convs &= ~self._overlay.dead_conversations
         names = self._name_bits(q, contacts) if contacts else 0
+        return contacts, names, convs
+
+    def _contact_stream(self, q: Query, contacts: int, names: int) -> Iterator[_ContactDoc]:
+        """Matching contacts in result order: names that match first, then newest met."""
+        docs = self._corpus.contacts
+        indexed = chain(
+            ((0, docs[i]) for i in _ones(contacts & names)),
+            ((1, docs[i]) for i in _ones(contacts & ~names)),
+        )
+        if not self._overlay.contacts:
+            return (doc for _, doc in indexed)
+        changed = sorted(
+            ((not _name_matches(q, d), _contact_order(d.contact)), d)
+            for d in self._overlay.contacts
+            if _is_contact_hit(q, d)
+        )
+        keyed = (((group, _contact_order(d.contact)), d) for group, d in indexed)
+        return (doc for _, doc in heapq.merge(keyed, changed, key=itemgetter(0)))
+
+    def _conversation_stream(
+        self, q: Query, convs: int
+    ) -> Iterator[tuple[_ConversationDoc, _ContactDoc]]:
+        """Matching conversations, newest first, each with its contact."""
+        docs, check = self._corpus.contacts, q.needs_checking
+        indexed = (
+            (self._corpus.conversations[rank], docs[self._owners[rank]]) for rank in _ones(convs)
+        )
+        indexed = (pair for pair in indexed if not check or _matches_conversation(q, *pair))
+        if not self._overlay.conversations:
+            return indexed
+        changed = [pair for pair in self._overlay.conversations if _is_conversation_hit(q, *pair)]
+        newest = lambda pair: _conversation_order(pair[0].conversation)  # noqa: E731
+        changed.sort(key=newest, reverse=True)
+        return heapq.merge(indexed, changed, key=newest, reverse=True)
+
+    def _search(self, q: Query, limit: int | None) -> list[Hit]:
+        contacts, names, convs = self._base_bits(q)
         hits: list[Hit] = []
-        for ordinal in chain(_ones(contacts & names), _ones(contacts & ~names)):
+        for doc in self._contact_stream(q, contacts, names):
             if limit is not None and len(hits) >= limit:
                 return hits
-            hits.append(_contact_hit(q, docs[ordinal]))
-        check = q.needs_checking
-        for rank in _ones(convs):
+            hits.append(_contact_hit(q, doc))
+        for doc, owner in self._conversation_stream(q, convs):
             if limit is not None and len(hits) >= limit:
                 break
-            doc = self._corpus.conversations[rank]
-            owner = docs[self._owners[rank]]
-            if not check or _matches_conversation(q, doc, owner):
-                hits.append(_conversation_hit(q, doc, owner))
+            hits.append(_conversation_hit(q, doc, owner))
         return hits
