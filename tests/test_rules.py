@@ -104,3 +104,10 @@ def test_unthanked_referral_puts_thanking_the_referrer_in_the_queue_next_day():
     assert items[0].action == "Thank Dana for the introduction"
     ref.thanked_on = date(2026, 11, 24)
     assert queue(everyone, S, date(2026, 11, 24), referrals=[ref]) == []
+
+
+def test_a_referred_contact_not_met_yet_is_due_for_getting_in_touch_not_a_thank_you():
+    c = contact(referred_by="someone")
+    assert next_action(c, S).action == "Get in touch (referred to you)"
+    c.last_contact_on = MET  # once you have talked, the ladder's thank-you applies
+    assert next_action(c, S).action == "Send a thank-you note"

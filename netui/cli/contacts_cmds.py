@@ -9,6 +9,7 @@ from datetime import date
 from netui.cli.context import CliError, Context, out, out_json
 from netui.core.dates import format_date, humanize, parse_date
 from netui.core.model import Channel, Contact, Conversation, Stage, ValidationError
+from netui.core.referrals import describe as describe_referral
 from netui.core.rules import QueueItem
 from netui.core.store import Store
 from netui.core.text import cell_width, one_line
@@ -315,7 +316,12 @@ def card_lines(store: Store, contact: Contact, today: date) -> list[str]:
     ):
         if value:
             lines.append(f"  {label}: {value}")
-    if contact.referred_by and contact.referred_by in store.contacts_by_id:
+    referrals = store.referrals_of(contact.id)
+    for referral in referrals:
+        lines.append(f"  {describe_referral(referral, store.contacts_by_id, contact.id)}")
+    if contact.referred_by in store.contacts_by_id and not any(
+        r.referred_id == contact.id for r in referrals
+    ):
         lines.append(f"  referred by: {store.contacts_by_id[contact.referred_by].name}")
     steps = ", ".join(f"{s.stage.label} {format_date(s.on)}" for s in contact.stage_history)
     lines.append(f"  stage: {contact.stage.label}" + (f" ({steps})" if steps else ""))

@@ -15,6 +15,7 @@ ACTIONS = {
     Stage.CALLED: "Invite to coffee or lunch",
     Stage.COFFEE: "Keep in touch",
 }
+GET_IN_TOUCH = "Get in touch (referred to you)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,9 @@ def next_action(
     if contact.archived:
         return None
     action = ACTIONS[contact.stage]
+    if contact.stage is Stage.MET and contact.referred_by and contact.last_contact_on is None:
+        # Referred to you, not met yet: there is nothing to thank them for.
+        action = GET_IN_TOUCH
     due = rule_due(contact, settings)
     if contact.follow_up_on is not None:
         return NextAction(action, contact.follow_up_on, snoozed=True)
