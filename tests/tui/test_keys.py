@@ -376,3 +376,19 @@ def test_a_failed_write_is_a_notice_and_the_app_goes_on(demo_store, frozen_today
         assert by_name(demo_store, "José Álvarez").follow_up_on == TODAY + timedelta(days=1)
 
     drive(demo_store, scenario)
+
+
+def test_keys_typed_faster_than_the_screen_act_on_the_row_under_the_cursor(
+    demo_store, frozen_today
+):
+    async def scenario(pilot, app, main):
+        await pilot.press("j", "j", "t")  # no pause: the highlight messages are still queued
+        await pilot.pause(0.1)
+        third = sorted(
+            (c for c in demo_store.contacts_by_id.values() if not c.archived),
+            key=lambda c: main.followups.rows[c.id].name_key,
+        )[2]
+        assert demo_store.get(third.id).stage is Stage.THANKED
+        assert main.contacts.current_id == third.id
+
+    drive(demo_store, scenario)

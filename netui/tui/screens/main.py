@@ -315,6 +315,15 @@ class MainScreen(Screen[None]):
     # -- actions ------------------------------------------------------------------------------
 
     def _selected(self) -> Contact | None:
+        """The contact under the cursor of the focused list (else the one shown in detail).
+
+        Read from the list itself, not from the last highlight message: keys typed fast
+        (`j j t`) arrive before the messages that follow the cursor."""
+        focused = self.focused
+        if focused is self.contacts.table and self.contacts.current_id:
+            self.selected_id = self.contacts.current_id
+        elif focused is self.queue.table and self.queue.current_id:
+            self.selected_id = self.queue.current_id
         contact = self.store.contacts_by_id.get(self.selected_id or "")
         if contact is None:
             self.notify("No contact selected: press n to add one", severity="warning")

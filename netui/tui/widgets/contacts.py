@@ -94,8 +94,10 @@ class ContactsPane(Vertical):
     """Filter box over the contact list; says which contact the cursor is on."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f", "focus_filter", "Filter", tooltip="Type to narrow the list"),
-        Binding("s", "cycle_sort", "Sort", tooltip="Sort by name, due date or last contact"),
+        Binding("f", "focus_filter", "Filter", tooltip="Type to narrow the list", show=False),
+        Binding(
+            "s", "cycle_sort", "Sort", tooltip="Sort by name, due date or last contact", show=False
+        ),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
