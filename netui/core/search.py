@@ -44,7 +44,6 @@ import copy
 import heapq
 import re
 import threading
-import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import OrderedDict, defaultdict
@@ -57,6 +56,7 @@ from operator import is_, itemgetter
 from typing import Any, Protocol
 
 from netui.core.dates import parse_date
+from netui.core.folding import NON_ASCII_RUN, fold
 from netui.core.model import Channel, Contact, Conversation, Stage, ValidationError
 
 __all__ = [
@@ -88,7 +88,6 @@ QUERY_FIELDS = {
     "on": "on",
 }
 _WORD = re.compile(r"\w+")
-_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _FIELD_PREFIX = re.compile(r"([A-Za-z]+):")
 _LAST_CHAR = "\U0010ffff"  # sorts after every word character, to bound a prefix range
 
@@ -98,28 +97,6 @@ class QueryError(ValueError):
 
 
 # -- folding ---------------------------------------------------------------------------------
-
-
-def fold(text: str) -> str:
-    """Case- and accent-free text: what both the query and the documents are compared in.
-
-    Same result as `store.fold`, faster on a diary: most notes are ASCII, where lower() is
-    it, and the others drop their accents with one regex instead of char by char.
-    """
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    if decomposed.isascii():
-        return decomposed
-    others = set("".join(_NON_ASCII_RUN.findall(decomposed)))  # few, even in 30 MB of notes
-    marks = "".join(sorted(ch for ch in others if unicodedata.combining(ch)))
-    return _marks_pattern(marks).sub("", decomposed) if marks else decomposed
-
-
-@lru_cache(maxsize=256)
-def _marks_pattern(marks: str) -> re.Pattern[str]:
-    """Removes these accents; few distinct sets of accents occur, so each is compiled once."""
-    return re.compile(f"[{marks}]")
 
 
 def fold_with_offsets(text: str) -> tuple[str, Sequence[int]]:
@@ -133,7 +110,7 @@ def fold_with_offsets(text: str) -> tuple[str, Sequence[int]]:
     pieces: list[str] = []
     origins: list[int] = []
     done = 0
-    for run in _NON_ASCII_RUN.finditer(text):
+    for run in NON_ASCII_RUN.finditer(text):
         pieces.append(text[done : run.start()].lower())
         origins.extend(range(done, run.start()))
         for index in range(run.start(), run.end()):

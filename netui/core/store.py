@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 import threading
-import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
@@ -22,6 +21,7 @@ from typing import Any
 
 from netui.core.config import Settings, load_settings
 from netui.core.dates import today as local_today
+from netui.core.folding import fold
 from netui.core.model import (
     Contact,
     Conversation,
@@ -72,12 +72,6 @@ class AmbiguousContact(LookupError):
 
 class UndoError(RuntimeError):
     """Nothing to undo, or the records changed since (another process edited them)."""
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form of text, for matching what people type."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 @dataclass(slots=True)
