@@ -31,7 +31,7 @@ SHOTS = {
     "main.svg": ("j", "j", "j"),
     "capture.svg": ("n", *"Dana Kim", "tab", *"Acme Law", "tab", *"Legal Tech Mixer", "tab",
                     *"estate planning for founders"),
-    "log.svg": ("f", *"Priya", "enter", "l", *"Budget for next year; they want a part-time analyst.",
+    "log.svg": ("f", *"Priya", "enter", "l", *"Budget for next year; they need an analyst.",
                 "tab", *"Read 'The Goal'", "tab", *"Relaxed, sketching on a napkin"),
     "help.svg": ("question_mark",),
 }  # fmt: skip
