@@ -238,3 +238,16 @@ def test_the_installed_entry_point_and_python_m(tmp_path):
         [sys.executable, "-m", "netui", "--db", "/dev/null", "list"], capture_output=True, text=True
     )
     assert bad.returncode == 1 and bad.stderr.count("\n") == 1
+
+
+def test_the_cli_formats_match_the_cores_and_heavy_libraries_load_only_when_used():
+    from netui.cli import io_cmds
+    from netui.core.io.export import EXPORT_FORMATS
+    from netui.core.io.reader import IMPORT_FORMATS
+
+    assert io_cmds.IMPORT_FORMATS == IMPORT_FORMATS
+    assert io_cmds.EXPORT_FORMATS == EXPORT_FORMATS
+    heavy = "('vobject', 'icalendar', 'textual', 'pendulum')"
+    probe = f"import sys, netui.cli; print(sorted(m for m in {heavy} if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert loaded.stdout.strip() == "[]", loaded.stderr

@@ -6,15 +6,19 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from netui.cli.context import CliError, Context, out, out_json
-from netui.core.dupes import find_duplicates
-from netui.core.importer import MERGE, ImportPlan, apply, plan_import
-from netui.core.io.export import EXPORT_FORMATS, Selection, format_for, render
-from netui.core.io.files import encode, write_atomic
-from netui.core.io.reader import IMPORT_FORMATS
 from netui.core.model import Contact, Stage
 from netui.core.text import one_line, printable
+
+if TYPE_CHECKING:
+    from netui.core.importer import ImportPlan
+
+# The format names are a contract of the command line; tests check they match the core's
+# lists. Spelled out here so that `netui add` does not import vobject and icalendar.
+IMPORT_FORMATS = ("vcard", "csv", "linkedin", "json")
+EXPORT_FORMATS = ("vcard", "csv", "json", "ics", "markdown")
 
 PROGRESS_FROM = 200  # records; smaller imports finish before a bar would be read
 _NAME_CELLS = 40
@@ -58,6 +62,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
+    from netui.core.importer import MERGE, apply, plan_import
+
     bar = ProgressBar() if sys.stderr.isatty() else None
     try:
         plan = plan_import(args.path, ctx.store, fmt=args.format, tag=args.tag, progress=bar)
@@ -113,6 +119,9 @@ class ProgressBar:
 
 
 def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
+    from netui.core.io.export import Selection, format_for, render
+    from netui.core.io.files import write_atomic
+
     to_stdout = args.path == "-"
     fmt = args.format or (None if to_stdout else format_for(args.path))
     if fmt is None:
@@ -135,6 +144,8 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
 
 def _write_stdout(text: str) -> None:
     """Raw bytes for a pipe; on a terminal, control characters in user text are escaped."""
+    from netui.core.io.files import encode
+
     if sys.stdout.isatty():
         sys.stdout.write(printable(text.replace("\r\n", "\n")))
         return
@@ -144,6 +155,8 @@ def _write_stdout(text: str) -> None:
 
 
 def cmd_dupes(args: argparse.Namespace, ctx: Context) -> int:
+    from netui.core.dupes import find_duplicates
+
     pairs = find_duplicates(ctx.store.contacts(include_archived=True))
     if args.json:
         out_json([pair.to_json() for pair in pairs])

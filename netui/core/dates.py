@@ -1,8 +1,9 @@
 """Dates as people type and read them: "friday", "+3d", "2 weeks ago", "in 3 days".
 
 Follow-ups are planned in days, so everything here works on plain `datetime.date`.
-"Today" always comes from pendulum so tests can freeze it with `pendulum.travel_to`.
-Pendulum does the calendar arithmetic (month ends, leap years) and the humanizing.
+Tests freeze "today" with `pendulum.travel_to` (time-machine patches the clock). Pendulum
+does the calendar arithmetic (month ends, leap years) and the humanizing, imported only
+when needed so that a one-shot command starts fast.
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import lru_cache
-
-import pendulum
+from typing import TYPE_CHECKING
 
 from netui.core.model import ValidationError
 from netui.core.text import one_line
+
+if TYPE_CHECKING:
+    import pendulum
 
 _SHOWN_CELLS = 40  # keep the one-line error one line even for pasted essays
 _HELP = "use YYYY-MM-DD, today, +3d, friday, 2 weeks ago, ..."
@@ -39,8 +42,8 @@ _WEEKDAYS.update({"tue": 1, "tues": 1, "thu": 3, "thur": 3, "thurs": 3})
 
 
 def today() -> date:
-    """The local calendar date; read through pendulum so tests can travel in time."""
-    return _plain(pendulum.today())
+    """The local calendar date (`pendulum.travel_to` freezes it too: it patches the clock)."""
+    return date.today()
 
 
 def _or_today(given: date | None) -> date:
@@ -52,6 +55,8 @@ def parse_date(text: str, today: date | None = None) -> date:
     """Read a date typed on the command line or in a search; raise ValidationError if unreadable."""
     base = _or_today(today)
     cleaned = " ".join(text.split()).lower()
+    import pendulum  # only here and in humanizing: most commands never need it
+
     try:
         parsed = _parse_cleaned(cleaned, pendulum.Date(base.year, base.month, base.day))
     except (ValueError, OverflowError):
@@ -96,6 +101,8 @@ def humanize(d: date, today: date | None = None) -> str:
 @lru_cache(maxsize=16384)
 def _humanize(d: date, base: date) -> str:
     """Cached: a list of 10,000 contacts shares a few hundred distinct due dates."""
+    import pendulum
+
     days = (d - base).days
     if days == 0:
         return "today"
@@ -109,13 +116,21 @@ def _humanize(d: date, base: date) -> str:
     return f"in {distance}" if days > 0 else f"{distance} ago"
 
 
+_DAY_ABBR = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTH_ABBR = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def format_date(d: date) -> str:
-    """A short absolute date in English whatever the system locale, e.g. "Mon 24 Nov 2026"."""
-    return pendulum.Date(d.year, d.month, d.day).format("ddd D MMM YYYY")
+    """A short absolute date in English whatever the system locale, e.g. "Mon 24 Nov 2026".
+
+    Plain Python, not pendulum: printing a date must not cost a 30 ms import."""
+    return f"{_DAY_ABBR[d.weekday()]} {d.day} {_MONTH_ABBR[d.month - 1]} {d.year}"
 
 
 def local_timestamp(iso_utc: str) -> str:
     """Show a stored UTC timestamp in local time; garbage comes back unchanged, never raises."""
+    import pendulum
+
     try:
         moment = pendulum.parse(iso_utc, exact=True)
     except (ValueError, TypeError, OverflowError):

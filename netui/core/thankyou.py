@@ -11,8 +11,6 @@ import re
 import string
 from datetime import date
 
-import pendulum
-
 from netui.core.config import ConfigError
 from netui.core.dates import format_date
 from netui.core.model import Channel, Contact, Conversation, Stage, ValidationError
@@ -68,6 +66,8 @@ def met_when(met_on: date | None, today: date) -> str:
         return "today"
     if days == 1:
         return "yesterday"
+    import pendulum  # only when drafting: keeps the CLI's start fast
+
     day = pendulum.Date(met_on.year, met_on.month, met_on.day)
     if 1 < days < 7:
         return f"on {day.format('dddd')}"
