@@ -318,16 +318,29 @@ class Store:
                 with suppress(ContactNotFound):
                     return self.get(ref)
             key = fold(" ".join(ref.split()))
-            by_id = [c for c in self._contacts.values() if len(ref) >= 6 and c.id.startswith(ref)]
-            exact = [c for c in self._contacts.values() if fold(c.name) == key]
-            partial = [c for c in self._contacts.values() if key in fold(c.name)]
-            for matches in (by_id, exact, partial):
-                if len(matches) == 1:
-                    return matches[0]
-                if matches:
-                    matches.sort(key=lambda c: (fold(c.name), c.id))
+            names = [(cid, fold(name)) for cid, name in self._names()]
+            by_id = [cid for cid, _ in names if len(ref) >= 6 and cid.startswith(ref)]
+            exact = [cid for cid, name in names if name == key]
+            partial = [cid for cid, name in names if key in name]
+            for ids in (by_id, exact, partial):
+                if len(ids) == 1:
+                    return self.get(ids[0])
+                if ids:
+                    matches = sorted(map(self.get, ids), key=lambda c: (fold(c.name), c.id))
                     raise AmbiguousContact(ref, matches)
             raise ContactNotFound(f"no contact matches {ref!r}")
+
+    def _names(self) -> list[tuple[str, str]]:
+        """(id, name) of every contact; a lazy store reads the names without building records."""
+        if "contacts" in self._loaded_kinds:
+            return [(c.id, c.name) for c in self._contact_map.values()]
+        with self._db.shared():
+            return [
+                (cid, str(doc.get("name", "")))
+                for rel in self._db.data_files()
+                if kind_of(rel) == "contacts"
+                for cid, doc in self._db.load(rel).get("contacts", {}).items()
+            ]
 
     def conversations_of(self, contact_id: str) -> list[Conversation]:
         """A contact's diary, newest first."""
