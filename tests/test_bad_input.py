@@ -4,7 +4,6 @@ half-written."""
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
@@ -15,11 +14,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from netui.cli import main
 from netui.core.model import Contact, Conversation, ValidationError
 from netui.core.storage import StorageError
 from netui.core.text import cell_width, is_unsafe, printable
+from tests import test_cli
 from tests.faults.helpers import open_store, snapshot, temp_files
+from tests.test_cli import error, ok
+
+cli = test_cli.cli  # the fixture `netui --db <tmp> ARGS` in-process -> (code, stdout, stderr)
 
 D = date(2026, 3, 10)
 
@@ -110,36 +112,6 @@ def test_a_lone_surrogate_is_refused_cleanly(tmp_path, text):
 # -- the command line -----------------------------------------------------------------------
 
 
-@pytest.fixture
-def cli(tmp_path, capsys, frozen_today):
-    """`netui --db <tmp> ARGS` in-process: (exit code, stdout, stderr)."""
-
-    def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
-        sys.stdin = io.StringIO(stdin) if stdin is not None else sys.__stdin__
-        try:
-            code = main(["--db", str(tmp_path / "db"), *args])
-        finally:
-            sys.stdin = sys.__stdin__
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return run
-
-
-def ok(result: tuple[int, str, str]) -> str:
-    code, out, err = result
-    assert code == 0, err
-    return out
-
-
-def refused(result: tuple[int, str, str]) -> str:
-    code, _, err = result
-    assert code != 0
-    assert err.startswith("netui: error: ") and err.count("\n") == 1, err
-    assert "Traceback" not in err
-    return err
-
-
 def shown_safely(output: str) -> None:
     """Nothing that could steer the terminal: every such character arrives escaped."""
     raw = sorted({f"U+{ord(ch):04X}" for ch in output if is_unsafe(ch)})
@@ -211,7 +183,7 @@ BLANK_REFERENCES = [
 def test_bad_dates_and_blank_names_are_one_line_and_change_nothing(cli, tmp_path, args):
     ok(cli("add", "Ann"))
     before = snapshot(tmp_path / "db")
-    refused(cli(*args))
+    error(cli(*args))
     assert snapshot(tmp_path / "db") == before
     assert not temp_files(tmp_path / "db")
 

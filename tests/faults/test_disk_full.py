@@ -56,12 +56,9 @@ def count_writes(template, where: Path, change: Change) -> int:
     root, ids = fresh_copy(template, where)
     calls = []
     real = storage._write_all
-    storage._write_all = lambda fd, payload: (calls.append(1), real(fd, payload))[1]
-    try:
-        with open_store(root) as store:
-            change(store, ids)
-    finally:
-        storage._write_all = real
+    with pytest.MonkeyPatch.context() as patch, open_store(root) as store:
+        patch.setattr(storage, "_write_all", lambda fd, data: (calls.append(1), real(fd, data)))
+        change(store, ids)
     return len(calls)
 
 
@@ -79,31 +76,33 @@ def disk_full_at(k: int) -> Callable[[int, bytes], None]:
     return write
 
 
-@pytest.mark.parametrize("name", CHANGES)
-def test_disk_full_at_every_write_of_a_change_leaves_everything_as_it_was(
-    name, template, tmp_path, monkeypatch
-):
+def check_disk_full(template, where: Path, name: str, k: int) -> None:
+    """The disk fills up at the k-th write of the change `name`: nothing may change."""
     change = CHANGES[name]
-    writes = count_writes(template, tmp_path / "count", change)
+    root, ids = fresh_copy(template, where)
+    store = open_store(root)
+    before_bytes, before = snapshot(root), state(store)
+    with pytest.MonkeyPatch.context() as patch, pytest.raises(StorageError) as caught:
+        patch.setattr(storage, "_write_all", disk_full_at(k))
+        change(store, ids)
+    message = str(caught.value)
+    assert "no space left" in message and str(root) in message and "\n" not in message
+    assert snapshot(root) == before_bytes, f"{name}: files changed by a failed write {k}"
+    assert not temp_files(root)
+    assert state(store) == before, "the open store shows a change that never landed"
+    with open_store(root) as reopened:
+        assert state(reopened) == before
+    change(store, ids)  # space is back: the same change now works
+    assert snapshot(root) != before_bytes
+    store.close()
+
+
+@pytest.mark.parametrize("name", CHANGES)
+def test_disk_full_at_every_write_of_a_change_leaves_everything_as_it_was(name, template, tmp_path):
+    writes = count_writes(template, tmp_path / "count", CHANGES[name])
     assert writes >= 2  # at least one data file and the journal
     for k in range(1, writes + 1):
-        root, ids = fresh_copy(template, tmp_path / f"at-{k}")
-        store = open_store(root)
-        before_bytes, before = snapshot(root), state(store)
-        monkeypatch.setattr(storage, "_write_all", disk_full_at(k))
-        with pytest.raises(StorageError) as caught:
-            change(store, ids)
-        monkeypatch.undo()
-        message = str(caught.value)
-        assert "no space left" in message and str(root) in message and "\n" not in message
-        assert snapshot(root) == before_bytes, f"{name}: files changed by a failed write {k}"
-        assert not temp_files(root)
-        assert state(store) == before, "the open store shows a change that never landed"
-        with open_store(root) as reopened:
-            assert state(reopened) == before
-        change(store, ids)  # space is back: the same change now works
-        assert snapshot(root) != before_bytes
-        store.close()
+        check_disk_full(template, tmp_path / f"at-{k}", name, k)
 
 
 class ReadOnlyOs:

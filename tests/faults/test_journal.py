@@ -70,15 +70,26 @@ def after_change(template, where: Path, change) -> dict[str, object]:
     return state_at(root)
 
 
-def data_renames(template, where: Path, change, monkeypatch) -> int:
+def data_renames(template, where: Path, change) -> int:
     """How many files the change's commit renames into place."""
     root = copy_of(template, where)
     counting = RenameTrap(None, crash)
-    with open_store(root) as store:
-        monkeypatch.setattr(storage, "os", counting)
+    with pytest.MonkeyPatch.context() as patch, open_store(root) as store:
+        patch.setattr(storage, "os", counting)
         change(store, template[1])
-        monkeypatch.undo()
     return counting.renames
+
+
+def check_crash_before_rename(template, where: Path, name: str, k: int, new: dict) -> None:
+    """The writer dies just before the k-th rename of `name`: the next open must finish it."""
+    root = copy_of(template, where)
+    store = open_store(root)
+    with pytest.MonkeyPatch.context() as patch, pytest.raises(Crash):
+        patch.setattr(storage, "os", RenameTrap(k, crash))
+        CHANGES[name](store, template[1])
+    store.close()
+    assert state_at(root) == new, f"{name}: crash before rename {k}"
+    assert not (root / JOURNAL).exists() and not temp_files(root)
 
 
 def crash() -> None:
@@ -106,23 +117,12 @@ def test_a_crash_right_after_the_journal_is_finished_by_the_next_open(
 
 
 @pytest.mark.parametrize("name", CHANGES)
-def test_a_crash_between_any_two_renames_is_finished_by_the_next_open(
-    name, template, tmp_path, monkeypatch
-):
-    change = CHANGES[name]
-    new = after_change(template, tmp_path / "expected", change)
-    renames = data_renames(template, tmp_path / "count", change, monkeypatch)
+def test_a_crash_between_any_two_renames_is_finished_by_the_next_open(name, template, tmp_path):
+    new = after_change(template, tmp_path / "expected", CHANGES[name])
+    renames = data_renames(template, tmp_path / "count", CHANGES[name])
     assert renames >= 2
     for k in range(1, renames + 1):
-        root = copy_of(template, tmp_path / f"crash-{k}")
-        store = open_store(root)
-        monkeypatch.setattr(storage, "os", RenameTrap(k, crash))
-        with pytest.raises(Crash):
-            change(store, template[1])
-        monkeypatch.undo()
-        store.close()
-        assert state_at(root) == new, f"{name}: crash before rename {k} of {renames}"
-        assert not (root / JOURNAL).exists() and not temp_files(root)
+        check_crash_before_rename(template, tmp_path / f"crash-{k}", name, k, new)
 
 
 def test_torn_temp_files_without_a_journal_are_ignored_and_removed(template, tmp_path):
