@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 ELLIPSIS = "…"
@@ -71,11 +72,11 @@ def one_line(text: str, width: int | None = None) -> str:
         if width is None or len(folded) <= width:
             return folded
         return folded[: max(0, width - 1)] + ELLIPSIS if width > 0 else ""
-    tokens = _tokens(folded, keep_newlines=False)
-    if width is None:
-        return "".join(tokens)
-    if sum(cell_width(token) for token in tokens) <= width:
-        return "".join(tokens)
+    clean = folded.isprintable()  # nothing to escape: each character is its own token
+    tokens: Sequence[str] = folded if clean else _tokens(folded, keep_newlines=False)
+    shown = folded if clean else "".join(tokens)
+    if width is None or cell_width(shown) <= width:
+        return shown
     if width <= 0:
         return ""
     kept: list[str] = []
