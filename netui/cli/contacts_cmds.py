@@ -138,6 +138,8 @@ def conversation_json(conv: Conversation) -> dict[str, object]:
 
 def cell(text: str, width: int) -> str:
     """One fixed-width column of user text: escaped, single line, padded by cells."""
+    if len(text) <= width and text.isascii() and text.isprintable():
+        return text.ljust(width)  # the common case, without measuring cells
     shown = one_line(text, width)
     return shown + " " * max(0, width - cell_width(shown))
 

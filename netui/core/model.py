@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any, Self
 
 
@@ -118,7 +119,7 @@ def _date_in(value: Any) -> date | None:
 
 
 def _strs(value: Any) -> list[str]:
-    if value is None:
+    if not value:
         return []
     if isinstance(value, str):
         return [value] if value else []
@@ -209,21 +210,34 @@ class Contact:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
+        """Build from stored JSON; tuned, since opening 10,000 contacts runs it 10,000 times."""
         values = {k: data[k] for k in cls.__slots__ if k in data}
+        get = values.get
         for key in ("emails", "phones", "tags", "needs", "offers"):
-            values[key] = _strs(values.get(key))
+            values[key] = _strs(get(key))
         for key in ("met_on", "follow_up_on", "last_contact_on"):
-            values[key] = _date_in(values.get(key))
-        values["stage"] = Stage(values.get("stage") or "met")
+            values[key] = _date_in(get(key))
+        values["stage"] = _STAGE_OF.get(get("stage") or "met") or Stage(get("stage"))
         values["stage_history"] = [
-            StageStep.from_dict(s) for s in values.get("stage_history") or []
+            _step(s["stage"], s["on"]) if isinstance(s, dict) else StageStep.from_dict(s)
+            for s in get("stage_history") or ()
         ]
-        values["archived"] = bool(values.get("archived", False))
-        cadence = values.get("cadence_days")
+        values["archived"] = bool(get("archived", False))
+        cadence = get("cadence_days")
         values["cadence_days"] = int(cadence) if cadence not in (None, "") else None
         for key in ("company", "title", "met_at", "reach", "mention", "notes"):
-            values[key] = str(values.get(key) or "")
+            value = get(key)
+            values[key] = value if type(value) is str else str(value or "")
         return cls(**values)
+
+
+_STAGE_OF = {stage.value: stage for stage in Stage}
+
+
+@lru_cache(maxsize=65536)
+def _step(stage: str, on: str) -> StageStep:
+    """Steps are immutable and their (stage, day) pairs repeat across contacts: share them."""
+    return StageStep.from_dict({"stage": stage, "on": on})
 
 
 @dataclass(slots=True)
