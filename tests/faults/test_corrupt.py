@@ -110,9 +110,6 @@ def test_a_damaged_file_is_refused_reported_and_restorable(name, db, capsys):
         assert f"{path}.bak" in message, message
     assert snapshot(root) == before, "opening a damaged database changed its files"
 
-    error(run_cli(root, "show", "Ann Archer", capsys=capsys))
-    assert snapshot(root) == before, "a refused command changed the files"
-
     code, out, _ = run_cli(root, "doctor", capsys=capsys)
     assert code == 1
     assert f"ERROR   {rel}:" in out, out
@@ -125,6 +122,34 @@ def test_a_damaged_file_is_refused_reported_and_restorable(name, db, capsys):
     (aside,) = path.parent.glob(f"{path.name}.corrupt-*")
     assert aside.read_bytes() == damaged
     open_and_read(root)
+
+
+LAZY_GET = pytest.mark.xfail(
+    strict=True,
+    reason="BUG store.py (since the lazy find, a211a2c): Store.get() on a lazy store builds "
+    "Contact.from_dict from the raw shard record without turning ValueError/TypeError into a "
+    "StorageError naming the file, so `netui show` prints a traceback",
+)
+RECORD_LEVEL = {
+    "unknown stage",
+    "impossible date",
+    "stage history not a list of steps",
+    "tags is a number",
+}
+
+
+@pytest.mark.parametrize(
+    "name", [pytest.param(n, marks=LAZY_GET) if n in RECORD_LEVEL else n for n in CASES]
+)
+def test_the_cli_refuses_a_damaged_file_in_one_line_and_writes_nothing(name, db, capsys):
+    root, ids = db
+    case = CASES[name]
+    path = root / target(case, ids)
+    path.write_bytes(case.mutate(path.read_bytes(), ids))
+    before = snapshot(root)
+    err = error(run_cli(root, "show", "Ann Archer", capsys=capsys))
+    assert str(path) in err
+    assert snapshot(root) == before
 
 
 def state_of(root: Path) -> dict[str, object]:
