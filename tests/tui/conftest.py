@@ -47,12 +47,16 @@ async def settled(pilot: Pilot) -> None:
     await pilot.pause()
 
 
-def drive(store: Store, scenario: Scenario, *, size=SIZE, editor=None) -> None:
-    """Run the app headless, let it settle (diary loaded), then play the scenario."""
+def drive(
+    store: Store, scenario: Scenario, *, size=SIZE, editor=None, toasts: bool = False
+) -> None:
+    """Run the app headless, let it settle (diary loaded), then play the scenario.
+
+    `toasts` draws notifications on screen (run_test leaves them out unless asked)."""
 
     async def main() -> None:
         app = make_app(store, editor=editor, poll_seconds=0)
-        async with app.run_test(size=size) as pilot:
+        async with app.run_test(size=size, notifications=toasts) as pilot:
             await settled(pilot)
             await scenario(pilot, app, app.main_screen)
 

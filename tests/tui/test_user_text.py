@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+import pytest
+
 from netui.core.model import Contact, Conversation, Stage
 from netui.core.store import Store
 from tests.conftest import TODAY
 from tests.tui.conftest import card_text, drive, screen_text
+from tests.tui.test_keys import notices, press
 
 TRICKY = ["[bold]", "[/]", "[/", "Ann [b]x", "Zoë 🎉 Party", "שלום עליכם", "مرحبا بك", "[link=x]y"]
 
@@ -47,3 +52,39 @@ def test_the_filter_takes_markup_characters_as_text(store: Store, frozen_today):
         assert shown == ["[/", "[/]"]
 
     drive(store, scenario)
+
+
+MARKUP_NAMES = ["[bold]", "[/]", "[/", "Ann [b]x", "[link=x]"]
+
+
+@pytest.mark.parametrize("name", MARKUP_NAMES)
+def test_every_form_and_screen_shows_a_markup_like_name_literally(store, frozen_today, name):
+    """Titles (str border titles are markup), notices and cards, for each per-contact screen."""
+    contact = store.add_contact(
+        Contact(name=name, met_on=TODAY - timedelta(days=3), mention=f"mention {name}")
+    )
+
+    async def scenario(pilot, app, main):
+        main.select(contact.id)
+        await pilot.pause()
+        expected = {
+            "l": f"Log a conversation with {name}",
+            "e": f"Edit {name}",
+            "z": f"Follow up with {name} in:",
+            "w": f"Thank-you note to {name}",
+            "R": f"Who did {name} recommend?",
+        }
+        for key, title in expected.items():
+            await press(pilot, key)
+            assert app.screen is not main, key
+            assert title in screen_text(app), key
+            await press(pilot, "escape")
+            assert app.screen is main, key
+        await press(pilot, "r")
+        assert f"1 of 1: {name}" in screen_text(app)
+        await press(pilot, "escape", "c")  # a stage key: the notice names them
+        assert app.screen is main
+        assert f"{name}: called today" in screen_text(app)
+        assert f"{name}: called today — u to undo" in notices(app)
+
+    drive(store, scenario, size=(120, 40), toasts=True)

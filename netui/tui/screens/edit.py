@@ -45,7 +45,9 @@ class EditScreen(FormScreen[str]):
     def __init__(self, store: Store, contact_id: str) -> None:
         super().__init__(store)
         self.contact: Contact = store.get(contact_id)
-        self.FORM_TITLE = f"Edit {safe(self.contact.name)}"
+
+    def form_title(self) -> str:
+        return f"Edit {safe(self.contact.name)}"
 
     def hint(self) -> str:
         return "ctrl+s save · tab next field · esc cancel"

@@ -40,7 +40,7 @@ class FormScreen(ModalScreen[ResultT]):
         Binding("ctrl+s", "save", "Save", tooltip="Save and close"),
         Binding("escape", "cancel", "Cancel", tooltip="Close without saving"),
     ]
-    FORM_TITLE = ""
+    FORM_TITLE = ""  # a fixed title; `form_title` for one that holds user text
 
     def __init__(self, store: Store) -> None:
         super().__init__()
@@ -52,10 +52,14 @@ class FormScreen(ModalScreen[ResultT]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog form") as form:
-            form.border_title = self.FORM_TITLE
-            form.border_subtitle = self.hint()
+            # Content, not str: a str border title is parsed as markup, and names are user text.
+            form.border_title = Content(self.form_title())
+            form.border_subtitle = Content(self.hint())
             yield from self.compose_fields()
             yield Static("", id="form-error")
+
+    def form_title(self) -> str:
+        return self.FORM_TITLE
 
     def hint(self) -> str:
         return "enter save · esc cancel"

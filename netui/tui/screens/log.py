@@ -36,7 +36,9 @@ class LogScreen(FormScreen[str]):
     def __init__(self, store: Store, contact_id: str) -> None:
         super().__init__(store)
         self.contact_id = contact_id
-        self.FORM_TITLE = f"Log a conversation with {safe(store.get(contact_id).name)}"
+
+    def form_title(self) -> str:
+        return f"Log a conversation with {safe(self.store.get(self.contact_id).name)}"
 
     def hint(self) -> str:
         return "ctrl+s save · ctrl+e $EDITOR · esc cancel"

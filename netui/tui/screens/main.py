@@ -435,7 +435,7 @@ class MainScreen(Screen[None]):
             )
 
     def action_undo(self) -> None:
-        self._write(self.store.undo, lambda description: f"Undone: {description}")
+        self._write(self.store.undo, lambda description: f"Undone: {safe(description)}")
 
     def action_toggle_archived(self) -> None:
         self.show_archived = not self.show_archived

@@ -7,7 +7,6 @@ linked; either way one undo takes the whole referral back.
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.content import Content
 from textual.widgets import Checkbox, Select
 
 from netui.core.dates import today
@@ -33,8 +32,9 @@ class ReferralScreen(FormScreen[str]):
     def __init__(self, store: Store, referrer_id: str) -> None:
         super().__init__(store)
         self.referrer_id = referrer_id
-        # Content, not str: a border title given as str is parsed as markup.
-        self.FORM_TITLE = Content(f"Who did {safe(store.get(referrer_id).name)} recommend?")
+
+    def form_title(self) -> str:
+        return f"Who did {safe(self.store.get(self.referrer_id).name)} recommend?"
 
     def hint(self) -> str:
         return "enter save · ctrl+s save · esc cancel"
