@@ -73,7 +73,7 @@ __all__ = [
 SNIPPET_WIDTH = 100  # characters of context shown around a match
 SNIPPET_LEAD = 30  # of which, before the first match
 SEP = "\x1f"  # joins fields in a document's folded text; a phrase never spans it
-_DOC_SEP = "\x1e" + SEP  # joins documents when scanning many at once
+DOC_SEP = "\x1e" + SEP  # joins documents when scanning many at once
 TEXT_FIELDS = ("name", "company", "tag", "at")
 QUERY_FIELDS = {
     "name": "name",
@@ -348,11 +348,11 @@ class _ConversationDoc:
     text: str
 
 
-def _conversation_doc(conv: Conversation) -> _ConversationDoc:
+def conversation_doc(conv: Conversation) -> _ConversationDoc:
     return _ConversationDoc(conv, fold(SEP.join(conv.texts())))
 
 
-def _contact_doc(contact: Contact) -> _ContactDoc:
+def contact_doc(contact: Contact) -> _ContactDoc:
     raw = (
         contact.name,
         contact.company,
@@ -388,14 +388,14 @@ class _Corpus:
 
     def __init__(self, contacts: Iterable[Contact], conversations: Iterable[Conversation]) -> None:
         ranked = sorted(contacts, key=_contact_order)
-        self.contacts = [_contact_doc(c) for c in ranked]
+        self.contacts = [contact_doc(c) for c in ranked]
         place = {c.id: i for i, c in enumerate(ranked)}
         newest_first = sorted(
             (v for v in conversations if v.contact_id in place),
             key=_conversation_order,
             reverse=True,
         )
-        self.conversations = [_conversation_doc(v) for v in newest_first]
+        self.conversations = [conversation_doc(v) for v in newest_first]
         self.owners = [place[v.contact_id] for v in newest_first]  # contact of each
 
 
@@ -538,8 +538,8 @@ def _best_field(
     return texts[0][0], texts[0][1], []
 
 
-def _contact_hit(q: Query, doc: _ContactDoc) -> Hit:
-    contact = doc.contact
+def contact_hit(q: Query, contact: Contact) -> Hit:
+    """The hit shown for a contact that matched `q`."""
     filter_fields = [(_FILTER_LABEL[t.field or ""], t) for t in q.filters]
     labelled = _contact_fields(contact)
     label, text, spans = _best_field(labelled, q.terms, skip="name")
@@ -562,8 +562,21 @@ def _contact_hit(q: Query, doc: _ContactDoc) -> Hit:
     )
 
 
-def _conversation_hit(q: Query, doc: _ConversationDoc, owner: _ContactDoc) -> Hit:
-    conv, contact = doc.conversation, owner.contact
+class Owner(Protocol):
+    """What a conversation's hit shows of its contact (a `Contact` has it)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def archived(self) -> bool: ...
+
+
+def conversation_hit(q: Query, conv: Conversation, contact: Owner) -> Hit:
+    """The hit shown for a conversation (of `contact`) that matched `q`."""
     label, text, spans = _best_field(_conversation_fields(conv), q.terms)
     snippet, inside = _window(text, spans)
     return Hit(
@@ -602,14 +615,14 @@ def search_records(
 
     def doc_of(contact: Contact) -> _ContactDoc:
         if contact.id not in folded:
-            folded[contact.id] = _contact_doc(contact)
+            folded[contact.id] = contact_doc(contact)
         return folded[contact.id]
 
     hits: list[Hit] = []
     if not q.about_conversations_only:
         found = [d for d in map(doc_of, ranked) if _is_contact_hit(q, d)]
         found.sort(key=lambda d: not _name_matches(q, d))  # stable: keeps newest-met order
-        hits = [_contact_hit(q, d) for d in found[:limit]]
+        hits = [contact_hit(q, d.contact) for d in found[:limit]]
     by_id = {c.id: c for c in ranked}
     known = (v for v in conversations if v.contact_id in by_id)
     newest_first = sorted(known, key=_conversation_order, reverse=True)
@@ -627,9 +640,9 @@ def search_records(
             continue
         owner = doc_of(by_id[conv.contact_id])
         if _passes_contact_filters(q, owner):
-            doc = _conversation_doc(conv) if text is None else _ConversationDoc(conv, text)
+            doc = conversation_doc(conv) if text is None else _ConversationDoc(conv, text)
             if _matches_conversation(q, doc, owner):
-                hits.append(_conversation_hit(q, doc, owner))
+                hits.append(conversation_hit(q, conv, owner.contact))
     return hits
 
 
@@ -644,16 +657,28 @@ def _texts_matching(
     """
     for first in range(0, len(conversations), chunk):
         folded = [fold(SEP.join(v.texts())) for v in conversations[first : first + chunk]]
-        joined = _DOC_SEP.join(folded)
-        starts = list(accumulate(len(text) + len(_DOC_SEP) for text in folded))  # of the next
-        found: set[int] = set()
-        for term in terms:
-            pattern, pos = _pattern(term.tokens, term.prefix), 0
-            while (match := pattern.search(joined, pos)) is not None:
-                i = bisect_right(starts, match.start())
-                found.add(i)
-                pos = starts[i]  # on to the next conversation
+        joined = DOC_SEP.join(folded)
+        ends = doc_ends(map(len, folded))
+        found = set(chain.from_iterable(docs_matching(term, joined, ends) for term in terms))
         yield from ((first + i, folded[i]) for i in sorted(found))
+
+
+def doc_ends(lengths: Iterable[int]) -> list[int]:
+    """Where each document of a DOC_SEP-joined text ends (the next one starts there)."""
+    return list(accumulate(length + len(DOC_SEP) for length in lengths))
+
+
+def docs_matching(term: Term, joined: str, ends: Sequence[int]) -> Iterator[int]:
+    """Which documents of `joined` (DOC_SEP-joined folded texts) the term matches, in order.
+
+    Exactly `term.matches` on each document: no match can span DOC_SEP. One regex pass
+    skips non-matching text at C speed; after a hit it jumps to the next document.
+    """
+    pattern, pos = _pattern(term.tokens, term.prefix), 0
+    while (match := pattern.search(joined, pos)) is not None:
+        i = bisect_right(ends, match.start())
+        yield i
+        pos = ends[i]
 
 
 # -- the index -------------------------------------------------------------------------------
@@ -867,7 +892,7 @@ class SearchIndex:
             if current.get(contact_id) is not corpus.contacts[place].contact
         ]
         changed_contacts = {
-            c.id: _contact_doc(c)
+            c.id: contact_doc(c)
             for c in current.values()
             if c.id not in indexed_contacts
             or corpus.contacts[indexed_contacts[c.id]].contact is not c
@@ -889,7 +914,7 @@ class SearchIndex:
             if owner is None and conv.contact_id in indexed_contacts:
                 owner = corpus.contacts[indexed_contacts[conv.contact_id]]
             if owner is not None and conv.contact_id in current:
-                changed_convs.append((_conversation_doc(conv), owner))
+                changed_convs.append((conversation_doc(conv), owner))
         fresh = copy.copy(self)
         fresh.version = version
         fresh._overlay = _Overlay(
@@ -1070,9 +1095,9 @@ class SearchIndex:
         for doc in self._contact_stream(q, contacts, names):
             if limit is not None and len(hits) >= limit:
                 return hits
-            hits.append(_contact_hit(q, doc))
+            hits.append(contact_hit(q, doc.contact))
         for doc, owner in self._conversation_stream(q, convs):
             if limit is not None and len(hits) >= limit:
                 break
-            hits.append(_conversation_hit(q, doc, owner))
+            hits.append(conversation_hit(q, doc.conversation, owner.contact))
         return hits

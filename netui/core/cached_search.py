@@ -1,0 +1,239 @@
+"""Answer one query from the search cache (`search_cache`): the engine of `netui search`.
+
+It gives the answers of `search.search_records` over the store's records (the tests hold it
+to that), found another way: each word is one regex pass over a file's pre-folded documents,
+giving the set of documents it matches; whether a record is a hit is then set algebra over
+those sets, deciding exactly what `_matches_conversation` and its neighbours decide. Only
+records a word finds are looked at one by one, only the hits shown become model objects
+again, and with a limit the diary is read newest month first, stopping once no older month
+can place a hit.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from netui.core.model import Contact
+from netui.core.search import (
+    Hit,
+    Query,
+    Term,
+    contact_hit,
+    conversation_hit,
+    docs_matching,
+    parse_query,
+)
+from netui.core.search_cache import CacheError, Part, SearchCorpus, open_corpus
+from netui.core.storage import Database
+
+__all__ = ["search_database"]
+
+
+def search_database(
+    db: Database, query: Query | str, limit: int | None = None, today: date | None = None
+) -> list[Hit]:
+    """Hits for a query over every record of the database, as `search_records` finds them.
+
+    A string is parsed first and may raise QueryError. A cache file found damaged while
+    answering is rebuilt, with every other one, and the query asked again.
+    """
+    q = parse_query(query, today) if isinstance(query, str) else query
+    if q.is_empty:
+        return []
+    try:
+        with open_corpus(db) as corpus:
+            return _answer(q, corpus, limit)
+    except CacheError:
+        with open_corpus(db, trust_files=False) as corpus:
+            return _answer(q, corpus, limit)
+
+
+@dataclass(frozen=True, slots=True)
+class _Owner:
+    id: str
+    name: str
+    archived: bool
+
+
+class _People:
+    """Every contact, the last copy of each id as the store keeps it, and word matches among them.
+
+    Contacts are numbered in the order the store reads them; a word's matches are a set of
+    those numbers.
+    """
+
+    def __init__(self, shards: list[Part]) -> None:
+        self.shards = shards
+        latest: dict[str, tuple[int, int, list[Any]]] = {}
+        for s, part in enumerate(shards):
+            for i, row in enumerate(part.all_rows()):
+                latest[row[0]] = (s, i, row)
+        self.rows = list(latest.values())  # (shard, place in it, meta row) of each number
+        self.number = {row[0]: n for n, (_, _, row) in enumerate(self.rows)}
+        self._local: list[list[int | None]] = [[None] * part.count for part in shards]
+        for n, (s, i, _) in enumerate(self.rows):
+            self._local[s][i] = n
+        self._matches: dict[tuple[Term, str], set[int]] = {}
+        self._records: dict[int, Contact] = {}
+
+    def everyone(self) -> set[int]:
+        return set(range(len(self.rows)))
+
+    def matching(self, term: Term, column: str = "text") -> set[int]:
+        """Contacts whose folded `column` the term matches."""
+        key = (term, column)
+        if key not in self._matches:
+            found: set[int] = set()
+            for part, local in zip(self.shards, self._local, strict=True):
+                hits = docs_matching(term, part.columns[column], part.ends(column))
+                found.update(n for n in map(local.__getitem__, hits) if n is not None)
+            self._matches[key] = found
+        return self._matches[key]
+
+    def passing(self, q: Query) -> set[int]:
+        """Contacts that pass the query's stage and field filters."""
+        found = self.everyone()
+        if q.stages or q.excluded_stages:
+            wanted = {s.value for s in q.stages}
+            unwanted = {s.value for s in q.excluded_stages}
+            found = {
+                n
+                for n in found
+                if (not wanted or self.rows[n][2][2] in wanted)
+                and self.rows[n][2][2] not in unwanted
+            }
+        for term in q.filters:
+            found &= self.matching(term, term.field or "text")
+        for term in q.excluded_filters:
+            found -= self.matching(term, term.field or "text")
+        return found
+
+    def order(self, n: int, named: bool) -> tuple[bool, int, str, str]:
+        """Names that match first, then newest met, then by folded name (as the scan sorts)."""
+        s, i, (contact_id, met, *_) = self.rows[n]
+        return (not named, -met, self.shards[s].folded("name", i), contact_id)
+
+    def owner(self, n: int) -> _Owner:
+        """What a conversation's hit shows of contact n, without reading the whole contact."""
+        contact_id, _, _, archived, name = self.rows[n][2][:5]
+        return _Owner(contact_id, name, archived)
+
+    def contact(self, n: int) -> Contact:
+        if n not in self._records:
+            s, i, _ = self.rows[n]
+            self._records[n] = self.shards[s].contact(i)
+        return self._records[n]
+
+
+def _contact_hits(q: Query, people: _People, passing: set[int], limit: int | None) -> list[Hit]:
+    found = set(passing)
+    for term in q.terms:
+        found &= people.matching(term)
+    for term in q.excluded:
+        found -= people.matching(term)
+    if any(t.field == "name" for t in q.filters):
+        named = found
+    else:
+        named = set().union(*(people.matching(t, "name") for t in q.terms))
+    ranked = sorted(found, key=lambda n: people.order(n, n in named))
+    return [contact_hit(q, people.contact(n)) for n in ranked[:limit]]
+
+
+class _Diary:
+    """The query's tests on one conversation, as sets and values ready to compare."""
+
+    def __init__(self, q: Query, people: _People, passing: set[int]) -> None:
+        self.q = q
+        self.people = people
+        self.owners_ok = passing
+        self.owner_terms = [people.matching(t) for t in q.terms]
+        self.owner_excluded = [people.matching(t) for t in q.excluded]
+        self.since = q.since.isoformat() if q.since else None  # ISO days sort as dates do
+        self.before = q.before.isoformat() if q.before else None
+        self.channels = {c.value for c in q.channels}
+        self.excluded_channels = {c.value for c in q.excluded_channels}
+
+    def may_hold_hits(self, part: Part) -> bool:
+        """Whether the month's days meet the query's date range at all."""
+        if not part.count:
+            return False
+        first, last = part.header["days"]
+        return not ((self.since and last < self.since) or (self.before and first >= self.before))
+
+    def hits_in(
+        self, part: Part, shadowed: set[str]
+    ) -> list[tuple[tuple[str, Any, str], int, int]]:
+        """(sort key, place, contact number) of each conversation of the month that is a hit."""
+        q, text, ends = self.q, part.columns["text"], part.ends("text")
+        own = [set(docs_matching(t, text, ends)) for t in q.terms]
+        places = sorted(set().union(*own)) if q.terms else range(part.count)
+        if not places:
+            return []
+        own_excluded = [set(docs_matching(t, text, ends)) for t in q.excluded]
+        found = []
+        for i, row in zip(places, part.rows(places), strict=True):
+            conv_id, contact_id, on, created, channel = row[:5]
+            owner = self.people.number.get(contact_id)
+            if (
+                owner is None
+                or conv_id in shadowed
+                or (self.since and on < self.since)
+                or (self.before and on >= self.before)
+                or (self.channels and channel not in self.channels)
+                or channel in self.excluded_channels
+                or owner not in self.owners_ok
+                or any(
+                    i not in mine and owner not in theirs
+                    for mine, theirs in zip(own, self.owner_terms, strict=True)
+                )
+                or any(
+                    i in mine or owner in theirs
+                    for mine, theirs in zip(own_excluded, self.owner_excluded, strict=True)
+                )
+            ):
+                continue
+            found.append(((on, created, conv_id), i, owner))
+        return found
+
+
+def _conversation_hits(
+    q: Query, corpus: SearchCorpus, people: _People, passing: set[int], room: int | None
+) -> list[Hit]:
+    """The newest `room` conversation hits (all when None), newest first."""
+    diary = _Diary(q, people, passing)
+    months = sorted(
+        (m for m in corpus.conversations if diary.may_hold_hits(m)),
+        key=lambda m: tuple(m.header["newest"]),
+        reverse=True,
+    )
+    best: list[tuple[tuple[str, Any, str], int, int, int]] = []  # a min-heap when limited
+    for index, month in enumerate(months):
+        if room is not None and len(best) >= room and tuple(month.header["newest"]) < best[0][0]:
+            break  # this month and every later one only hold older conversations
+        for key, i, owner in diary.hits_in(month, corpus.shadowed.get(month.rel, set())):
+            entry = (key, index, i, owner)
+            if room is None:
+                best.append(entry)
+            elif len(best) < room:
+                heapq.heappush(best, entry)
+            elif key > best[0][0]:
+                heapq.heapreplace(best, entry)
+    best.sort(reverse=True)
+    hits = []
+    for _, index, i, owner in best:
+        conv = months[index].conversation(i)
+        hits.append(conversation_hit(q, conv, people.owner(owner)))
+    return hits
+
+
+def _answer(q: Query, corpus: SearchCorpus, limit: int | None) -> list[Hit]:
+    people = _People(corpus.contacts)
+    passing = people.passing(q)
+    hits = [] if q.about_conversations_only else _contact_hits(q, people, passing, limit)
+    room = None if limit is None else limit - len(hits)
+    if room == 0:
+        return hits
+    return hits + _conversation_hits(q, corpus, people, passing, room)

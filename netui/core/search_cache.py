@@ -1,0 +1,427 @@
+"""A disposable copy of what search needs, folded once, kept beside the data in `cache/search/`.
+
+Why: `netui search` is one process per query, and turning 100,000 diary entries into model
+objects and folding their text took seconds on every run. Here each data file (a contact
+shard, a month of the diary) has one cache file with its records' searchable text already
+folded and joined into one string per field group, so a query is a regex pass over a few
+big strings; what orders and filters the records, one JSON line each, read only for the
+records a query finds; and each record's original JSON, read only for the hits shown.
+
+A cache file names the data file and the signature (inode, size, mtime) it was built from,
+and the Unicode version folding used. A stale, foreign or damaged cache file is rebuilt from
+the data file: never trusted, never an error for the user. Only JSON and UTF-8 text are
+read back (no pickle: the folder may have been tampered with). Files are written to a
+temporary name (mode 0600) and renamed into place; a read-only folder is searched from
+caches built in memory.
+
+Layout of a cache file:
+
+    {header JSON}\\n  columns (UTF-8)  meta (JSON lines)  ids (JSON)  records (JSON)
+
+The header gives each section's size, the folded length of every document in each column,
+and, for a diary month, the newest record's sort key and the span of its dates.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import unicodedata
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack, contextmanager, suppress
+from dataclasses import dataclass, field
+from itertools import accumulate
+from pathlib import Path
+from typing import Any, TypeVar
+
+from netui.core.model import Contact, Conversation
+from netui.core.search import DOC_SEP, contact_doc, conversation_doc, doc_ends
+from netui.core.storage import TABLE_OF_KIND, Database, Signature, StorageError, kind_of
+
+__all__ = ["CONTACT_COLUMNS", "CacheError", "Part", "SearchCorpus", "open_corpus"]
+
+FORMAT = 1  # bump whenever the layout or what fold() produces changes
+FOLDER = ("cache", "search")
+SUFFIX = ".cache"
+PARTIAL = (
+    ".partial-"  # a cache file being written (not storage's TMP_MARK: the doctor warns on those)
+)
+SHADOWED = "shadowed.json"
+STALE_PARTIAL_S = 3600  # a partial file this old was left by a process that died
+CONTACT_COLUMNS = ("text", "name", "company", "tag", "at")
+CONVERSATION_COLUMNS = ("text",)
+_SECTIONS = ("columns", "meta", "ids", "records")
+_UNICODE = unicodedata.unidata_version
+_MAX_HEADER = 1 << 24
+_R = TypeVar("_R")
+
+
+class CacheError(Exception):
+    """A cache file that cannot be used as it is; the search rebuilds it."""
+
+
+def _encode(text: str) -> bytes:
+    return text.encode("utf-8", "surrogatepass")  # a JSON file may hold a lone surrogate
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=True, separators=(",", ":"))  # one line, always
+
+
+# -- building --------------------------------------------------------------------------------
+
+
+def _records(db: Database, rel: str) -> list[tuple[dict[str, Any], Any]]:
+    """(original JSON, model object) of each record of a data file, as the store reads them."""
+    kind = kind_of(rel) or ""
+    make = Contact.from_dict if kind == "contacts" else Conversation.from_dict
+    docs = db.load(rel).get(TABLE_OF_KIND[kind], {})
+    try:
+        return [(doc, make(doc)) for doc in docs.values()]
+    except (KeyError, ValueError, TypeError) as exc:
+        raise StorageError(
+            f"{db.root / rel}: a record is invalid ({exc}); the last good version is "
+            f"{db.backup_path(rel)} (run `netui doctor`)"
+        ) from None
+
+
+def build(db: Database, rel: str, signature: Signature) -> bytes:
+    """The cache file of one data file (a contact shard or a diary month)."""
+    kind = kind_of(rel)
+    records = _records(db, rel)
+    raw = [_dump(doc).encode() for doc, _ in records]
+    header: dict[str, Any] = {
+        "format": FORMAT,
+        "unicode": _UNICODE,
+        "source": rel,
+        "signature": list(signature),
+        "count": len(records),
+    }
+    if kind == "contacts":
+        docs = [contact_doc(contact) for _, contact in records]
+        columns = {"text": [d.text for d in docs]}
+        columns.update({name: [d.fields[name] for d in docs] for name in CONTACT_COLUMNS[1:]})
+        meta = [
+            [c.id, c.met_on.toordinal() if c.met_on else 0, c.stage.value, c.archived, c.name]
+            for _, c in records
+        ]
+    else:
+        columns = {"text": [conversation_doc(v).text for _, v in records]}
+        meta = [
+            [v.id, v.contact_id, v.on.isoformat(), v.created, v.channel.value] for _, v in records
+        ]
+        if meta:
+            header["newest"] = max(row[2:4] + row[:1] for row in meta)  # (on, created, id)
+            header["days"] = [min(row[2] for row in meta), max(row[2] for row in meta)]
+    header["ends"] = {name: doc_ends(map(len, texts)) for name, texts in columns.items()}
+    starts = accumulate(map(len, raw), initial=0)
+    lines = [
+        _dump([*row, at, len(doc), zlib.crc32(doc)])
+        for row, at, doc in zip(meta, starts, raw, strict=False)
+    ]
+    width = header["width"] = max(map(len, lines), default=0) + 1  # every line as long
+    sections = {
+        "columns": _encode("".join(DOC_SEP.join(texts) for texts in columns.values())),
+        "meta": "".join(line.ljust(width - 1) + "\n" for line in lines).encode(),
+        "ids": _dump([row[0] for row in meta]).encode(),
+        "records": b"".join(raw),
+    }
+    header["sizes"] = [len(sections[name]) for name in _SECTIONS]
+    header["crc"] = {name: zlib.crc32(sections[name]) for name in _SECTIONS[:-1]}
+    head = _dump(header).encode()
+    return b"".join([b"%08x" % zlib.crc32(head), head, b"\n", *sections.values()])
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class Part:
+    """The cache of one data file; sections other than the columns are read when needed.
+
+    Every section is checked against its CRC-32 when read (each record against its own),
+    so a damaged file is caught, never believed.
+    """
+
+    rel: str
+    header: dict[str, Any]
+    columns: dict[str, str]  # folded documents of each column, DOC_SEP-joined
+    read: Callable[[int, int], bytes]  # (offset, size) -> bytes of the file
+    where: dict[str, int]  # offset of each section in the file
+    _sections: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return self.header["count"]
+
+    def ends(self, column: str) -> list[int]:
+        """Where each document of a column ends (see `search.docs_matching`)."""
+        return self.header["ends"][column]
+
+    def folded(self, column: str, i: int) -> str:
+        """One document's folded text in a column."""
+        ends = self.ends(column)
+        return self.columns[column][ends[i - 1] if i else 0 : ends[i] - len(DOC_SEP)]
+
+    def _section(self, name: str) -> bytes:
+        if name not in self._sections:
+            data = self.read(self.where[name], self.header["sizes"][_SECTIONS.index(name)])
+            if zlib.crc32(data) != self.header["crc"][name]:
+                raise CacheError(f"{self.rel}: the {name} section is damaged")
+            self._sections[name] = data
+        return self._sections[name]
+
+    def rows(self, places: Iterable[int]) -> list[list[Any]]:
+        """What orders and filters these records (see `build`), then where their JSON is."""
+        section, width = self._section("meta"), self.header["width"]
+        lines = [section[i * width : (i + 1) * width] for i in places]
+        rows = _json(b"[" + b",".join(lines) + b"]", self.rel)
+        if len(rows) != len(lines) or not all(type(row) is list for row in rows):
+            raise CacheError(f"{self.rel}: the meta section is damaged")
+        return rows
+
+    def all_rows(self) -> list[list[Any]]:
+        return self.rows(range(self.count))
+
+    def ids(self) -> list[str]:
+        return _json(self._section("ids"), self.rel)
+
+    def contact(self, i: int) -> Contact:
+        """Contact i as the store reads it, for a hit to show."""
+        return self._record(i, Contact.from_dict)
+
+    def conversation(self, i: int) -> Conversation:
+        return self._record(i, Conversation.from_dict)
+
+    def _record(self, i: int, make: Callable[[dict[str, Any]], _R]) -> _R:
+        row = self.rows([i])[0]
+        offset, size, crc = row[-3:]
+        raw = self.read(self.where["records"] + offset, size)
+        if zlib.crc32(raw) != crc:
+            raise CacheError(f"{self.rel}: record {i} is damaged")
+        try:
+            record = make(_json(raw, self.rel))
+        except (KeyError, ValueError, TypeError, AttributeError):
+            raise CacheError(f"{self.rel}: record {i} is damaged") from None
+        if getattr(record, "id", None) != row[0]:
+            raise CacheError(f"{self.rel}: record {i} is not the one indexed")
+        return record
+
+
+def _json(raw: bytes, rel: str) -> Any:
+    try:
+        return json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise CacheError(f"{rel}: a section is not valid JSON") from None
+
+
+def _parse(rel: str, head: bytes, read: Callable[[int, int], bytes], size: int) -> Part:
+    """Check a cache file's header and read its columns; CacheError if it cannot be used."""
+    if not head.endswith(b"\n") or b"%08x" % zlib.crc32(head[8:-1]) != head[:8]:
+        raise CacheError(f"{rel}: the header is damaged")
+    try:
+        header = json.loads(head[8:])
+        sizes = header["sizes"]
+        if len(sizes) != len(_SECTIONS) or sum(sizes) + len(head) != size:
+            raise CacheError(f"{rel}: the file is truncated or too long")
+        if sizes[_SECTIONS.index("meta")] != header["count"] * header["width"]:
+            raise CacheError(f"{rel}: the meta section does not count every record")
+        where = dict(zip(_SECTIONS, accumulate(sizes, initial=len(head)), strict=False))
+        data = read(where["columns"], sizes[0])
+        if zlib.crc32(data) != header["crc"]["columns"]:
+            raise CacheError(f"{rel}: the columns are damaged")
+        text = data.decode("utf-8", "surrogatepass")
+        columns, start = {}, 0
+        for name, ends in header["ends"].items():
+            if len(ends) != header["count"]:
+                raise CacheError(f"{rel}: column {name} does not count every record")
+            width = ends[-1] - len(DOC_SEP) if ends else 0
+            columns[name] = text[start : start + width]
+            start += width
+        if start != len(text):
+            raise CacheError(f"{rel}: the columns do not add up")
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        raise CacheError(f"{rel}: unreadable ({exc})") from None
+    return Part(rel, header, columns, read, where)
+
+
+def from_bytes(rel: str, data: bytes) -> Part:
+    end = data.find(b"\n") + 1
+    return _parse(rel, data[:end], lambda offset, size: data[offset : offset + size], len(data))
+
+
+def _from_file(rel: str, fd: int) -> Part:
+    def read(offset: int, size: int) -> bytes:
+        data = os.pread(fd, size, offset)
+        if len(data) != size:
+            raise CacheError(f"{rel}: the file is truncated")
+        return data
+
+    with open(fd, "rb", closefd=False) as file:
+        head = file.readline(_MAX_HEADER)
+    return _parse(rel, head, read, os.fstat(fd).st_size)
+
+
+def _current(part: Part, rel: str, signature: Signature) -> bool:
+    header = part.header
+    return (
+        header.get("format") == FORMAT
+        and header.get("unicode") == _UNICODE
+        and header.get("source") == rel
+        and header.get("signature") == list(signature)
+    )
+
+
+# -- the cache folder ------------------------------------------------------------------------
+
+
+@dataclass
+class SearchCorpus:
+    """Every contact shard and diary month, in the order the store reads them."""
+
+    contacts: list[Part]
+    conversations: list[Part]
+    shadowed: dict[str, set[str]]  # diary ids a later month holds again (the store keeps that one)
+    rebuilt: list[str] = field(default_factory=list)  # data files whose cache was built now
+
+
+class _Folder:
+    """The cache folder of one database; writes are skipped, quietly, when they cannot be made."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.root = db.root.joinpath(*FOLDER)
+        self.writable = not db.read_only
+
+    def path(self, rel: str) -> Path:
+        return self.root / f"{rel}{SUFFIX}"
+
+    def write(self, rel: str, data: bytes) -> None:
+        if not self.writable:
+            return
+        path = self.path(rel) if rel != SHADOWED else self.root / SHADOWED
+        tmp = path.with_name(f"{path.name}{PARTIAL}{os.getpid()}")
+        try:
+            self._make_folders(path.parent)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+            finally:
+                os.close(fd)
+            os.replace(tmp, path)
+        except OSError:
+            self.writable = False  # read-only, full or not ours: search from memory
+            with suppress(OSError):
+                tmp.unlink(missing_ok=True)
+
+    def _make_folders(self, folder: Path) -> None:
+        missing = []
+        while not folder.is_dir() and folder != self.db.root:
+            missing.append(folder)
+            folder = folder.parent
+        for each in reversed(missing):
+            each.mkdir(mode=0o700, exist_ok=True)
+
+    def tidy(self, wanted: set[str]) -> None:
+        """Drop the caches of data files that are gone, and partial files of dead processes."""
+        if not self.writable or not self.root.is_dir():
+            return
+        now = time.time()
+        for folder, _, names in os.walk(self.root):
+            for name in names:
+                path = Path(folder, name)
+                rel = path.relative_to(self.root).as_posix()
+                try:
+                    if PARTIAL in name:
+                        if now - path.stat().st_mtime > STALE_PARTIAL_S:
+                            path.unlink()
+                    elif name.endswith(SUFFIX) and rel[: -len(SUFFIX)] not in wanted:
+                        path.unlink()
+                except OSError:
+                    pass
+
+
+def _load_part(
+    folder: _Folder, stack: ExitStack, rel: str, signature: Signature, trust: bool
+) -> Part | None:
+    """The cache file of `rel` if it is current and sound, kept open for lazy reads."""
+    if not trust:
+        return None
+    try:
+        fd = os.open(folder.path(rel), os.O_RDONLY)
+    except OSError:
+        return None
+    stack.callback(os.close, fd)
+    try:
+        part = _from_file(rel, fd)
+    except (CacheError, OSError):
+        return None
+    return part if _current(part, rel, signature) else None
+
+
+def _shadowed(
+    folder: _Folder, months: list[Part], signatures: dict[str, Signature], trust: bool
+) -> dict[str, set[str]]:
+    """Ids found in more than one diary month: the store keeps the last month's copy.
+
+    netui never writes such a thing, but a hand-edited folder could hold it. Finding out
+    needs every id, so the answer is cached too, valid while no month changes.
+    """
+    key = {rel: list(signatures[rel]) for rel in (p.rel for p in months)}
+    path = folder.root / SHADOWED
+    if trust:
+        try:
+            saved = json.loads(path.read_bytes())
+            if saved["format"] == FORMAT and saved["files"] == key:
+                return {rel: set(ids) for rel, ids in saved["shadowed"].items()}
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+    last: dict[str, str] = {}
+    ids_of = {}
+    for part in months:
+        ids_of[part.rel] = part.ids()
+        for record_id in ids_of[part.rel]:
+            last[record_id] = part.rel
+    shadowed = {rel: {i for i in ids if last[i] != rel} for rel, ids in ids_of.items()}
+    shadowed = {rel: ids for rel, ids in shadowed.items() if ids}
+    saved = {
+        "format": FORMAT,
+        "files": key,
+        "shadowed": {r: sorted(i) for r, i in shadowed.items()},
+    }
+    folder.write(SHADOWED, _dump(saved).encode())
+    return shadowed
+
+
+@contextmanager
+def open_corpus(db: Database, *, trust_files: bool = True) -> Iterator[SearchCorpus]:
+    """The search cache of every contact shard and diary month, rebuilt where stale.
+
+    Read under the database's shared lock, so the caches match one consistent state;
+    the cache files stay open until the block ends (their sections are read lazily).
+    `trust_files=False` rebuilds every cache file, for when one turned out damaged.
+    """
+    folder = _Folder(db)
+    with ExitStack() as stack:
+        with db.shared():
+            signatures = db.signatures({"contacts", "conversations"})
+            parts: dict[str, Part] = {}
+            rebuilt = []
+            for rel, signature in signatures.items():
+                part = _load_part(folder, stack, rel, signature, trust_files)
+                if part is None:
+                    data = build(db, rel, signature)
+                    folder.write(rel, data)
+                    part = from_bytes(rel, data)
+                    rebuilt.append(rel)
+                parts[rel] = part
+            months = [p for rel, p in parts.items() if kind_of(rel) == "conversations"]
+            shadowed = _shadowed(folder, months, signatures, trust_files)
+        if rebuilt:
+            folder.tidy(set(signatures))
+        shards = [p for rel, p in parts.items() if kind_of(rel) == "contacts"]
+        yield SearchCorpus(shards, months, shadowed, rebuilt)

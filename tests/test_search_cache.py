@@ -1,0 +1,289 @@
+"""The search cache: answers equal a scan of the store's records, whatever the cache's state."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from netui.core import doctor
+from netui.core.cached_search import search_database
+from netui.core.config import Settings
+from netui.core.model import Channel, Contact, Conversation, Stage
+from netui.core.search import Hit, parse_query, search_records
+from netui.core.search_cache import FOLDER, PARTIAL, SUFFIX, open_corpus
+from netui.core.storage import Database, contact_file, conversation_file
+from netui.core.store import Store
+
+TODAY = date(2026, 11, 24)
+WORDS = ["estate", "plan", "planning", "Zoë", "José", "golf", "a", "the", "Straße", "πελαργός"]
+SENTENCES = st.lists(st.sampled_from(WORDS), max_size=5).map(" ".join)
+PIECES = [
+    *WORDS,
+    "strasse",
+    "zoe",
+    "plan*",
+    '"estate plan"',
+    '"estate plan"*',
+    "-golf",
+    "-the",
+    '-"a the"',
+    "name:zoe",
+    "company:estate",
+    "tag:plan",
+    "-tag:golf",
+    "at:the",
+    "stage:met",
+    "-stage:called",
+    "channel:email",
+    "-channel:call",
+    "since:2020-02-01",
+    "before:2020-03-01",
+]
+CREATED = ["2020-01-01T00:00:00+00:00", "2020-01-02T00:00:00+00:00"]
+QUERIES = st.lists(st.sampled_from(PIECES), min_size=1, max_size=3).map(" ".join)
+
+
+@st.composite
+def corpora(draw) -> tuple[list[Contact], list[Conversation]]:
+    count = draw(st.integers(1, 5))
+    contacts = [
+        Contact(
+            draw(st.sampled_from(WORDS)) + " " + draw(st.sampled_from(WORDS)),
+            company=draw(SENTENCES),
+            title=draw(SENTENCES),
+            tags=draw(st.lists(st.sampled_from(WORDS), max_size=2)),
+            met_at=draw(SENTENCES),
+            notes=draw(SENTENCES),
+            needs=draw(st.lists(SENTENCES, max_size=2)),
+            stage=draw(st.sampled_from(list(Stage))),
+            archived=draw(st.booleans()),
+            met_on=draw(st.none() | st.dates(date(2020, 1, 1), date(2020, 1, 9))),
+        )
+        for _ in range(count)
+    ]
+    conversations = [
+        Conversation(
+            draw(st.sampled_from(contacts)).id,
+            draw(st.dates(date(2020, 1, 20), date(2020, 4, 10))),  # several diary months
+            channel=draw(st.sampled_from([Channel.EMAIL, Channel.CALL, Channel.COFFEE])),
+            note=draw(SENTENCES),
+            did=draw(SENTENCES),
+            correspondence=draw(st.lists(SENTENCES, max_size=2)),
+            created=draw(st.sampled_from(CREATED)),  # ties on a day: then by created, id
+        )
+        for _ in range(draw(st.integers(0, 10)))
+    ]
+    return contacts, conversations
+
+
+def scanned(store: Store, text: str, limit: int | None = None) -> list[Hit]:
+    """The reference: the scan over every record the store holds."""
+    query = parse_query(text, TODAY)
+    return search_records(query, store.contacts_by_id.values(), store.all_conversations(), limit)
+
+
+def cached(store: Store, text: str, limit: int | None = None) -> list[Hit]:
+    return search_database(store.database, parse_query(text, TODAY), limit)
+
+
+def cache_root(store: Store) -> Path:
+    return store.path.joinpath(*FOLDER)
+
+
+def month_cache(store: Store, on: date) -> Path:
+    return cache_root(store) / f"{conversation_file(on)}{SUFFIX}"
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(corpora(), QUERIES, st.sampled_from([None, 1, 3]), st.data())
+def test_the_cache_answers_as_the_scan_before_and_after_a_change(data, text, limit, draw):
+    contacts, conversations = data
+    with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp) / "db") as store:
+        store.import_batch(contacts=contacts, conversations=conversations)
+        want = scanned(store, text, limit)
+        assert cached(store, text, limit) == want  # built now
+        assert cached(store, text, limit) == want  # read back from the files
+        change = draw.draw(st.sampled_from(["note", "name", "delete", "log", "move"]))
+        victim = draw.draw(st.sampled_from(conversations)) if conversations else None
+        person = draw.draw(st.sampled_from(contacts))
+        if change == "name":
+            store.update_contact(person.id, name="Golf Zoë", company="estate")
+        elif change == "log" or victim is None:
+            store.log(Conversation(person.id, date(2020, 2, 2), note="zoe plans golf"))
+        elif change == "note":
+            store.update_conversation(victim.id, note="golf estate planning")
+        elif change == "delete":
+            store.delete_conversation(victim.id)
+        else:  # to another month: two files change together
+            store.update_conversation(victim.id, on=victim.on + timedelta(days=40))
+        assert cached(store, text, limit) == scanned(store, text, limit)
+
+
+@pytest.fixture
+def filled(store):
+    ann = Contact("José Álvarez", company="Estate Law", tags=["legal"], met_on=date(2024, 3, 5))
+    bob = Contact("Bob Stone", company="Golf Club", met_on=date(2024, 1, 2))
+    store.import_batch(
+        contacts=[ann, bob],
+        conversations=[
+            Conversation(ann.id, date(2024, 3, 6), note="Estate planning: trusts."),
+            Conversation(ann.id, date(2024, 4, 1), channel=Channel.EMAIL, note="Golf; estate tax."),
+            Conversation(bob.id, date(2024, 2, 1), note="Estate of the club\nπελαργός"),
+        ],
+    )
+    return store
+
+
+QUERY_SET = ["estate", "golf", "πελαργος", "name:jose", "channel:email", '"estate planning"']
+
+
+def agree(store: Store) -> None:
+    for text in QUERY_SET:
+        assert cached(store, text) == scanned(store, text), text
+
+
+def test_a_search_writes_private_cache_files_named_after_their_data_files(filled):
+    os.umask(0)
+    try:
+        agree(filled)
+    finally:
+        os.umask(0o022)
+    root = cache_root(filled)
+    names = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
+    assert names == [
+        "contacts/" + n + SUFFIX
+        for n in sorted(os.listdir(filled.path / "contacts"))
+        if n.endswith(".json")
+    ] + [f"conversations/2024-0{m}.json{SUFFIX}" for m in (2, 3, 4)] + ["shadowed.json"]
+    for path in [filled.path / "cache", *root.rglob("*")]:
+        mode = stat.S_IMODE(path.stat().st_mode)
+        assert mode == (0o700 if path.is_dir() else 0o600), path
+
+
+def test_a_second_search_reads_the_files_and_a_commit_rebuilds_only_its_file(filled):
+    with open_corpus(filled.database) as corpus:
+        assert corpus.rebuilt  # the first search builds every file
+    with open_corpus(filled.database) as corpus:
+        assert corpus.rebuilt == []
+    ann = filled.find("José")
+    filled.log(Conversation(ann.id, date(2024, 3, 20), note="Golf at last"))
+    with open_corpus(filled.database) as corpus:  # the month, and Ann's last contact day
+        assert corpus.rebuilt == [contact_file(ann.id), "conversations/2024-03.json"]
+    assert [h.snippet for h in cached(filled, "golf last")] == ["Golf at last"]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: b"",
+        lambda data: data[: len(data) // 2],  # torn
+        lambda data: data + b"x",
+        lambda data: b"not json\n" + data,
+        lambda data: data.replace(b'"format":1', b'"format":99'),
+        lambda data: data.replace(b"estate", b"GOLF!!"),  # columns no longer decode as built
+        lambda data: data[:-40] + b"}" * 40,  # a record's JSON
+        lambda data: data.replace(b'"2024-03-06"', b'"2024-03-0x"', 1),  # meta is still JSON
+        lambda data: bytes(b ^ 0xFF for b in data),
+    ],
+)
+def test_a_damaged_cache_file_is_rebuilt_and_answers_do_not_change(filled, damage):
+    agree(filled)
+    path = month_cache(filled, date(2024, 3, 6))
+    path.write_bytes(damage(path.read_bytes()))
+    agree(filled)
+    agree(filled)
+
+
+def test_a_cache_file_of_another_data_file_is_not_believed(filled):
+    agree(filled)
+    march, april = month_cache(filled, date(2024, 3, 1)), month_cache(filled, date(2024, 4, 1))
+    march.write_bytes(april.read_bytes())
+    agree(filled)
+    assert b"2024-03-06" in march.read_bytes()
+
+
+def test_a_record_turned_to_junk_in_the_cache_is_caught_and_rebuilt(filled):
+    agree(filled)
+    path = month_cache(filled, date(2024, 3, 6))
+    data = path.read_bytes()
+    # Same length, valid JSON, but a different id than the meta line says.
+    conv = next(v for v in filled.all_conversations() if v.on == date(2024, 3, 6))
+    path.write_bytes(data.replace(conv.id.encode()[-8:], b"00000000"))
+    agree(filled)
+
+
+def test_search_works_when_the_cache_cannot_be_written(filled):
+    (filled.path / "cache").write_text("not a folder")  # mkdir fails, as on a read-only disk
+    agree(filled)
+    assert (filled.path / "cache").read_text() == "not a folder"
+
+
+def test_a_read_only_database_is_searched_from_memory(filled):
+    agree(filled)
+    database = Database.open(filled.path)
+    database.read_only = True  # as when the lock file cannot be opened for writing
+    filled.log(Conversation(filled.find("Bob").id, date(2024, 2, 9), note="more golf"))
+    before = month_cache(filled, date(2024, 2, 1)).read_bytes()
+    hits = search_database(database, "golf")
+    assert hits == scanned(filled, "golf")
+    assert month_cache(filled, date(2024, 2, 1)).read_bytes() == before  # not rewritten
+    database.close()
+
+
+def test_caches_of_removed_files_and_dead_partials_are_tidied(filled):
+    agree(filled)
+    root = cache_root(filled)
+    gone = root / "conversations" / f"1999-01.json{SUFFIX}"
+    gone.write_bytes(b"old")
+    dead = root / "conversations" / f"2024-02.json{SUFFIX}{PARTIAL}1"
+    dead.write_bytes(b"half")
+    os.utime(dead, (0, 0))
+    filled.log(Conversation(filled.find("Bob").id, date(2024, 2, 9), note="more golf"))
+    agree(filled)
+    assert not gone.exists() and not dead.exists()
+
+
+def test_ids_in_two_months_and_orphans_answer_as_the_store_reads_them(filled):
+    """A hand-edited folder: the store keeps the later month's copy and drops orphans."""
+    agree(filled)
+    db = filled.database
+    conv = next(v for v in filled.all_conversations() if v.on == date(2024, 3, 6))
+    twin = {**conv.to_dict(), "on": "2024-04-20", "note": "the twin says golf"}
+    orphan = {**conv.to_dict(), "id": "f" * 32, "contact_id": "0" * 32, "note": "estate golf"}
+    april = db.load("conversations/2024-04.json")
+    april["conversations"].update({conv.id: twin, orphan["id"]: orphan})
+    with db.exclusive():
+        db.commit({"conversations/2024-04.json": april})
+    with Store.open(filled.path, settings=Settings()) as fresh:
+        assert len(fresh.all_conversations()) == 4
+        agree(fresh)
+        assert [h.on for h in cached(fresh, "golf") if h.conversation_id == conv.id] == [
+            date(2024, 4, 20)
+        ]
+
+
+def test_the_doctor_finds_nothing_wrong_with_a_cache_folder(filled):
+    agree(filled)
+    dead = cache_root(filled) / f"shadowed.json{PARTIAL}1"
+    dead.write_bytes(b"")  # even a partial file left by a crash
+    dead.chmod(0o600)
+    report = doctor.check(filled.path)
+    assert report.findings == []
+
+
+def test_a_cache_file_is_text_that_names_its_data_file(filled):
+    """Nothing in a cache file is ever executed: a checksummed JSON header, then text."""
+    agree(filled)
+    data = month_cache(filled, date(2024, 3, 6)).read_bytes()
+    head = data.decode("utf-8").split("\n", 1)[0]
+    header = json.loads(head[8:])
+    assert header["source"] == "conversations/2024-03.json"
+    assert header["signature"] == list(filled.database.signature("conversations/2024-03.json"))
