@@ -14,6 +14,7 @@ from netui.tui.screens.help import HelpScreen
 from netui.tui.screens.log import LogScreen
 from netui.tui.screens.main import MainScreen
 from netui.tui.screens.snooze import SnoozeScreen
+from netui.tui.screens.thank_you import ThankYouScreen
 from tests.conftest import TODAY
 from tests.tui.conftest import FakeEditor, card_text, drive, screen_text
 
@@ -170,6 +171,7 @@ def test_stage_keys_move_at_once_dated_today(demo_store, frozen_today, key, stag
         row = main.contacts.table.rows[main.contacts.table.cursor]
         assert row.contact.stage is stage  # the list shows it
         assert f"{stage.label} {TODAY.day} Nov ✓" in card_text(main)  # and the card
+        assert isinstance(app.screen, ThankYouScreen) is (stage is Stage.THANKED)
 
     drive(demo_store, scenario)
 
@@ -236,7 +238,7 @@ def test_x_archives_and_brings_back(demo_store, frozen_today):
 def test_u_undoes_several_levels(demo_store, frozen_today):
     async def scenario(pilot, app, main):
         await pick(pilot, "José")
-        await press(pilot, "t", "c")
+        await press(pilot, "t", "escape", "c")  # escape closes the thank-you draft
         assert by_name(demo_store, "José Álvarez").stage is Stage.CALLED
         await press(pilot, "u")
         assert by_name(demo_store, "José Álvarez").stage is Stage.THANKED

@@ -31,7 +31,7 @@ PLAN = [
     ("Cy Diaz", "Keep in touch"),
     ("Ann Lee", "Thank Ann Lee for the introduction to Eve Fox"),
     ("Di Evans", "Send a thank-you note"),
-    ("Eve Fox", "Send a thank-you note"),
+    ("Eve Fox", "Get in touch (referred to you)"),  # referred, not met yet
 ]
 
 
@@ -431,3 +431,44 @@ def test_snapshot_review_thank_you_note(snap_compare, demo_store):
 def test_snapshot_review_summary(snap_compare, demo_store):
     keys = ["d", "m", "s", "z", "3", "x", *"s" * 12]  # done, skipped, snoozed, archived, …
     assert _review_snapshot(snap_compare, demo_store, *keys, size=(100, 28))
+
+
+def test_t_marks_thanked_at_once_then_opens_the_draft_to_send(day):
+    async def scenario(pilot, app, main):
+        await pick(pilot, "Di Evans")
+        await press(pilot, "t")
+        di = by_name(day, "Di Evans")
+        assert di.stage is Stage.THANKED and di.reached_on(Stage.THANKED) == TODAY
+        assert day.undo_description == "Di Evans: met → thanked"  # the same change as before
+        assert isinstance(app.screen, ThankYouScreen) and app.screen.text.startswith("Dear Di,")
+        await press(pilot, "m")
+        assert app.screen is main
+        (sent,) = day.conversations_of(di.id)
+        assert sent.correspondence[0].startswith("Dear Di,")
+        assert by_name(day, "Di Evans").stage is Stage.THANKED  # not moved twice
+        await press(pilot, "u", "u")
+        assert by_name(day, "Di Evans").stage is Stage.MET
+
+    drive(day, scenario)
+
+
+def test_t_on_an_introduction_row_of_the_queue_thanks_the_referrer(day):
+    async def scenario(pilot, app, main):
+        await press(pilot, "tab")
+        rows = [(i.contact.name, i.kind) for i in main.queue.table.rows]
+        await press(pilot, *"j" * rows.index(("Ann Lee", "thank-referrer")))
+        await press(pilot, "t")
+        ann = by_name(day, "Ann Lee")
+        (referral,) = day.referrals_of(ann.id)
+        assert referral.thanked_on == TODAY
+        assert ann.stage is Stage.MET  # the meeting's own thank-you is still to do
+        assert isinstance(app.screen, ThankYouScreen)
+        assert "introducing me to Eve Fox" in app.screen.text
+        await press(pilot, "escape")
+        assert ("Ann Lee", "thank-referrer") not in [
+            (i.contact.name, i.kind) for i in main.queue.table.rows
+        ]
+        await press(pilot, "u")
+        assert day.referral(referral.id).thanked_on is None
+
+    drive(day, scenario)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
@@ -20,6 +21,8 @@ KEY_NAMES = {
 }
 
 HelpSection = tuple[str, Sequence[BindingType]]
+KEY_CELLS = 18  # "  key" padded: the descriptions start here
+TEXT_CELLS = 56  # what fits beside the keys in the 80-cell help box
 
 
 def key_label(key: str) -> str:
@@ -38,7 +41,10 @@ def help_lines(sections: Iterable[HelpSection]) -> Content:
             if not isinstance(binding, Binding) or not binding.description:
                 continue
             what = binding.tooltip or binding.description
-            lines.append(Content.assemble((f"  {key_label(binding.key):<16}", "bold"), what))
+            # Long descriptions wrap under themselves, not under the keys.
+            wrapped = ("\n" + " " * KEY_CELLS).join(textwrap.wrap(what, TEXT_CELLS))
+            key = f"  {key_label(binding.key)}".ljust(KEY_CELLS)
+            lines.append(Content.assemble((key, "bold"), wrapped))
     return Content("\n").join(lines)
 
 

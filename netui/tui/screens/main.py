@@ -19,8 +19,9 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header
 from textual.worker import Worker, WorkerState
 
-from netui.core import dates
+from netui.core import dates, review
 from netui.core.model import Contact, Stage, ValidationError
+from netui.core.rules import QueueItem
 from netui.core.store import AmbiguousContact, ContactNotFound, StorageError, Store, UndoError
 from netui.tui.followups import FollowUps
 from netui.tui.format import safe
@@ -57,7 +58,7 @@ class MainScreen(Screen[None]):
             "t",
             "mark('thanked')",
             "Thanked",
-            tooltip="Mark thanked, dated today",
+            tooltip="Mark thanked today and draft the note (or thank for an introduction)",
             id="thanked",
             group=STAGE_KEYS,
         ),
@@ -329,17 +330,20 @@ class MainScreen(Screen[None]):
             self.notify("No contact selected: press n to add one", severity="warning")
         return contact
 
-    def _write(self, change: Callable[[], Any], done: Callable[[Any], str] | None = None) -> None:
-        """Run one store write; say what happened (and that u undoes it), or why it failed."""
+    def _write(self, change: Callable[[], Any], done: Callable[[Any], str] | None = None) -> bool:
+        """Run one store write; say what happened (and that u undoes it), or why it failed.
+
+        True when the write went through."""
         try:
             result = change()
         except WRITE_ERRORS as exc:
             self.notify(str(exc), severity="error", markup=False)
-            return
+            return False
         finally:
             self.sync()
         if done is not None:
             self.notify(done(result), markup=False)
+        return True
 
     def action_capture(self) -> None:
         from netui.tui.screens.capture import CaptureScreen
@@ -370,17 +374,45 @@ class MainScreen(Screen[None]):
             self.notify("Conversation logged — u to undo")
 
     def action_mark(self, stage: str) -> None:
+        """t / c / o: the stage at once, dated today; after `t`, the note to send."""
+        target = Stage(stage)
+        if target is Stage.THANKED and (item := self._introduction_row()) is not None:
+            self._thank_referrer(item)
+            return
         contact = self._selected()
         if contact is None:
             return
-        target = Stage(stage)
         if contact.stage is target:
             self.notify(f"{safe(contact.name)} is already {target.label}", markup=False)
             return
-        self._write(
+        marked = self._write(
             lambda: self.store.set_stage(contact.id, target, on=self.today),
             lambda c: f"{safe(c.name)}: {target.label} today — u to undo",
         )
+        if marked and target is Stage.THANKED:
+            self._draft_thank_you(contact.id)
+
+    def _introduction_row(self) -> QueueItem | None:
+        """The queue row under the cursor if it asks to thank someone for an introduction."""
+        if self.focused is not self.queue.table:
+            return None
+        item = self.queue.current_item
+        return item if item is not None and item.kind == "thank-referrer" else None
+
+    def _thank_referrer(self, item: QueueItem) -> None:
+        """The same step as `d` in the daily review: the referral is marked thanked."""
+        name = safe(item.contact.name)
+        if self._write(
+            lambda: review.perform(self.store, item, self.today),
+            lambda _: f"{name}: thanked for the introduction today — u to undo",
+        ):
+            self._draft_thank_you(item.contact.id, item.referral_id)
+
+    def _draft_thank_you(self, contact_id: str, referral_id: str | None = None) -> None:
+        from netui.tui.screens.thank_you import ThankYouScreen
+
+        screen = ThankYouScreen(self.store, contact_id, referral_id)
+        self.app.push_screen(screen, self._plugged_closed)
 
     def action_step(self, delta: int) -> None:
         if (contact := self._selected()) is not None:

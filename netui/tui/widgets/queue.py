@@ -77,6 +77,12 @@ class QueuePane(Vertical):
         key = self.table.current_key
         return contact_of(key) if key else None
 
+    @property
+    def current_item(self) -> QueueItem | None:
+        """The row under the cursor: a contact's next step, or a referral's thank-you."""
+        table = self.table
+        return table.rows[table.cursor] if 0 <= table.cursor < len(table.rows) else None
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._sorted: SortedRows[QueueItem] = SortedRows(self._key)
