@@ -17,14 +17,26 @@ from netui.core import doctor
 from netui.core.cached_search import search_database
 from netui.core.config import Settings
 from netui.core.model import Channel, Contact, Conversation, Stage
-from netui.core.search import Hit, parse_query, search_records
+from netui.core.search import (
+    DOC_SEP,
+    Hit,
+    doc_ends,
+    docs_matching,
+    fold,
+    parse_query,
+    search_records,
+    utf8_docs_matching,
+)
 from netui.core.search_cache import FOLDER, PARTIAL, SUFFIX, open_corpus
 from netui.core.storage import Database, contact_file, conversation_file
 from netui.core.store import Store
 
 TODAY = date(2026, 11, 24)
 WORDS = ["estate", "plan", "planning", "Zoë", "José", "golf", "a", "the", "Straße", "πελαργός"]
-SENTENCES = st.lists(st.sampled_from(WORDS), max_size=5).map(" ".join)
+JOINERS = st.sampled_from([" ", "", "-"])  # words run together too: "πελαργόςestate"
+SENTENCES = st.tuples(JOINERS, st.lists(st.sampled_from(WORDS), max_size=5)).map(
+    lambda parts: parts[0].join(parts[1])
+)
 PIECES = [
     *WORDS,
     "strasse",
@@ -125,6 +137,22 @@ def test_the_cache_answers_as_the_scan_before_and_after_a_change(data, text, lim
         else:  # to another month: two files change together
             store.update_conversation(victim.id, on=victim.on + timedelta(days=40))
         assert cached(store, text, limit) == scanned(store, text, limit)
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.text(st.sampled_from("ab eπς\x1fé_1ß-"), max_size=12).map(fold), max_size=6),
+    st.lists(st.sampled_from(["a", "e", "π", "πς", "ab", "b_1", "ss", "eπ", "1"]), min_size=1),
+    st.booleans(),
+)
+def test_matching_on_utf8_bytes_finds_exactly_what_matching_on_text_finds(docs, tokens, prefix):
+    """Word boundaries differ on bytes (a Greek letter is no word character there)."""
+    term = parse_query(("" if prefix else '"') + " ".join(tokens) + ("" if prefix else '"'))
+    for t in term.terms:
+        joined, encoded = DOC_SEP.join(docs), [d.encode() for d in docs]
+        want = list(docs_matching(t, joined, doc_ends(map(len, docs))))
+        got = utf8_docs_matching(t, DOC_SEP.encode().join(encoded), doc_ends(map(len, encoded)))
+        assert list(got) == want
 
 
 @pytest.fixture

@@ -12,6 +12,8 @@ can place a hit.
 from __future__ import annotations
 
 import heapq
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -23,13 +25,15 @@ from netui.core.search import (
     Term,
     contact_hit,
     conversation_hit,
-    docs_matching,
     parse_query,
+    utf8_docs_matching,
 )
 from netui.core.search_cache import CacheError, Part, SearchCorpus, open_corpus
 from netui.core.storage import Database
 
 __all__ = ["search_database"]
+
+_Key = tuple[str, Any, str]  # a conversation's (day, created, id): newest first is descending
 
 
 def search_database(
@@ -67,20 +71,33 @@ class _People:
 
     def __init__(self, shards: list[Part]) -> None:
         self.shards = shards
-        latest: dict[str, tuple[int, int, list[Any]]] = {}
+        latest: dict[str, tuple[int, int]] = {}
         for s, part in enumerate(shards):
-            for i, row in enumerate(part.all_rows()):
-                latest[row[0]] = (s, i, row)
-        self.rows = list(latest.values())  # (shard, place in it, meta row) of each number
-        self.number = {row[0]: n for n, (_, _, row) in enumerate(self.rows)}
+            for i, contact_id in enumerate(part.ids()):
+                latest[contact_id] = (s, i)
+        self.places = list(latest.values())  # (shard, place in it) of each number
+        self.number = {contact_id: n for n, contact_id in enumerate(latest)}
         self._local: list[list[int | None]] = [[None] * part.count for part in shards]
-        for n, (s, i, _) in enumerate(self.rows):
+        for n, (s, i) in enumerate(self.places):
             self._local[s][i] = n
+        self._rows: dict[int, list[Any]] = {}
         self._matches: dict[tuple[Term, str], set[int]] = {}
         self._records: dict[int, Contact] = {}
 
     def everyone(self) -> set[int]:
-        return set(range(len(self.rows)))
+        return set(range(len(self.places)))
+
+    def rows(self, numbers: Iterable[int]) -> dict[int, list[Any]]:
+        """The meta rows of these contacts (see `search_cache.build`), read a shard at a time."""
+        wanted: defaultdict[int, list[tuple[int, int]]] = defaultdict(list)
+        for n in numbers:
+            if n not in self._rows:
+                s, i = self.places[n]
+                wanted[s].append((i, n))
+        for s, pairs in wanted.items():
+            rows = self.shards[s].rows([i for i, _ in pairs])
+            self._rows.update((n, row) for (_, n), row in zip(pairs, rows, strict=True))
+        return self._rows
 
     def matching(self, term: Term, column: str = "text") -> set[int]:
         """Contacts whose folded `column` the term matches."""
@@ -88,7 +105,7 @@ class _People:
         if key not in self._matches:
             found: set[int] = set()
             for part, local in zip(self.shards, self._local, strict=True):
-                hits = docs_matching(term, part.columns[column], part.ends(column))
+                hits = utf8_docs_matching(term, part.columns[column], part.ends(column))
                 found.update(n for n in map(local.__getitem__, hits) if n is not None)
             self._matches[key] = found
         return self._matches[key]
@@ -99,11 +116,11 @@ class _People:
         if q.stages or q.excluded_stages:
             wanted = {s.value for s in q.stages}
             unwanted = {s.value for s in q.excluded_stages}
+            rows = self.rows(found)
             found = {
                 n
                 for n in found
-                if (not wanted or self.rows[n][2][2] in wanted)
-                and self.rows[n][2][2] not in unwanted
+                if (not wanted or rows[n][2] in wanted) and rows[n][2] not in unwanted
             }
         for term in q.filters:
             found &= self.matching(term, term.field or "text")
@@ -113,19 +130,18 @@ class _People:
 
     def order(self, n: int, named: bool) -> tuple[bool, int, str, str]:
         """Names that match first, then newest met, then by folded name (as the scan sorts)."""
-        s, i, (contact_id, met, *_) = self.rows[n]
+        contact_id, met = self._rows[n][:2]
+        s, i = self.places[n]
         return (not named, -met, self.shards[s].folded("name", i), contact_id)
 
     def owner(self, n: int) -> _Owner:
         """What a conversation's hit shows of contact n, without reading the whole contact."""
-        contact_id, _, _, archived, name = self.rows[n][2][:5]
+        contact_id, _, _, archived, name = self.rows([n])[n][:5]
         return _Owner(contact_id, name, archived)
 
     def contact(self, n: int) -> Contact:
-        if n not in self._records:
-            s, i, _ = self.rows[n]
-            self._records[n] = self.shards[s].contact(i)
-        return self._records[n]
+        s, i = self.places[n]
+        return self.shards[s].contact(i, self.rows([n])[n])
 
 
 def _contact_hits(q: Query, people: _People, passing: set[int], limit: int | None) -> list[Hit]:
@@ -138,6 +154,7 @@ def _contact_hits(q: Query, people: _People, passing: set[int], limit: int | Non
         named = found
     else:
         named = set().union(*(people.matching(t, "name") for t in q.terms))
+    people.rows(found)
     ranked = sorted(found, key=lambda n: people.order(n, n in named))
     return [contact_hit(q, people.contact(n)) for n in ranked[:limit]]
 
@@ -163,16 +180,14 @@ class _Diary:
         first, last = part.header["days"]
         return not ((self.since and last < self.since) or (self.before and first >= self.before))
 
-    def hits_in(
-        self, part: Part, shadowed: set[str]
-    ) -> list[tuple[tuple[str, Any, str], int, int]]:
-        """(sort key, place, contact number) of each conversation of the month that is a hit."""
+    def hits_in(self, part: Part, shadowed: set[str]) -> list[tuple[_Key, int, int, list[Any]]]:
+        """(sort key, place, contact number, meta row) of each hit among the month's records."""
         q, text, ends = self.q, part.columns["text"], part.ends("text")
-        own = [set(docs_matching(t, text, ends)) for t in q.terms]
+        own = [set(utf8_docs_matching(t, text, ends)) for t in q.terms]
         places = sorted(set().union(*own)) if q.terms else range(part.count)
         if not places:
             return []
-        own_excluded = [set(docs_matching(t, text, ends)) for t in q.excluded]
+        own_excluded = [set(utf8_docs_matching(t, text, ends)) for t in q.excluded]
         found = []
         for i, row in zip(places, part.rows(places), strict=True):
             conv_id, contact_id, on, created, channel = row[:5]
@@ -195,7 +210,7 @@ class _Diary:
                 )
             ):
                 continue
-            found.append(((on, created, conv_id), i, owner))
+            found.append(((on, created, conv_id), i, owner, row))
         return found
 
 
@@ -209,12 +224,12 @@ def _conversation_hits(
         key=lambda m: tuple(m.header["newest"]),
         reverse=True,
     )
-    best: list[tuple[tuple[str, Any, str], int, int, int]] = []  # a min-heap when limited
+    best: list[tuple[_Key, int, int, int, list[Any]]] = []  # a min-heap when limited
     for index, month in enumerate(months):
         if room is not None and len(best) >= room and tuple(month.header["newest"]) < best[0][0]:
             break  # this month and every later one only hold older conversations
-        for key, i, owner in diary.hits_in(month, corpus.shadowed.get(month.rel, set())):
-            entry = (key, index, i, owner)
+        for key, i, owner, row in diary.hits_in(month, corpus.shadowed.get(month.rel, set())):
+            entry = (key, index, i, owner, row)
             if room is None:
                 best.append(entry)
             elif len(best) < room:
@@ -222,11 +237,11 @@ def _conversation_hits(
             elif key > best[0][0]:
                 heapq.heapreplace(best, entry)
     best.sort(reverse=True)
-    hits = []
-    for _, index, i, owner in best:
-        conv = months[index].conversation(i)
-        hits.append(conversation_hit(q, conv, people.owner(owner)))
-    return hits
+    people.rows(owner for _, _, _, owner, _ in best)
+    return [
+        conversation_hit(q, months[index].conversation(i, row), people.owner(owner))
+        for _, index, i, owner, row in best
+    ]
 
 
 def _answer(q: Query, corpus: SearchCorpus, limit: int | None) -> list[Hit]:

@@ -681,6 +681,27 @@ def docs_matching(term: Term, joined: str, ends: Sequence[int]) -> Iterator[int]
         pos = ends[i]
 
 
+def utf8_docs_matching(term: Term, joined: bytes, ends: Sequence[int]) -> Iterator[int]:
+    """`docs_matching` over the UTF-8 bytes of the joined text, without decoding all of it.
+
+    On bytes the pattern finds every document it finds on text (no byte of a non-ASCII
+    character is a word character there, so word boundaries only loosen) and maybe a few
+    more: a document found that is not plain ASCII is checked on its decoded text.
+    """
+    pattern, pos = _utf8_pattern(term.tokens, term.prefix), 0
+    while (match := pattern.search(joined, pos)) is not None:
+        i = bisect_right(ends, match.start())
+        doc = joined[ends[i - 1] if i else 0 : ends[i] - len(DOC_SEP)]
+        if doc.isascii() or term.matches(doc.decode("utf-8", "surrogatepass")):
+            yield i
+        pos = ends[i]
+
+
+@lru_cache(maxsize=1024)
+def _utf8_pattern(tokens: tuple[str, ...], prefix: bool) -> re.Pattern[bytes]:
+    return re.compile(_pattern(tokens, prefix).pattern.encode("utf-8", "surrogatepass"))
+
+
 # -- the index -------------------------------------------------------------------------------
 
 

@@ -42,7 +42,7 @@ from netui.core.storage import TABLE_OF_KIND, Database, Signature, StorageError,
 
 __all__ = ["CONTACT_COLUMNS", "CacheError", "Part", "SearchCorpus", "open_corpus"]
 
-FORMAT = 1  # bump whenever the layout or what fold() produces changes
+FORMAT = 2  # bump whenever the layout or what fold() produces changes
 FOLDER = ("cache", "search")
 SUFFIX = ".cache"
 PARTIAL = (
@@ -53,6 +53,7 @@ STALE_PARTIAL_S = 3600  # a partial file this old was left by a process that die
 CONTACT_COLUMNS = ("text", "name", "company", "tag", "at")
 CONVERSATION_COLUMNS = ("text",)
 _SECTIONS = ("columns", "meta", "ids", "records")
+_DOC_SEP = DOC_SEP.encode()
 _UNICODE = unicodedata.unidata_version
 _MAX_HEADER = 1 << 24
 _R = TypeVar("_R")
@@ -115,7 +116,8 @@ def build(db: Database, rel: str, signature: Signature) -> bytes:
         if meta:
             header["newest"] = max(row[2:4] + row[:1] for row in meta)  # (on, created, id)
             header["days"] = [min(row[2] for row in meta), max(row[2] for row in meta)]
-    header["ends"] = {name: doc_ends(map(len, texts)) for name, texts in columns.items()}
+    encoded = {name: [_encode(text) for text in texts] for name, texts in columns.items()}
+    header["ends"] = {name: doc_ends(map(len, docs)) for name, docs in encoded.items()}
     starts = accumulate(map(len, raw), initial=0)
     lines = [
         _dump([*row, at, len(doc), zlib.crc32(doc)])
@@ -123,7 +125,7 @@ def build(db: Database, rel: str, signature: Signature) -> bytes:
     ]
     width = header["width"] = max(map(len, lines), default=0) + 1  # every line as long
     sections = {
-        "columns": _encode("".join(DOC_SEP.join(texts) for texts in columns.values())),
+        "columns": b"".join(_DOC_SEP.join(docs) for docs in encoded.values()),
         "meta": "".join(line.ljust(width - 1) + "\n" for line in lines).encode(),
         "ids": _dump([row[0] for row in meta]).encode(),
         "records": b"".join(raw),
@@ -147,7 +149,7 @@ class Part:
 
     rel: str
     header: dict[str, Any]
-    columns: dict[str, str]  # folded documents of each column, DOC_SEP-joined
+    columns: dict[str, bytes]  # folded documents of each column, UTF-8, DOC_SEP-joined
     read: Callable[[int, int], bytes]  # (offset, size) -> bytes of the file
     where: dict[str, int]  # offset of each section in the file
     _sections: dict[str, bytes] = field(default_factory=dict)
@@ -163,7 +165,8 @@ class Part:
     def folded(self, column: str, i: int) -> str:
         """One document's folded text in a column."""
         ends = self.ends(column)
-        return self.columns[column][ends[i - 1] if i else 0 : ends[i] - len(DOC_SEP)]
+        doc = self.columns[column][ends[i - 1] if i else 0 : ends[i] - len(_DOC_SEP)]
+        return doc.decode("utf-8", "surrogatepass")
 
     def _section(self, name: str) -> bytes:
         if name not in self._sections:
@@ -186,17 +189,19 @@ class Part:
         return self.rows(range(self.count))
 
     def ids(self) -> list[str]:
-        return _json(self._section("ids"), self.rel)
+        ids = _json(self._section("ids"), self.rel)
+        if type(ids) is not list or len(ids) != self.count:
+            raise CacheError(f"{self.rel}: the ids section is damaged")
+        return ids
 
-    def contact(self, i: int) -> Contact:
-        """Contact i as the store reads it, for a hit to show."""
-        return self._record(i, Contact.from_dict)
+    def contact(self, i: int, row: list[Any] | None = None) -> Contact:
+        """Contact i as the store reads it, for a hit to show (`row`: its meta row, if read)."""
+        return self._record(i, row or self.rows([i])[0], Contact.from_dict)
 
-    def conversation(self, i: int) -> Conversation:
-        return self._record(i, Conversation.from_dict)
+    def conversation(self, i: int, row: list[Any] | None = None) -> Conversation:
+        return self._record(i, row or self.rows([i])[0], Conversation.from_dict)
 
-    def _record(self, i: int, make: Callable[[dict[str, Any]], _R]) -> _R:
-        row = self.rows([i])[0]
+    def _record(self, i: int, row: list[Any], make: Callable[[dict[str, Any]], _R]) -> _R:
         offset, size, crc = row[-3:]
         raw = self.read(self.where["records"] + offset, size)
         if zlib.crc32(raw) != crc:
@@ -232,15 +237,14 @@ def _parse(rel: str, head: bytes, read: Callable[[int, int], bytes], size: int) 
         data = read(where["columns"], sizes[0])
         if zlib.crc32(data) != header["crc"]["columns"]:
             raise CacheError(f"{rel}: the columns are damaged")
-        text = data.decode("utf-8", "surrogatepass")
         columns, start = {}, 0
         for name, ends in header["ends"].items():
             if len(ends) != header["count"]:
                 raise CacheError(f"{rel}: column {name} does not count every record")
-            width = ends[-1] - len(DOC_SEP) if ends else 0
-            columns[name] = text[start : start + width]
+            width = ends[-1] - len(_DOC_SEP) if ends else 0
+            columns[name] = data[start : start + width]
             start += width
-        if start != len(text):
+        if start != len(data):
             raise CacheError(f"{rel}: the columns do not add up")
     except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
         raise CacheError(f"{rel}: unreadable ({exc})") from None
