@@ -252,7 +252,7 @@ def test_u_undoes_several_levels(demo_store, frozen_today):
     drive(demo_store, scenario)
 
 
-@pytest.mark.parametrize("key", ["slash", "r"])
+@pytest.mark.parametrize("key", ["slash", "r", "M"])
 def test_search_and_review_keys_open_their_screen_or_say_why_not(demo_store, frozen_today, key):
     async def scenario(pilot, app, main):
         await press(pilot, key)
@@ -298,7 +298,14 @@ def test_question_mark_lists_every_key(demo_store, frozen_today):
         await press(pilot, "question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
-        for phrase in ("Quick capture", "Mark thanked", "Snooze", "Undo", "Command palette"):
+        for phrase in (
+            "Quick capture",
+            "Mark thanked",
+            "Snooze",
+            "Undo",
+            "Merge the selected contact with a duplicate",
+            "Command palette",
+        ):
             assert phrase in text
         await press(pilot, "escape")
         assert app.screen is main
@@ -314,6 +321,15 @@ def test_ctrl_p_jumps_to_a_contact_by_name(demo_store, frozen_today):
         assert app.screen is main
         assert main.selected_id == by_name(demo_store, "Kwame Mensah").id
         assert main.contacts.current_id == main.selected_id
+
+    drive(demo_store, scenario)
+
+
+def test_ctrl_p_lists_merge(demo_store, frozen_today):
+    async def scenario(pilot, app, main):
+        await press(pilot, "ctrl+p", *"merge")
+        await pilot.pause(0.5)
+        assert "Merge the selected contact with a duplicate" in screen_text(app)
 
     drive(demo_store, scenario)
 

@@ -45,6 +45,7 @@ PLUGGED_SCREENS = {
     "import": ("import_", "ImportScreen", "Import", False),
     "thank_you": ("thank_you", "ThankYouScreen", "Thank-you drafting", True),
     "referral": ("referral", "ReferralScreen", "Referrals", True),
+    "merge": ("merge", "MergeScreen", "Merging duplicates", True),
 }
 
 
@@ -142,6 +143,14 @@ class MainScreen(Screen[None]):
             "Referral",
             tooltip="Record someone this contact recommended",
             id="referral",
+            show=False,
+        ),
+        Binding(
+            "M",
+            "open('merge')",
+            "Merge",
+            tooltip="Merge the selected contact with a duplicate",
+            id="merge",
             show=False,
         ),
         Binding(
