@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 
 from netui.core.config import Settings
-from netui.core.model import Channel, Contact, Stage, StageStep
+from netui.core.model import Channel, Contact, Introduce, Stage, StageStep
 from netui.core.referrals import record_referral
 from netui.core.store import Store
 from netui.tui.app import make_app
@@ -22,7 +22,7 @@ from netui.tui.screens.snooze import SnoozeScreen
 from netui.tui.screens.stats import StatsScreen
 from netui.tui.screens.thank_you import ThankYouScreen
 from tests.conftest import TODAY
-from tests.tui.conftest import FakeEditor, drive, screen_text
+from tests.tui.conftest import FakeEditor, card_text, drive, screen_text
 from tests.tui.test_keys import by_name, notices, pick, press
 
 PLAN = [
@@ -472,3 +472,31 @@ def test_t_on_an_introduction_row_of_the_queue_thanks_the_referrer(day):
         assert day.referral(referral.id).thanked_on is None
 
     drive(day, scenario)
+
+
+def test_the_card_shows_each_referral_with_its_whole_ladder(store, frozen_today):
+    ann = store.add_contact(Contact("Ann Lee", met_on=TODAY - timedelta(days=5)))
+    record_referral(
+        store,
+        ann.id,
+        "Eve Fox",
+        on=TODAY - timedelta(days=1),
+        introduce=Introduce.DECLINED,
+        call_ahead=False,
+        may_use_name=False,
+        reach="evenings",
+    )
+
+    async def scenario(pilot, app, main):
+        await pick(pilot, "Ann Lee")
+        card = " ".join(card_text(main).split())
+        assert (
+            "Referral: referred Eve Fox on Mon 23 Nov 2026; introduction declined; "
+            "won't call ahead; don't use their name; reach: evenings; not thanked yet"
+        ) in card
+        await pick(pilot, "Eve Fox")
+        card = " ".join(card_text(main).split())
+        assert "Referral: referred by Ann Lee on Mon 23 Nov 2026; introduction declined" in card
+        assert "Referred by" not in card  # said once, by the referral line
+
+    drive(store, scenario)

@@ -17,7 +17,8 @@ from textual.content import Content
 from textual.widgets import Static
 
 from netui.core.dates import format_date, humanize
-from netui.core.model import Contact, Conversation, Referral, Stage
+from netui.core.model import Contact, Conversation, Stage
+from netui.core.referrals import describe
 from netui.core.rules import NextAction
 from netui.core.store import Store
 from netui.tui.format import safe, safe_block, short_date
@@ -68,11 +69,12 @@ def ladder(contact: Contact, today: date) -> Content:
 def contact_card(
     contact: Contact,
     nxt: NextAction | None,
-    referrals: list[tuple[Referral, str, str]],
+    referrals: list[str],
     referred_by: str | None,
     today: date,
 ) -> Content:
-    """The card at the top of the pane; `referrals` holds (referral, referrer, referred) names."""
+    """The card at the top of the pane; `referrals` holds one line per referral (who, when,
+    the ladder of help); `referred_by` names the referrer when no referral line does."""
     lines: list[Content] = [Content.styled(safe(contact.name), "bold")]
     role = " at ".join(safe(x) for x in (contact.title, contact.company) if x)
     if role:
@@ -100,16 +102,8 @@ def contact_card(
         lines.append(labelled("Mention", contact.mention))
     if referred_by:
         lines.append(labelled("Referred by", referred_by))
-    for referral, referrer, referred in referrals:
-        ladder_bits = [
-            f"introduce: {referral.introduce.value}" if referral.introduce.value else "",
-            "will call ahead" if referral.call_ahead else "",
-            "gave details" if referral.shared_details else "",
-            "may use their name" if referral.may_use_name else "",
-        ]
-        detail = ", ".join(b for b in ladder_bits if b)
-        text = f"{referrer} → {referred}" + (f" ({detail})" if detail else "")
-        lines.append(labelled("Referral", text))
+    for line in referrals:
+        lines.append(labelled("Referral", line))
     for label, values in (("Tags", contact.tags), ("Needs", contact.needs)):
         if values:
             lines.append(labelled(label, ", ".join(values)))
@@ -205,19 +199,16 @@ class DetailPane(VerticalScroll):
             self.scroll_home(animate=False)
 
     def _card(self, contact: Contact, today: date) -> Content:
-        names = self.store.contacts_by_id
-
-        def name_of(contact_id: str) -> str:
-            other = names.get(contact_id)
-            return safe(other.name) if other else "(deleted contact)"
-
-        referrals = [
-            (r, name_of(r.referrer_id), name_of(r.referred_id))
-            for r in self.store.referrals_of(contact.id)
-        ]
-        referred_by = name_of(contact.referred_by) if contact.referred_by else None
+        everyone = self.store.contacts_by_id
+        referrals = self.store.referrals_of(contact.id)
+        # The same words as `netui show`: declined, won't call ahead, don't use their name…
+        lines = [safe(describe(r, everyone, contact.id)) for r in referrals]
+        referred_by = None
+        if contact.referred_by and all(r.referred_id != contact.id for r in referrals):
+            referrer = everyone.get(contact.referred_by)
+            referred_by = safe(referrer.name) if referrer else "(deleted contact)"
         nxt = self.store.next_action(contact, today)
-        return contact_card(contact, nxt, referrals, referred_by, today)
+        return contact_card(contact, nxt, lines, referred_by, today)
 
     def _fill(self, conversations: list[Conversation], today: date) -> None:
         """Put the entries in the pool's Statics, mounting more only when the pool is short."""
