@@ -24,12 +24,15 @@ and, for a diary month, the newest record's sort key and the span of its dates.
 
 from __future__ import annotations
 
+import base64
 import json
 import os
+import sys
 import time
 import unicodedata
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from array import array
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -42,7 +45,7 @@ from netui.core.storage import TABLE_OF_KIND, Database, Signature, StorageError,
 
 __all__ = ["CONTACT_COLUMNS", "CacheError", "Part", "SearchCorpus", "open_corpus"]
 
-FORMAT = 2  # bump whenever the layout or what fold() produces changes
+FORMAT = 3  # bump whenever the layout or what fold() produces changes
 FOLDER = ("cache", "search")
 SUFFIX = ".cache"
 PARTIAL = (
@@ -56,6 +59,7 @@ _SECTIONS = ("columns", "meta", "ids", "records")
 _DOC_SEP = DOC_SEP.encode()
 _UNICODE = unicodedata.unidata_version
 _MAX_HEADER = 1 << 24
+_U32 = next(code for code in "IL" if array(code).itemsize == 4)
 _R = TypeVar("_R")
 
 
@@ -65,6 +69,21 @@ class CacheError(Exception):
 
 def _encode(text: str) -> bytes:
     return text.encode("utf-8", "surrogatepass")  # a JSON file may hold a lone surrogate
+
+
+def _pack(numbers: list[int]) -> str:
+    """Whole numbers as base64 of little-endian 32-bit words: far faster to read than JSON."""
+    words = array(_U32, numbers)
+    if sys.byteorder == "big":
+        words.byteswap()
+    return base64.b64encode(words.tobytes()).decode()
+
+
+def _unpack(text: str) -> array[int]:
+    words = array(_U32, base64.b64decode(text, validate=True))
+    if sys.byteorder == "big":
+        words.byteswap()
+    return words
 
 
 def _dump(value: Any) -> str:
@@ -117,7 +136,7 @@ def build(db: Database, rel: str, signature: Signature) -> bytes:
             header["newest"] = max(row[2:4] + row[:1] for row in meta)  # (on, created, id)
             header["days"] = [min(row[2] for row in meta), max(row[2] for row in meta)]
     encoded = {name: [_encode(text) for text in texts] for name, texts in columns.items()}
-    header["ends"] = {name: doc_ends(map(len, docs)) for name, docs in encoded.items()}
+    header["ends"] = {name: _pack(doc_ends(map(len, docs))) for name, docs in encoded.items()}
     starts = accumulate(map(len, raw), initial=0)
     lines = [
         _dump([*row, at, len(doc), zlib.crc32(doc)])
@@ -158,7 +177,7 @@ class Part:
     def count(self) -> int:
         return self.header["count"]
 
-    def ends(self, column: str) -> list[int]:
+    def ends(self, column: str) -> Sequence[int]:
         """Where each document of a column ends (see `search.docs_matching`)."""
         return self.header["ends"][column]
 
@@ -238,6 +257,7 @@ def _parse(rel: str, head: bytes, read: Callable[[int, int], bytes], size: int) 
         if zlib.crc32(data) != header["crc"]["columns"]:
             raise CacheError(f"{rel}: the columns are damaged")
         columns, start = {}, 0
+        header["ends"] = {name: _unpack(packed) for name, packed in header["ends"].items()}
         for name, ends in header["ends"].items():
             if len(ends) != header["count"]:
                 raise CacheError(f"{rel}: column {name} does not count every record")
