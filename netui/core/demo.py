@@ -184,6 +184,27 @@ PEOPLE: tuple[tuple[str, str, str, str, int, Stage, str], ...] = (
     ("Hannah Schmidt", "Berlin Legal", "Paralegal", "Legal Tech Mixer", 1, Stage.MET, ""),
 )
 
+# name -> (needs, offers): enough overlap that the stats screen has introductions to suggest
+# (a customs specialist for the shipper, a talk for the meetup, translation for the signage).
+NEEDS_OFFERS: dict[str, tuple[list[str], list[str]]] = {
+    "José Álvarez": (["clients"], ["estate planning for founders"]),
+    "Zoë Müller": (["translation of the signage captions"], ["design feedback"]),
+    "Nguyễn Thị Lan": (["a customs broker in the EU"], ["introductions to food importers"]),
+    "田中 愛子 (Aiko Tanaka)": (["a warehouse to pilot the robots"], ["robotics know-how"]),
+    "Олег Петров": (["satellite imagery"], ["part-time analyst work"]),
+    "ليلى حداد": (["climate startups to invest in"], ["fundraising advice"]),
+    "Priya Raman": (["a part-time operations analyst"], ["introductions to hospital buyers"]),
+    "Chloé Dubois": (["clients"], []),
+    "Łukasz Nowak": (["a customs specialist"], ["warehouse space for pilots"]),
+    "Kwame Mensah": (["fundraising for mini-grids"], ["introductions to climate startups"]),
+    "Björn Ekström": (["Rust engineers"], ["a talk on the Rust rewrite"]),
+    "Ana María Ruiz": (["translation volunteers"], ["grant writing"]),
+    "Renée Lefèvre": ([], ["negotiation coaching"]),
+    "Dmitri Ivanov": (["clients"], ["translation from Russian and German"]),
+    "Grace Okafor": (["talks for the summer meetup"], ["a stage at the summer meetup"]),
+    "Omar Farouk": ([], ["customs clearance in Egypt and the EU"]),
+}  # fmt: skip
+
 # Diary lines: (channel, note, recommended, observations, did)
 CONVERSATION_LINES = (
     (
@@ -268,9 +289,7 @@ def demo_data(today: date, seed: int = 7) -> SampleData:
         ]
         contact.stage = stage
         contact.stage_history = steps
-        if stage is Stage.COFFEE:
-            contact.needs = ["introductions"] if n % 2 else ["clients"]
-            contact.offers = ["advice on fundraising"] if n % 2 else ["design feedback"]
+        contact.needs, contact.offers = NEEDS_OFFERS.get(name, ([], []))
         for i, step in enumerate(steps):
             channel, note, recommended, observations, did = CONVERSATION_LINES[i]
             if i == 0 and not mention:

@@ -65,3 +65,13 @@ def test_stats_suggest_introductions_where_one_needs_what_another_offers(store, 
         assert "Ann Lee needs introductions to investors · Bo [b]Chen offers intros" in text
 
     drive(store, scenario, size=(100, 40))
+
+
+def test_the_demo_suggests_introductions(demo_store):
+    async def scenario(pilot, app, main):
+        await press(pilot, "S")
+        text = screen_text(app)
+        assert "Introductions to make: one needs what another offers (9)" in text
+        assert "Grace Okafor needs talks for the summer meetup · Björn Ekström offers" in text
+
+    drive(demo_store, scenario, size=(120, 50))
