@@ -27,7 +27,7 @@ from netui.core.search import (
     search_records,
     utf8_docs_matching,
 )
-from netui.core.search_cache import FOLDER, PARTIAL, SUFFIX, open_corpus
+from netui.core.search_cache import FOLDER, PARTIAL, SUFFIX, load_corpus
 from netui.core.storage import Database, contact_file, conversation_file
 from netui.core.store import Store
 
@@ -197,14 +197,12 @@ def test_a_search_writes_private_cache_files_named_after_their_data_files(filled
 
 
 def test_a_second_search_reads_the_files_and_a_commit_rebuilds_only_its_file(filled):
-    with open_corpus(filled.database) as corpus:
-        assert corpus.rebuilt  # the first search builds every file
-    with open_corpus(filled.database) as corpus:
-        assert corpus.rebuilt == []
+    assert load_corpus(filled.database).rebuilt  # the first search builds every file
+    assert load_corpus(filled.database).rebuilt == []
     ann = filled.find("José")
     filled.log(Conversation(ann.id, date(2024, 3, 20), note="Golf at last"))
-    with open_corpus(filled.database) as corpus:  # the month, and Ann's last contact day
-        assert corpus.rebuilt == [contact_file(ann.id), "conversations/2024-03.json"]
+    rebuilt = load_corpus(filled.database).rebuilt  # the month, and Ann's last contact day
+    assert rebuilt == [contact_file(ann.id), "conversations/2024-03.json"]
     assert [h.snippet for h in cached(filled, "golf last")] == ["Golf at last"]
 
 

@@ -28,7 +28,7 @@ from netui.core.search import (
     parse_query,
     utf8_docs_matching,
 )
-from netui.core.search_cache import CacheError, Part, SearchCorpus, open_corpus
+from netui.core.search_cache import CacheError, Part, SearchCorpus, load_corpus
 from netui.core.storage import Database
 
 __all__ = ["search_database"]
@@ -48,11 +48,9 @@ def search_database(
     if q.is_empty:
         return []
     try:
-        with open_corpus(db) as corpus:
-            return _answer(q, corpus, limit)
+        return _answer(q, load_corpus(db), limit)
     except CacheError:
-        with open_corpus(db, trust_files=False) as corpus:
-            return _answer(q, corpus, limit)
+        return _answer(q, load_corpus(db, trust_files=False), limit)
 
 
 @dataclass(frozen=True, slots=True)

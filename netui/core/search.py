@@ -691,7 +691,7 @@ def utf8_docs_matching(term: Term, joined: bytes, ends: Sequence[int]) -> Iterat
     pattern, pos = _utf8_pattern(term.tokens, term.prefix), 0
     while (match := pattern.search(joined, pos)) is not None:
         i = bisect_right(ends, match.start())
-        doc = joined[ends[i - 1] if i else 0 : ends[i] - len(DOC_SEP)]
+        doc = bytes(joined[ends[i - 1] if i else 0 : ends[i] - len(DOC_SEP)])
         if doc.isascii() or term.matches(doc.decode("utf-8", "surrogatepass")):
             yield i
         pos = ends[i]
