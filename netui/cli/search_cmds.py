@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from netui.cli.context import CliError, Context, out, out_json
-from netui.core.cached_search import search_database
-from netui.core.search import Hit, QueryError, parse_query
 from netui.core.text import one_line
+
+if TYPE_CHECKING:
+    from netui.core.search import Hit
 
 DEFAULT_LIMIT = 50
 NAME_WIDTH = 24
@@ -63,6 +65,10 @@ def _line(hit: Hit) -> str:
 
 
 def cmd_search(args: argparse.Namespace, ctx: Context) -> int:
+    # Imported here: every other command would pay for loading the search engine.
+    from netui.core.cached_search import search_database
+    from netui.core.search import QueryError, parse_query
+
     text = " ".join(args.query)
     try:
         query = parse_query(text, ctx.today)
