@@ -2,24 +2,28 @@
 
 Why: `netui search` is one process per query, and turning 100,000 diary entries into model
 objects and folding their text took seconds on every run. Here each data file (a contact
-shard, a month of the diary) has one cache file with its records' searchable text already
-folded and joined into one string per field group, so a query is a regex pass over a few
-big strings; what orders and filters the records, one JSON line each, read only for the
-records a query finds; and each record's original JSON, read only for the hits shown.
+shard, a month of the diary) has one cache file holding its records' searchable text already
+folded, joined into one UTF-8 string per field group, so a query is a regex pass over a few
+big strings mapped straight from the page cache; one meta row per record (what orders and
+filters it), read only for the records a query finds; and each record's original JSON, read
+only for the hits shown, and turned into a model object exactly as the store reads it.
 
 A cache file names the data file and the signature (inode, size, mtime) it was built from,
-and the Unicode version folding used. A stale, foreign or damaged cache file is rebuilt from
-the data file: never trusted, never an error for the user. Only JSON and UTF-8 text are
-read back (no pickle: the folder may have been tampered with). Files are written to a
-temporary name (mode 0600) and renamed into place; a read-only folder is searched from
-caches built in memory.
+and the Unicode version folding used; every section carries a CRC-32. A stale, foreign or
+damaged cache file is rebuilt from the data file: never trusted, never an error for the user.
+Only JSON and text are read back (no pickle: the folder may have been tampered with). Files
+are written to a temporary name (mode 0600, folders 0700) and renamed into place, never
+changed in place; a folder that cannot be written to is searched from caches built in memory.
 
-Layout of a cache file:
+Layout of a cache file (`build`):
 
-    {header JSON}\\n  columns (UTF-8)  meta (JSON lines)  ids (JSON)  records (JSON)
+    CRC of the header (8 hex digits), header JSON, newline,
+    columns (folded text, UTF-8), meta (a CRC and a JSON row per record, padded to one width),
+    ids (a JSON list), records (each record's JSON, back to back)
 
-The header gives each section's size, the folded length of every document in each column,
-and, for a diary month, the newest record's sort key and the span of its dates.
+The header gives each section's size and CRC (each meta row and record has its own), where
+each document of each column ends, and, for a diary month, the newest record's sort key and
+the span of its dates.
 """
 
 from __future__ import annotations
@@ -45,16 +49,14 @@ from netui.core.storage import TABLE_OF_KIND, Database, Signature, StorageError,
 
 __all__ = ["CONTACT_COLUMNS", "CacheError", "Part", "SearchCorpus", "load_corpus"]
 
-FORMAT = 4  # bump whenever the layout or what fold() produces changes
+FORMAT = 5  # bump whenever the layout or what fold() produces changes
 FOLDER = ("cache", "search")
 SUFFIX = ".cache"
-PARTIAL = (
-    ".partial-"  # a cache file being written (not storage's TMP_MARK: the doctor warns on those)
-)
+# A cache file being written; not storage's TMP_MARK, which the doctor reports as a torn save.
+PARTIAL = ".partial-"
 SHADOWED = "shadowed.json"
 STALE_PARTIAL_S = 3600  # a partial file this old was left by a process that died
 CONTACT_COLUMNS = ("text", "name", "company", "tag", "at")
-CONVERSATION_COLUMNS = ("text",)
 _SECTIONS = ("columns", "meta", "ids", "records")
 _DOC_SEP = DOC_SEP.encode()
 _UNICODE = unicodedata.unidata_version
@@ -139,18 +141,20 @@ def build(db: Database, rel: str, signature: Signature) -> bytes:
     header["ends"] = {name: _pack(doc_ends(map(len, docs))) for name, docs in encoded.items()}
     starts = accumulate(map(len, raw), initial=0)
     lines = [
-        _dump([*row, at, len(doc), zlib.crc32(doc)])
+        _dump([*row, at, len(doc), zlib.crc32(doc)]).encode()
         for row, at, doc in zip(meta, starts, raw, strict=False)
     ]
-    width = header["width"] = max(map(len, lines), default=0) + 1  # every line as long
+    width = max(map(len, lines), default=0) + 1  # every row padded to one width, then "\n"
+    lines = [line.ljust(width - 1) + b"\n" for line in lines]
+    header["width"] = width + 8
     sections = {
         "columns": b"".join(_DOC_SEP.join(docs) for docs in encoded.values()),
-        "meta": "".join(line.ljust(width - 1) + "\n" for line in lines).encode(),
+        "meta": b"".join(b"%08x" % zlib.crc32(line) + line for line in lines),
         "ids": _dump([row[0] for row in meta]).encode(),
         "records": b"".join(raw),
     }
     header["sizes"] = [len(sections[name]) for name in _SECTIONS]
-    header["crc"] = {name: zlib.crc32(sections[name]) for name in _SECTIONS[:-1]}
+    header["crc"] = {name: zlib.crc32(sections[name]) for name in ("columns", "ids")}
     head = _dump(header).encode()
     return b"".join([b"%08x" % zlib.crc32(head), head, b"\n", *sections.values()])
 
@@ -202,9 +206,15 @@ class Part:
         return self._sections[name]
 
     def rows(self, places: Iterable[int]) -> list[list[Any]]:
-        """What orders and filters these records (see `build`), then where their JSON is."""
-        section, width = self._section("meta"), self.header["width"]
-        lines = [section[i * width : (i + 1) * width] for i in places]
+        """What orders and filters these records (see `build`), then where their JSON is.
+
+        Only these rows are read, each checked against its own CRC.
+        """
+        data, start, width = self.data, self.where["meta"], self.header["width"]
+        lines = [data[start + i * width + 8 : start + (i + 1) * width] for i in places]
+        crcs = [data[start + i * width : start + i * width + 8] for i in places]
+        if any(b"%08x" % zlib.crc32(line) != crc for line, crc in zip(lines, crcs, strict=True)):
+            raise CacheError(f"{self.rel}: the meta section is damaged")
         rows = _json(b"[" + b",".join(lines) + b"]", self.rel)
         if len(rows) != len(lines) or not all(type(row) is list for row in rows):
             raise CacheError(f"{self.rel}: the meta section is damaged")
