@@ -90,12 +90,6 @@ def test_blank_names_are_refused_before_anything_is_written(tmp_path, blank):
     assert snapshot(root) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a lone surrogate (from JSON '\\ud800', or argv bytes that are not UTF-8, which "
-    "Python decodes to U+DCxx) reaches storage.encode() and raises UnicodeEncodeError, which "
-    "is neither a ValidationError nor a StorageError; the model should refuse it",
-)
 @pytest.mark.parametrize("text", ["\ud800", "caf\udce9"])
 def test_a_lone_surrogate_is_refused_cleanly(tmp_path, text):
     root = tmp_path / "db"
@@ -188,11 +182,6 @@ def test_bad_dates_and_blank_names_are_one_line_and_change_nothing(cli, tmp_path
     assert not temp_files(tmp_path / "db")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: argv bytes that are not UTF-8 become lone surrogates; `netui add` then dies "
-    "with a UnicodeEncodeError traceback from storage.encode()",
-)
 def test_non_utf8_arguments_get_one_line_not_a_traceback(tmp_path):
     env = {**os.environ, "NETUI_DB": str(tmp_path / "db")}
     run = subprocess.run(
@@ -202,11 +191,6 @@ def test_non_utf8_arguments_get_one_line_not_a_traceback(tmp_path):
     assert run.returncode == 0 or run.stderr.count(b"\n") == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="`--json` escapes C0 controls (json does) but writes C1 controls (U+009B, a CSI in "
-    "some terminals) and bidi overrides (U+202E) raw; escaping them keeps the JSON valid",
-)
 def test_json_output_carries_no_raw_control_characters(cli):
     contact_id = ok(cli("add", "Zed " + HOSTILE["control characters"] + HOSTILE["bidi override"]))
     output = ok(cli("show", contact_id.strip(), "--json"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from dataclasses import dataclass, field
 from datetime import date
@@ -73,6 +74,11 @@ def out(text: str = "") -> None:
     print(printable(text))
 
 
+# Characters JSON may carry raw but a terminal could act on (DEL, C1 controls such as the
+# 8-bit CSI, bidi overrides): written as \u escapes, so the output stays valid JSON.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def out_json(data: Any) -> None:
-    json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-    sys.stdout.write("\n")
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    sys.stdout.write(_JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")

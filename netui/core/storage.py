@@ -38,6 +38,8 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
+from netui.core.model import ValidationError
+
 SCHEMA_VERSION = 1
 CONTACT_SHARDS = 32
 JOURNAL = "journal.json"
@@ -180,9 +182,13 @@ class Database:
                 raise _os_error("create the database folder", root, exc) from None
         db = cls(root)
         db._open_lock()
-        with db.exclusive():
-            db._recover()
-            db._check_meta()
+        try:
+            with db.exclusive():
+                db._recover()
+                db._check_meta()
+        except BaseException:
+            db.close()  # release the lock, or the next open in this process waits forever
+            raise
         return db
 
     def _open_lock(self) -> None:
@@ -219,12 +225,26 @@ class Database:
                 fcntl.flock(self._lock_fd, mode)
             self._lock_mode, self._lock_depth = mode, self._lock_depth + 1
             try:
+                if self._lock_fd is not None:
+                    self._finish_dead_commit(mode)
                 yield
             finally:
                 self._lock_depth -= 1
                 if self._lock_fd is not None:
                     fcntl.flock(self._lock_fd, previous or fcntl.LOCK_UN)
                 self._lock_mode = previous
+
+    def _finish_dead_commit(self, mode: int) -> None:
+        """A journal seen while holding the lock belongs to a writer that died mid-commit
+        (a live one would hold the exclusive lock): finish it before anyone reads or writes.
+        """
+        if self.read_only or not (self.root / JOURNAL).exists():
+            return
+        if mode == fcntl.LOCK_SH:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+        self._apply_journal()
+        if mode == fcntl.LOCK_SH:
+            fcntl.flock(self._lock_fd, fcntl.LOCK_SH)
 
     def shared(self) -> Any:
         """Hold while reading several files, so no commit lands half-way through."""
@@ -313,14 +333,21 @@ class Database:
             return
         if self.read_only:
             raise StorageError(f"the database {self.root} is read-only; nothing was changed")
+        try:
+            payloads = {rel: encode(tables) for rel, tables in files.items()}
+        except UnicodeEncodeError:
+            raise ValidationError(
+                "the text holds a character that is not valid Unicode (a lone surrogate such "
+                "as \\ud800, e.g. from bytes that are not UTF-8); nothing was saved"
+            ) from None
         staged: list[tuple[Path, Path]] = []
         try:
             folders = set()
-            for rel, tables in files.items():
+            for rel, payload in payloads.items():
                 final = self.root / rel
                 final.parent.mkdir(mode=0o700, exist_ok=True)
                 tmp = final.with_name(f"{final.name}{TMP_MARK}{os.getpid()}")
-                self._write_file(tmp, encode(tables))
+                self._write_file(tmp, payload)
                 staged.append((tmp, final))
                 folders.add(final.parent)
             for folder in folders:
@@ -434,7 +461,10 @@ class Database:
     def _migrate(self, version: int) -> None:
         """Bring an older database up to date, after copying it whole to a backup folder."""
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-        backup = self.root / "backups" / f"before-schema-{version}-to-{SCHEMA_VERSION}-{stamp}"
+        backups = self.root / "backups"
+        backups.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(backups, 0o700)
+        backup = backups / f"before-schema-{version}-to-{SCHEMA_VERSION}-{stamp}"
         shutil.copytree(
             self.root, backup, ignore=shutil.ignore_patterns("backups", ".lock", "*.bak")
         )

@@ -119,6 +119,33 @@ _EDITABLE = {
 }
 
 
+_MODEL_OF_KIND: dict[str, Any] = {
+    "contacts": Contact,
+    "conversations": Conversation,
+    "referrals": Referral,
+}
+
+
+def _checked_undo_entry(seq: str, entry: Any) -> dict[str, Any]:
+    """An undo entry as written by `_undo_tables_with`; anything else is refused."""
+    if not seq.isdigit():
+        raise ValueError("undo entries are numbered")
+    if not isinstance(entry, dict) or not isinstance(entry.get("description"), str):
+        raise ValueError("an undo entry needs a description")
+    if entry.get("barrier"):
+        return entry
+    changes = entry.get("changes")
+    if not isinstance(changes, list) or not all(
+        isinstance(c, dict)
+        and c.get("kind") in _TABLE
+        and isinstance(c.get("id"), str)
+        and all(isinstance(c.get(side), dict | None) for side in ("before", "after"))
+        for c in changes
+    ):
+        raise ValueError("an undo entry's changes are malformed")
+    return entry
+
+
 class Store:
     """In-memory records backed by a `Database` folder; every change is one transaction."""
 
@@ -242,30 +269,40 @@ class Store:
             self._sigs[rel] = sig
             return
         docs = self._db.load(rel).get(TABLE_OF_KIND[kind], {})
+        parsed = {record_id: self._parse(rel, doc, record_id) for record_id, doc in docs.items()}
         for record_id in self._file_ids.pop(rel, set()):
             self._drop_record(kind, record_id)
-        try:
-            for record_id, doc in docs.items():
-                self._keep_record(kind, record_id, doc)
-        except (KeyError, ValueError, TypeError) as exc:
-            raise StorageError(
-                f"{self._db.root / rel}: a record is invalid ({exc}); the last good version "
-                f"is {self._db.backup_path(rel)} (run `netui doctor`)"
-            ) from None
+        for record_id, record in parsed.items():
+            self._keep_record(kind, record_id, record)
         self._file_ids[rel] = set(docs)
         self._sigs[rel] = sig
 
-    def _keep_record(self, kind: str, record_id: str, doc: dict[str, Any]) -> None:
+    def _parse(self, rel: str, doc: Any, record_id: str) -> Any:
+        """A stored record as a model object; a bad one is refused naming its file."""
+        kind = kind_of(rel)
+        try:
+            if kind == "undo":
+                return _checked_undo_entry(record_id, doc)
+            return _MODEL_OF_KIND[kind].from_dict(doc)
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            raise StorageError(
+                f"{self._db.root / rel}: record {record_id!r} is invalid ({exc}); the last good "
+                f"version is {self._db.backup_path(rel)} (run `netui doctor`)"
+            ) from None
+
+    def _keep_record(self, kind: str, record_id: str, record: Any) -> None:
+        """Index a parsed record (or, from a commit, its dict) in memory."""
+        if isinstance(record, dict) and kind != "undo":
+            record = _MODEL_OF_KIND[kind].from_dict(record)
         if kind == "contacts":
-            self._contact_map[record_id] = Contact.from_dict(doc)
+            self._contact_map[record_id] = record
         elif kind == "conversations":
-            conv = Conversation.from_dict(doc)
-            self._conversations[record_id] = conv
-            self._by_contact.setdefault(conv.contact_id, {})[record_id] = conv
+            self._conversations[record_id] = record
+            self._by_contact.setdefault(record.contact_id, {})[record_id] = record
         elif kind == "referrals":
-            self._referrals[record_id] = Referral.from_dict(doc)
+            self._referrals[record_id] = record
         elif kind == "undo":
-            self._undo[record_id] = doc
+            self._undo[record_id] = record
 
     def _drop_record(self, kind: str | None, record_id: str) -> None:
         if kind == "contacts":
@@ -302,8 +339,9 @@ class Store:
         if "contacts" in self._loaded_kinds:
             found = self._contact_map.get(contact_id)
         else:
-            doc = self._db.load(contact_file(contact_id)).get("contacts", {}).get(contact_id)
-            found = Contact.from_dict(doc) if doc is not None else None
+            rel = contact_file(contact_id)
+            doc = self._db.load(rel).get("contacts", {}).get(contact_id)
+            found = self._parse(rel, doc, contact_id) if doc is not None else None
         if found is None:
             raise ContactNotFound(f"no contact with id {contact_id!r}")
         return found
@@ -446,8 +484,14 @@ class Store:
             return
         files = {}
         for rel, (upserts, deletes) in groups.items():
-            table = TABLE_OF_KIND[kind_of(rel)]
-            files[rel] = apply_to_tables(self._db.load(rel), table, upserts, deletes)
+            kind = kind_of(rel)
+            current = self._db.load(rel)
+            if kind not in self._loaded_kinds:
+                # Never rewrite (and so rotate into the backup) a file we have not checked.
+                for record_id, doc in current.get(TABLE_OF_KIND[kind], {}).items():
+                    if record_id not in upserts and record_id not in deletes:
+                        self._parse(rel, doc, record_id)
+            files[rel] = apply_to_tables(current, TABLE_OF_KIND[kind], upserts, deletes)
         files["undo.json"] = self._undo_tables_with(tx)
         self._db.commit(files)
         # Durable on disk: now mirror it in memory.

@@ -124,12 +124,6 @@ def test_a_damaged_file_is_refused_reported_and_restorable(name, db, capsys):
     open_and_read(root)
 
 
-LAZY_GET = pytest.mark.xfail(
-    strict=True,
-    reason="BUG store.py (since the lazy find, a211a2c): Store.get() on a lazy store builds "
-    "Contact.from_dict from the raw shard record without turning ValueError/TypeError into a "
-    "StorageError naming the file, so `netui show` prints a traceback",
-)
 RECORD_LEVEL = {
     "unknown stage",
     "impossible date",
@@ -138,9 +132,7 @@ RECORD_LEVEL = {
 }
 
 
-@pytest.mark.parametrize(
-    "name", [pytest.param(n, marks=LAZY_GET) if n in RECORD_LEVEL else n for n in CASES]
-)
+@pytest.mark.parametrize("name", [pytest.param(n) if n in RECORD_LEVEL else n for n in CASES])
 def test_the_cli_refuses_a_damaged_file_in_one_line_and_writes_nothing(name, db, capsys):
     root, ids = db
     case = CASES[name]
@@ -204,21 +196,15 @@ def same_shard_id(rel: str) -> str:
     return next(f"new{i}" for i in range(10_000) if contact_file(f"new{i}") == rel)
 
 
-UNPARSED_REWRITE = pytest.mark.xfail(
-    strict=True,
-    reason="BUG store.py: a store that has not loaded a file's records (the lazy CLI store; the "
-    "TUI before it opens the diary) rewrites that file on a write without parsing them: the "
-    "invalid record is kept and the good .bak is replaced by the damaged file",
-)
 WRITES_INTO_DAMAGE = {
     "add into a truncated shard": ("ann", CASES["truncated JSON"].mutate, "add"),
     "add into a shard with a table missing": ("ann", CASES["missing table"].mutate, "add"),
     "log into a truncated diary month": ("diary", CASES["diary month truncated"].mutate, "log"),
     "add into a shard with an invalid record": pytest.param(
-        "ann", CASES["unknown stage"].mutate, "add", marks=UNPARSED_REWRITE
+        "ann", CASES["unknown stage"].mutate, "add"
     ),
     "log into a diary month with an invalid record": pytest.param(
-        "diary", CASES["diary entry without a date"].mutate, "log", marks=UNPARSED_REWRITE
+        "diary", CASES["diary entry without a date"].mutate, "log"
     ),
 }
 
@@ -244,12 +230,6 @@ def test_a_write_into_a_damaged_file_is_refused_and_keeps_its_good_backup(
     assert snapshot(root) == before, "the write went through, and the good backup is gone"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG store.py: undo.json entries are never checked: a hand-edited key ('abc') makes "
-    "every later write raise ValueError in _undo_tables_with, a missing 'description' or "
-    "'changes' raises KeyError from undo_description/undo(); Store.open should refuse the file",
-)
 @pytest.mark.parametrize(
     "entry",
     [{"abc": {"description": "x", "changes": []}}, {"000000099": {"changes": []}}],

@@ -196,12 +196,6 @@ def log_landed_whole(root: Path, store: Store, contact_id: str) -> bool:
     return parts[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG storage.py: only Database.open replays a pending journal; a store already open "
-    "(the TUI) takes the write lock, reads the half-renamed files and commits over them, "
-    "replacing journal.json, so the dead process's committed change is torn for good",
-)
 def test_a_store_already_open_finishes_a_dead_writers_journal_before_writing(template, tmp_path):
     root = copy_of(template, tmp_path / "db")
     ids = template[1]
@@ -214,11 +208,6 @@ def test_a_store_already_open_finishes_a_dead_writers_journal_before_writing(tem
         assert log_landed_whole(root, store, ids["ann"]), "a committed change was lost"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG storage.py: refresh() in a store already open reads a dead writer's half-renamed "
-    "commit (the journal is only replayed by Database.open)",
-)
 def test_a_store_already_open_never_shows_a_half_applied_commit(template, tmp_path):
     root = copy_of(template, tmp_path / "db")
     ids = template[1]

@@ -59,11 +59,6 @@ def test_the_doctor_reports_and_tightens_loose_modes(tmp_path):
     assert loose(root) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG storage.py: _migrate's shutil.copytree creates backups/ with the umask's mode "
-    "(0755 under umask 022, 0777 under 0) instead of 0700",
-)
 def test_a_migration_backup_is_private(tmp_path, monkeypatch, open_umask):
     root = tmp_path / "db"
     populate(root)
