@@ -294,6 +294,11 @@ def test_ids_in_two_months_and_orphans_answer_as_the_store_reads_them(filled):
         assert [h.on for h in cached(fresh, "golf") if h.conversation_id == conv.id] == [
             date(2024, 4, 20)
         ]
+        # A forged answer about duplicates (without its checksum) is not believed.
+        summary = cache_root(fresh) / "shadowed.json"
+        forged = summary.read_bytes()[8:].replace(conv.id.encode(), b"x" * 32)
+        summary.write_bytes(b"00000000" + forged)
+        agree(fresh)
 
 
 def test_the_doctor_finds_nothing_wrong_with_a_cache_folder(filled):

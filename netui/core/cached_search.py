@@ -80,7 +80,6 @@ class _People:
             self._local[s][i] = n
         self._rows: dict[int, list[Any]] = {}
         self._matches: dict[tuple[Term, str], set[int]] = {}
-        self._records: dict[int, Contact] = {}
 
     def everyone(self) -> set[int]:
         return set(range(len(self.places)))

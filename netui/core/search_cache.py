@@ -39,7 +39,7 @@ from array import array
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
-from itertools import accumulate
+from itertools import accumulate, chain
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -398,31 +398,31 @@ def _shadowed(
     """Ids found in more than one diary month: the store keeps the last month's copy.
 
     netui never writes such a thing, but a hand-edited folder could hold it. Finding out
-    needs every id, so the answer is cached too, valid while no month changes.
+    needs every id, so the answer is cached too (with its CRC), valid while no month changes.
     """
-    key = {rel: list(signatures[rel]) for rel in (p.rel for p in months)}
+    key = {part.rel: list(signatures[part.rel]) for part in months}
     path = folder.root / SHADOWED
     if trust:
-        try:
-            saved = json.loads(path.read_bytes())
-            if saved["format"] == FORMAT and saved["files"] == key:
-                return {rel: set(ids) for rel, ids in saved["shadowed"].items()}
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
-    last: dict[str, str] = {}
-    ids_of = {}
-    for part in months:
-        ids_of[part.rel] = part.ids()
-        for record_id in ids_of[part.rel]:
-            last[record_id] = part.rel
-    shadowed = {rel: {i for i in ids if last[i] != rel} for rel, ids in ids_of.items()}
-    shadowed = {rel: ids for rel, ids in shadowed.items() if ids}
+        with suppress(OSError, ValueError, KeyError, TypeError, AttributeError):
+            data = path.read_bytes()
+            if b"%08x" % zlib.crc32(data[8:]) == data[:8]:
+                saved = json.loads(data[8:])
+                if saved["format"] == FORMAT and saved["files"] == key:
+                    return {rel: set(ids) for rel, ids in saved["shadowed"].items()}
+    ids_of = {part.rel: part.ids() for part in months}
+    shadowed: dict[str, set[str]] = {}
+    if len(set(chain.from_iterable(ids_of.values()))) < sum(map(len, ids_of.values())):
+        last = {record_id: rel for rel, ids in ids_of.items() for record_id in ids}
+        for rel, ids in ids_of.items():
+            if hidden := {i for i in ids if last[i] != rel}:
+                shadowed[rel] = hidden
     saved = {
         "format": FORMAT,
         "files": key,
         "shadowed": {r: sorted(i) for r, i in shadowed.items()},
     }
-    folder.write(SHADOWED, _dump(saved).encode())
+    text = _dump(saved).encode()
+    folder.write(SHADOWED, b"%08x" % zlib.crc32(text) + text)
     return shadowed
 
 
