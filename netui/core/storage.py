@@ -466,7 +466,7 @@ class Database:
         os.chmod(backups, 0o700)
         backup = backups / f"before-schema-{version}-to-{SCHEMA_VERSION}-{stamp}"
         shutil.copytree(
-            self.root, backup, ignore=shutil.ignore_patterns("backups", ".lock", "*.bak")
+            self.root, backup, ignore=shutil.ignore_patterns("backups", "cache", ".lock", "*.bak")
         )
         while version < SCHEMA_VERSION:
             files = MIGRATIONS[version](self)
