@@ -53,7 +53,10 @@ def test_preview_then_ctrl_s_imports_and_u_undoes_it(store, frozen_today):
     grace = grace_at_the_navy(store)
 
     async def scenario(pilot, app, main):
-        screen = await open_import(pilot, app)
+        await press(pilot, "ctrl+p", *"import contacts")  # the palette's way in
+        await press(pilot, "enter")
+        screen = app.screen
+        assert isinstance(screen, ImportScreen)
         await preview(pilot, app, FIXTURES / "google_contacts.csv")
         text = screen_text(app)
         assert "Preview (csv): 1 added, 1 merged, 0 skipped, 0 errors" in text

@@ -17,10 +17,12 @@ from tests.tui.test_user_text import TRICKY
 
 
 def diary_with_an_old_secret(store: Store) -> tuple[Contact, Conversation]:
-    """Dana has 40 conversations; the one about estate planning is the oldest, far below."""
+    """Dana has 61 conversations; the one about estate planning is the oldest, far below.
+
+    The detail pane draws the newest 50, so showing it mounts more entries first."""
     dana = store.add_contact(Contact("Dana Kim", company="Acme Law"))
     store.add_contact(Contact("Eve Stone", company="Nimbus"))
-    for days in range(1, 40):
+    for days in range(1, 61):
         store.log(Conversation(dana.id, TODAY - timedelta(days=days), note=f"weekly call {days}"))
     old = store.log(
         Conversation(dana.id, TODAY - timedelta(days=400), note="She said estate planning first.")
@@ -86,7 +88,7 @@ def test_arrows_move_while_typing_and_j_k_in_the_results(store, frozen_today):
     async def scenario(pilot, app, main):
         screen = await open_search(pilot, app)
         await press(pilot, *"weekly")
-        assert len(screen.results.rows) == 39
+        assert len(screen.results.rows) == 60
         await press(pilot, "down", "down", "up", "pagedown")
         assert screen.results.cursor > 1
         assert screen.bar.value == "weekly" and screen.bar.has_focus
@@ -123,7 +125,7 @@ def test_a_query_that_cannot_be_read_says_why_in_the_bar(store, frozen_today):
         await press(pilot, *"weekly")
         await press(pilot, *' "call')
         assert 'unclosed quote: add the closing "' in screen_text(app)
-        assert len(screen.results.rows) == 39  # the last good results stay
+        assert len(screen.results.rows) == 60  # the last good results stay
         await press(pilot, "ctrl+u", *"weekly since:someday")
         assert "since: invalid date 'someday'" in screen_text(app) and app.screen is screen
         await press(pilot, "ctrl+u", *"weekly stage:")
