@@ -97,7 +97,8 @@ async def main(path):
             rows = len(screen.results.rows)
             print(
                 f"  {q!r:28} search+list median {statistics.median(hs):5.1f} ms max {max(hs):5.1f};"
-                f" key->frame median {statistics.median(ws):5.1f} ms max {max(ws):5.1f}; {rows} rows"
+                f" key->frame median {statistics.median(ws):5.1f} ms max {max(ws):5.1f};"
+                f" {rows} rows"
             )
         print(
             f"ALL {len(handler)} keys: search+list median {statistics.median(handler):.1f} ms,"
