@@ -19,6 +19,15 @@ class ValidationError(ValueError):
     """User-supplied data that cannot be stored; the message is shown as is."""
 
 
+def _choose(cls: type[StrEnum], what: str, text: str, key: str, aliases: dict[str, str]) -> Any:
+    """The member a normalised `key` names (or an alias of it); else a one-line error."""
+    try:
+        return cls(aliases.get(key, key))
+    except ValueError:
+        names = ", ".join(member.value for member in cls)
+        raise ValidationError(f"unknown {what} {text!r} (choose from {names})") from None
+
+
 class Stage(StrEnum):
     """The follow-up ladder, in order."""
 
@@ -45,13 +54,7 @@ class Stage(StrEnum):
     @classmethod
     def parse(cls, text: str) -> Stage:
         key = text.strip().lower().replace("_", " ").replace("-", " ")
-        aliases = {"met for coffee": "coffee", "lunch": "coffee"}
-        key = aliases.get(key, key)
-        try:
-            return cls(key)
-        except ValueError:
-            names = ", ".join(s.value for s in cls)
-            raise ValidationError(f"unknown stage {text!r} (choose from {names})") from None
+        return _choose(cls, "stage", text, key, {"met for coffee": "coffee", "lunch": "coffee"})
 
 
 class Channel(StrEnum):
@@ -79,12 +82,7 @@ class Channel(StrEnum):
             "phone": "call",
             "lunch": "coffee",
         }
-        key = aliases.get(key, key)
-        try:
-            return cls(key)
-        except ValueError:
-            names = ", ".join(c.value for c in cls)
-            raise ValidationError(f"unknown channel {text!r} (choose from {names})") from None
+        return _choose(cls, "channel", text, key, aliases)
 
 
 class Introduce(StrEnum):
