@@ -15,6 +15,16 @@ from netui.core.store import Store
 
 def run_tui(ctx: Context, demo: bool = False) -> int:
     """Run the app until the user quits; user-caused errors become one line on stderr."""
+    from netui.tui import startup_gc
+
+    startup_gc.pause()  # the main screen resumes it once the diary is loaded
+    try:
+        return _run(ctx, demo)
+    finally:
+        startup_gc.resume()
+
+
+def _run(ctx: Context, demo: bool) -> int:
     from netui.tui.app import make_app  # Textual loads only when the TUI is wanted.
 
     if not demo:

@@ -7,12 +7,12 @@ finds what changed, and the follow-up rules run again for those contacts only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from netui.core import rules
-from netui.core.model import Contact
+from netui.core.model import Contact, Referral
 from netui.core.rules import NextAction, QueueItem
 from netui.core.store import Store, fold
 
@@ -59,6 +59,10 @@ class FollowUps:
         self.rows: dict[str, ContactRow] = {}
         self.today: date | None = None
         self.active = 0  # contacts not archived
+        self._referrals: list[Referral] = []
+        self._involved: set[str] = set()
+        self._thanks: list[QueueItem] = []
+        self._thanks_day: date | None = None
 
     def update(self, today: date) -> Delta:
         contacts = self.store.contacts_by_id
@@ -87,23 +91,37 @@ class FollowUps:
     def _row(self, contact: Contact) -> ContactRow:
         return ContactRow(contact, self.store.next_action(contact, self.today))
 
-    def queue(self, contacts: Mapping[str, Contact] | None = None) -> list[QueueItem]:
-        """The queue's stage steps for these contacts (all by default) and every referral
-        thank-you; the rules decide both, exactly as `netui queue` does."""
-        assert self.today is not None
-        everyone = self.store.contacts_by_id
+    def queue(self, changed: Iterable[str] | None = None) -> list[QueueItem]:
+        """The queue's stage steps for these contacts (all by default), unsorted (the pane
+        sorts them once).
+
+        A step is the row's next action when it falls within the horizon, as in
+        `rules.queue` (which would compute the 10,000 next actions a second time)."""
+        today = self.today
+        assert today is not None
+        limit = today + timedelta(days=self.horizon_days)
+        rows = self.rows
+        chosen = rows.values() if changed is None else [rows[i] for i in changed if i in rows]
+        return [
+            QueueItem(r.contact, r.next.action, r.next.due, r.next.due < today)
+            for r in chosen
+            if r.next is not None and r.next.due <= limit
+        ]
+
+    def referral_thanks(self, changed: Iterable[str] | None = None) -> list[QueueItem]:
+        """Every referral thank-you in the horizon, as the rules word it; the very same list
+        while neither the referrals nor the contacts they name changed (`changed`: the
+        contacts that did; None: anything may have)."""
         referrals = self.store.referrals()
-        if contacts is None:
-            # Only contacts due within the horizon can have a step in the queue.
-            limit = self.today + timedelta(days=self.horizon_days)
-            contacts = {
-                i: r.contact
-                for i, r in self.rows.items()
-                if r.next is not None and r.next.due <= limit
-            }
-        items = rules.queue(
-            contacts, self.store.settings, self.today, horizon_days=self.horizon_days
-        )
+        if (
+            changed is not None
+            and self._thanks_day == self.today
+            and len(referrals) == len(self._referrals)
+            and all(a is b for a, b in zip(referrals, self._referrals, strict=True))
+            and self._involved.isdisjoint(changed)
+        ):
+            return self._thanks
+        everyone = self.store.contacts_by_id
         involved = {
             i: everyone[i]
             for r in referrals
@@ -117,4 +135,6 @@ class FollowUps:
             referrals=referrals,
             horizon_days=self.horizon_days,
         )
-        return items + [i for i in thanks if i.kind != "stage"]
+        self._referrals, self._involved, self._thanks_day = referrals, set(involved), self.today
+        self._thanks = [i for i in thanks if i.kind != "stage"]
+        return self._thanks

@@ -1,20 +1,13 @@
 """Messages the panes and screens send each other; the main screen routes them.
 
 Panes never reach into each other: a pane says what the user did, and the main screen
-decides what the other panes show.
+decides what the other panes show. (Where the cursor is, is said by a pane's
+`contact_highlighted` signal instead: the detail must follow in the same frame.)
 """
 
 from __future__ import annotations
 
 from textual.message import Message
-
-
-class ContactHighlighted(Message):
-    """A pane's cursor landed on a contact: the detail pane should follow."""
-
-    def __init__(self, contact_id: str) -> None:
-        super().__init__()
-        self.contact_id = contact_id
 
 
 class ContactChosen(Message):

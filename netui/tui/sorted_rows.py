@@ -21,9 +21,12 @@ class SortedRows(Generic[RowT]):
         self._keys: list[Any] = []
 
     def reset(self, rows: Iterable[RowT]) -> None:
-        pairs = sorted(((self.key(r), r) for r in rows), key=lambda pair: pair[0])
-        self._keys = [k for k, _ in pairs]
-        self.rows = [r for _, r in pairs]
+        """Sort once; positions are sorted by key so rows themselves are never compared."""
+        unsorted = list(rows)
+        keys = [self.key(r) for r in unsorted]
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        self._keys = [keys[i] for i in order]
+        self.rows = [unsorted[i] for i in order]
 
     def replace(self, old: Iterable[RowT], new: Iterable[RowT]) -> None:
         """Drop the old versions of rows (those present) and insert the new ones in order."""

@@ -16,19 +16,21 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header
+from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from netui.core import dates, review
 from netui.core.model import Contact, Stage, ValidationError
 from netui.core.rules import QueueItem
 from netui.core.store import AmbiguousContact, ContactNotFound, StorageError, Store, UndoError
+from netui.tui import startup_gc
 from netui.tui.followups import FollowUps
 from netui.tui.format import safe
-from netui.tui.messages import ContactChosen, ContactHighlighted, DataChanged
+from netui.tui.messages import ContactChosen, DataChanged
 from netui.tui.screens.help import HelpScreen, HelpSection
 from netui.tui.widgets.contacts import ContactsPane
 from netui.tui.widgets.detail import DetailPane
+from netui.tui.widgets.header import CountsHeader
 from netui.tui.widgets.queue import QueuePane
 from netui.tui.widgets.table import RowTable
 
@@ -190,6 +192,11 @@ class MainScreen(Screen[None]):
         Binding("q", "app.quit", "Quit", tooltip="Quit", id="quit"),
     ]
 
+    def notify_after_repaint(self, message: str) -> None:
+        """A notice that follows the change it reports by one frame: showing a toast mounts
+        a widget and lays out the whole screen (~15 ms), which would delay the panes."""
+        self.call_after_refresh(self.notify, message, markup=False)
+
     def __init__(self, store: Store, *, poll_seconds: float = 1.0) -> None:
         super().__init__()
         self.store = store
@@ -204,7 +211,7 @@ class MainScreen(Screen[None]):
     # -- layout -------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield CountsHeader()
         with Horizontal(id="panes"):
             with Vertical(id="left"):
                 yield ContactsPane(id="contacts")
@@ -225,12 +232,16 @@ class MainScreen(Screen[None]):
         return self.query_one(DetailPane)
 
     def on_mount(self) -> None:
+        for pane in (self.contacts, self.queue):
+            pane.contact_highlighted.subscribe(self, self._follow, immediate=True)
         self.sync(force=True)
         self.contacts.table.focus()
         if not self.store.conversations_loaded:
             # After the first frame: the loading thread would otherwise slow the first paint.
             self._loading = True
             self.call_after_refresh(self.load_diary)
+        else:
+            self.call_after_refresh(startup_gc.resume)
         if self.poll_seconds:
             self.set_interval(self.poll_seconds, self.poll)
 
@@ -246,9 +257,11 @@ class MainScreen(Screen[None]):
             return
         if event.state is WorkerState.SUCCESS:
             self._loading = False
+            startup_gc.resume()
             self.sync(force=True)
         elif event.state is WorkerState.ERROR:
             self._loading = False
+            startup_gc.resume()
             self.notify(
                 f"Could not load the diary: {event.worker.error}", severity="error", markup=False
             )
@@ -287,25 +300,28 @@ class MainScreen(Screen[None]):
         self.contacts.include_archived = self.show_archived
         self.contacts.set_rows(rows, delta, today, self.followups.active, keep=self.selected_id)
         changed = None if delta.full else delta.changed_ids
-        everyone = self.store.contacts_by_id
-        subset = None if changed is None else {i: everyone[i] for i in changed if i in everyone}
         self.queue.set_items(
-            self.followups.queue(subset), today, lambda i: rows[i].name_key, changed
+            self.followups.queue(changed),
+            self.followups.referral_thanks(changed),
+            today,
+            lambda i: rows[i].name_key,
+            changed,
         )
+        everyone = self.store.contacts_by_id
         selected = everyone.get(self.selected_id or "")
         if selected is None or (selected.archived and not self.show_archived):
             self.selected_id = self.contacts.current_id or self.queue.current_id
         self.detail.show(self.selected_id, today)
         shown = len(rows) if self.show_archived else self.followups.active
-        self.sub_title = (
+        self.query_one(CountsHeader).show_counts(
             f"{self.queue.overdue} overdue · {self.queue.due_today} due today · {shown} contacts"
         )
 
-    @on(ContactHighlighted)
-    def _follow(self, event: ContactHighlighted) -> None:
-        if event.contact_id != self.selected_id:
-            self.selected_id = event.contact_id
-            self.detail.show(event.contact_id, self.today)
+    def _follow(self, contact_id: str) -> None:
+        """A list's cursor moved: the detail shows that contact in the same frame."""
+        if contact_id != self.selected_id:
+            self.selected_id = contact_id
+            self.detail.show(contact_id, self.today)
 
     @on(ContactChosen)
     def _choose(self, event: ContactChosen) -> None:
@@ -351,7 +367,7 @@ class MainScreen(Screen[None]):
         finally:
             self.sync()
         if done is not None:
-            self.notify(done(result), markup=False)
+            self.notify_after_repaint(done(result))
         return True
 
     def action_capture(self) -> None:

@@ -12,14 +12,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.signal import Signal
 from textual.widgets import Input
 
 from netui.core.store import fold
 from netui.tui.followups import ContactRow, Delta
 from netui.tui.format import due_short, safe
-from netui.tui.messages import ContactHighlighted
 from netui.tui.sorted_rows import SortedRows
-from netui.tui.widgets.table import Column, RowTable
+from netui.tui.widgets.table import Column, RowTable, retitle
 
 
 class SortOrder(Enum):
@@ -68,6 +68,9 @@ class ContactTable(RowTable[ContactRow]):
     def row_key(self, row: ContactRow) -> str:
         return row.contact.id
 
+    def line_context(self) -> object:
+        return self.today
+
     def row_cells(self, row: ContactRow) -> Sequence[Text]:
         contact = row.contact
         due = Text("")
@@ -108,6 +111,8 @@ class ContactsPane(Vertical):
         self._all: Mapping[str, ContactRow] = {}
         self._words: list[str] = []
         self._sorted: SortedRows[ContactRow] = SortedRows(sort_key(self.order))
+        # The contact under the cursor of the focused list, at once (the detail follows it).
+        self.contact_highlighted: Signal[str] = Signal(self, "contact_highlighted")
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter: f, then type", id="contact-filter", compact=True)
@@ -128,7 +133,7 @@ class ContactsPane(Vertical):
     def _shown(self, row: ContactRow) -> bool:
         if row.contact.archived and not self.include_archived:
             return False
-        return matches(row, self._words)
+        return not self._words or matches(row, self._words)
 
     def set_rows(
         self,
@@ -160,8 +165,7 @@ class ContactsPane(Vertical):
         self.table.set_rows(visible, keep=keep)
         total = len(self._all) if self.include_archived else self.active
         shown = f"{len(visible)} of {total}" if self._words else str(total)
-        self.border_title = f"Contacts ({shown})"
-        self.border_subtitle = f"sorted by {self.order.value}"
+        retitle(self, f"Contacts ({shown})", f"sorted by {self.order.value}")
 
     def select(self, contact_id: str) -> bool:
         """Put the cursor on a contact, clearing the filter if it hides them."""
@@ -185,11 +189,16 @@ class ContactsPane(Vertical):
     def _filter_submitted(self) -> None:
         self.table.focus()
 
+    def on_mount(self) -> None:
+        self.table.highlighted_signal.subscribe(self, self._cursor_moved, immediate=True)
+
+    def _cursor_moved(self, contact_id: str) -> None:
+        if self.screen.focused is self.table:  # `has_focus` is set after `on_focus` runs
+            self.contact_highlighted.publish(contact_id)
+
     @on(ContactTable.Highlighted)
     def _highlighted(self, event: ContactTable.Highlighted) -> None:
-        event.stop()
-        if self.table.has_focus:
-            self.post_message(ContactHighlighted(event.key))
+        event.stop()  # said at once by `contact_highlighted`
 
     @on(ContactTable.Chosen)
     def _chosen(self, event: ContactTable.Chosen) -> None:

@@ -11,12 +11,13 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.signal import Signal
 
 from netui.core.rules import QueueItem
 from netui.tui.format import due_short, safe
-from netui.tui.messages import ContactChosen, ContactHighlighted
+from netui.tui.messages import ContactChosen
 from netui.tui.sorted_rows import SortedRows
-from netui.tui.widgets.table import Column, RowTable
+from netui.tui.widgets.table import Column, RowTable, retitle
 
 
 class QueueTable(RowTable[QueueItem]):
@@ -35,6 +36,9 @@ class QueueTable(RowTable[QueueItem]):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(empty_text="Nothing due: all caught up.", id=id)
         self.today = date.today()
+
+    def line_context(self) -> object:
+        return self.today
 
     def row_key(self, row: QueueItem) -> str:
         # A contact can have a stage step and a referral thank-you due at once.
@@ -90,6 +94,8 @@ class QueuePane(Vertical):
         self._thanks: list[QueueItem] = []
         self._name_key: Callable[[str], str] = lambda contact_id: contact_id
         self._names: dict[str, str] = {}  # the sort names the rows were inserted with
+        # The contact under the cursor of the focused queue, at once (the detail follows it).
+        self.contact_highlighted: Signal[str] = Signal(self, "contact_highlighted")
 
     def _key(self, item: QueueItem) -> tuple:
         contact_id = item.contact.id
@@ -100,26 +106,27 @@ class QueuePane(Vertical):
 
     def set_items(
         self,
-        items: list[QueueItem],
+        stage: list[QueueItem],
+        thanks: list[QueueItem],
         today: date,
         name_key: Callable[[str], str],
         changed: set[str] | None = None,
     ) -> None:
-        """Show the queue; with `changed`, `items` holds only those contacts' steps (and
-        every referral thank-you) and the rest of the queue stays as it is."""
+        """Show the queue: contacts' steps and referral thank-yous. With `changed`, `stage`
+        holds only those contacts' steps and the rest of the queue stays as it is; `thanks`
+        is always all of them, moved only when it is a new list."""
         self._name_key = name_key
-        stage = [i for i in items if i.kind == "stage"]
-        thanks = [i for i in items if i.kind != "stage"]
         if changed is None:
             self._by_contact = {}
             self._names = {}
-            self._sorted.reset(items)
+            self._sorted.reset([*stage, *thanks])
         else:
+            new_thanks = thanks is not self._thanks
             old = [i for c in changed for i in self._by_contact.pop(c, [])]
-            self._sorted.replace([*old, *self._thanks], [])
+            self._sorted.replace([*old, *(self._thanks if new_thanks else ())], [])
             for contact_id in changed:  # a renamed contact sorts under the new name
                 self._names.pop(contact_id, None)
-            self._sorted.replace([], [*stage, *thanks])
+            self._sorted.replace([], [*stage, *(thanks if new_thanks else ())])
         for item in stage:
             self._by_contact.setdefault(item.contact.id, []).append(item)
         self._thanks = thanks
@@ -129,7 +136,7 @@ class QueuePane(Vertical):
         table.set_rows(rows, keep=table.current_key)
         self.overdue = self._sorted.count_below((today,))
         self.due_today = self._sorted.count_below((today + timedelta(days=1),)) - self.overdue
-        self.border_title = f"Follow-up ({self.overdue} overdue, {self.due_today} today)"
+        retitle(self, f"Follow-up ({self.overdue} overdue, {self.due_today} today)")
 
     def select(self, contact_id: str) -> bool:
         """Put the cursor on this contact's first row, if they have one."""
@@ -139,11 +146,16 @@ class QueuePane(Vertical):
                 return True
         return False
 
+    def on_mount(self) -> None:
+        self.table.highlighted_signal.subscribe(self, self._cursor_moved, immediate=True)
+
+    def _cursor_moved(self, key: str) -> None:
+        if self.screen.focused is self.table:  # `has_focus` is set after `on_focus` runs
+            self.contact_highlighted.publish(contact_of(key))
+
     @on(QueueTable.Highlighted)
     def _highlighted(self, event: QueueTable.Highlighted) -> None:
-        event.stop()
-        if self.table.has_focus:
-            self.post_message(ContactHighlighted(contact_of(event.key)))
+        event.stop()  # said at once by `contact_highlighted`
 
     @on(QueueTable.Chosen)
     def _chosen(self, event: QueueTable.Chosen) -> None:
