@@ -18,7 +18,7 @@ from netui.core.stats import WEEKS, Stats, bar, stats_of
 from netui.core.store import Store
 from netui.tui.format import safe
 
-BAR_CELLS = 24
+BAR_CELLS = 22  # the funnel line fits 80 columns with its rates and medians
 SHOWN_MATCHES = 8
 
 
@@ -35,7 +35,7 @@ def funnel_content(stats: Stats) -> Content:
                 (f"{step.stage.label:<15}", "bold"),
                 f"{step.reached:>5} ",
                 (f"{bar(step.reached, largest, BAR_CELLS):<{BAR_CELLS}}", "$accent"),
-                f" {rate:<16}",
+                f" {rate:<15}",
                 (days, "dim"),
             )
         )
@@ -122,10 +122,13 @@ class StatsScreen(Screen[None]):
         yield Header()
         with VerticalScroll(id="stats"):
             yield self._box("Funnel", Static(funnel_content(stats), id="stats-funnel"))
-            with Horizontal(id="stats-row"):
-                yield self._box("Follow-ups", Static(follow_up_content(stats)), "stats-follow-ups")
-                yield self._box("Referrals", Static(referrals_content(stats)))
-                yield self._box("Best events", Static(events_content(stats)))
+            small = (follow_up_content(stats), referrals_content(stats), events_content(stats))
+            with Horizontal(id="stats-row") as row:
+                # Three boxes of one height (the longest list and its border), no gap below.
+                row.styles.height = max(len(c.plain.splitlines()) for c in small) + 2
+                yield self._box("Follow-ups", Static(small[0]), "stats-follow-ups")
+                yield self._box("Referrals", Static(small[1]))
+                yield self._box("Best events", Static(small[2]))
             week = f"People met per week, last {WEEKS} weeks ({sum(stats.met_per_week)} in all)"
             yield self._box(week, Sparkline(list(stats.met_per_week), id="stats-weeks"))
             matches = find_matches(self.store.contacts())
