@@ -55,8 +55,9 @@ class ContactTable(RowTable[ContactRow]):
     """The list itself: name, company, stage and when the next step is due."""
 
     COLUMNS = (
-        Column("Name", flex=3, min_width=10),
-        Column("Company", flex=2, min_width=6, optional=True),
+        # At 80 columns the company gives way, so that names fit.
+        Column("Name", flex=3, min_width=16),
+        Column("Company", flex=2, min_width=10, optional=True),
         Column("Stage", width=7),
         Column("Due", width=8),
     )
