@@ -18,8 +18,8 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
+from netui.core.db.store import Store
 from netui.core.model import Channel, Contact, Conversation, Stage, StageStep
-from netui.core.store import Store
 
 SIZES = {"small": (1_000, 10_000), "large": (10_000, 100_000)}
 

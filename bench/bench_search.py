@@ -28,9 +28,9 @@ from collections.abc import Callable
 from datetime import date
 
 from bench.generate import DEFAULT_SEED, PRIMARY_MARKER, build
+from netui.core.db.store import Store
 from netui.core.model import Contact, Conversation
-from netui.core.search import SearchIndex, parse_query, search_records
-from netui.core.store import Store
+from netui.core.search.engine import SearchIndex, parse_query, search_records
 
 QUERIES = [
     "e",  # one letter: nearly every record

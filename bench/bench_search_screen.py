@@ -13,7 +13,7 @@ import time
 from textual import events
 
 from netui.core.config import Settings
-from netui.core.store import Store
+from netui.core.db.store import Store
 from netui.tui.app import make_app
 
 QUERIES = [

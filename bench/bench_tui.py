@@ -43,8 +43,8 @@ from pathlib import Path
 
 from netui.core.config import Settings
 from netui.core.dates import today
+from netui.core.db.store import Store
 from netui.core.demo import bulk_data, load_into
-from netui.core.store import Store
 
 SIZE = (120, 40)
 FIRST_SCREEN_TARGET_MS = 500

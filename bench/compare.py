@@ -277,7 +277,7 @@ def capture_rows(bench: Bench) -> list[Row]:
 
 def _netui_counts_check(db: Path, *, contacts: int, conversations: int) -> str:
     """Count what landed on disk, through the core, after every capture returned."""
-    from netui.core.store import Store
+    from netui.core.db.store import Store
 
     with Store.open(db, create=False) as store:
         store.load_conversations()

@@ -33,8 +33,8 @@ from typing import Any
 import vobject
 
 from bench import pools
+from netui.core.db.store import Store
 from netui.core.model import Channel, Contact, Conversation, Referral, Stage, StageStep
-from netui.core.store import Store
 
 GENERATOR_VERSION = 1
 DEFAULT_SEED = 20240611

@@ -22,8 +22,8 @@ import pendulum
 
 from netui.core.config import Settings
 from netui.core.dates import today
+from netui.core.db.store import Store
 from netui.core.demo import demo_data, load_into
-from netui.core.store import Store
 from netui.tui.app import make_app
 
 OUT = Path(__file__).resolve().parent.parent / "screenshots"

@@ -8,7 +8,7 @@ import pendulum
 import pytest
 
 from netui.core.config import Settings
-from netui.core.store import Store
+from netui.core.db.store import Store
 
 TODAY = date(2026, 11, 24)  # a Tuesday
 

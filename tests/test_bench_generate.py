@@ -12,7 +12,7 @@ import pytest
 import vobject
 
 from bench.generate import MARKERS, TAG_MARKER, Corpus, generate
-from netui.core.store import Store
+from netui.core.db.store import Store
 
 CONTACTS, CONVERSATIONS = 40, 300
 ENTRY = re.compile(r"^\[\d{4}-\d\d-\d\d \d\d:\d\d\] ", re.MULTILINE)

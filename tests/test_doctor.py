@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from netui.cli import main
-from netui.core import doctor
-from netui.core.storage import JOURNAL, TMP_MARK, contact_file
+from netui.core.db import doctor
+from netui.core.db.storage import JOURNAL, TMP_MARK, contact_file
 from tests.faults.helpers import open_store, populate, snapshot
 
 

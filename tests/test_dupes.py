@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from netui.core.dupes import (
+from netui.core.io.dupes import (
     ContactIndex,
     duplicates_of,
     find_duplicates,

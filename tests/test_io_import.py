@@ -13,10 +13,10 @@ import pytest
 from netui.cli import main
 from netui.cli.io_cmds import ProgressBar
 from netui.core.config import Settings
-from netui.core.importer import StalePlan, apply, plan_import
+from netui.core.db.store import Store
+from netui.core.io.importer import StalePlan, apply, plan_import
 from netui.core.io.records import UnreadableFile
 from netui.core.model import Channel, Contact, Conversation, Referral, Stage
-from netui.core.store import Store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 IMPORTABLE = [

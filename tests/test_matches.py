@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from netui.core.matches import category, clean_phrase, find_matches, terms
+from netui.core.followup.matches import category, clean_phrase, find_matches, terms
 from netui.core.model import Contact
 
 

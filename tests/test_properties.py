@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from netui.core.config import Settings
+from netui.core.db.store import UNDO_DEPTH, Store, UndoError
 from netui.core.model import Contact, Conversation, Stage
-from netui.core.store import UNDO_DEPTH, Store, UndoError
 
 STAGES = list(Stage)
 dates = st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31))

@@ -6,9 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from netui.core.model import Channel, Contact, Conversation, Stage, StageStep
-from netui.core.referrals import record_referral
-from netui.core.review import (
+from netui.core.followup.referrals import record_referral
+from netui.core.followup.review import (
     KEPT_IN_TOUCH_NOTE,
     ReviewSession,
     StepKind,
@@ -16,7 +15,8 @@ from netui.core.review import (
     plan,
     step_for,
 )
-from netui.core.rules import next_action
+from netui.core.followup.rules import next_action
+from netui.core.model import Channel, Contact, Conversation, Stage, StageStep
 from tests.conftest import TODAY
 
 

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from netui.core.db.store import fold as store_fold
 from netui.core.model import Channel, Contact, Conversation, Stage
-from netui.core.search import (
+from netui.core.search.engine import (
     Hit,
     Query,
     QueryError,
@@ -19,7 +20,6 @@ from netui.core.search import (
     parse_query,
     search_records,
 )
-from netui.core.store import fold as store_fold
 
 TODAY = date(2026, 11, 24)
 

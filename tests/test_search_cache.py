@@ -13,11 +13,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from netui.core import doctor
-from netui.core.cached_search import search_database
 from netui.core.config import Settings
+from netui.core.db import doctor
+from netui.core.db.storage import Database, contact_file, conversation_file
+from netui.core.db.store import Store
 from netui.core.model import Channel, Contact, Conversation, Stage
-from netui.core.search import (
+from netui.core.search.cache import FOLDER, PARTIAL, SUFFIX, load_corpus
+from netui.core.search.cached import search_database
+from netui.core.search.engine import (
     DOC_SEP,
     Hit,
     doc_ends,
@@ -27,9 +30,6 @@ from netui.core.search import (
     search_records,
     utf8_docs_matching,
 )
-from netui.core.search_cache import FOLDER, PARTIAL, SUFFIX, load_corpus
-from netui.core.storage import Database, contact_file, conversation_file
-from netui.core.store import Store
 
 TODAY = date(2026, 11, 24)
 WORDS = ["estate", "plan", "planning", "Zoë", "José", "golf", "a", "the", "Straße", "πελαργός"]

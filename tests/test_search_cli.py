@@ -11,8 +11,8 @@ import pytest
 
 from netui.cli import main
 from netui.core.config import Settings
+from netui.core.db.store import Store
 from netui.core.model import Channel, Contact, Conversation
-from netui.core.store import Store
 
 ANN = Contact("José Álvarez", id="a" * 32, title="Estate lawyer", met_on=date(2024, 3, 5))
 EVE = Contact("Eve \x1b[31mRed", id="e" * 32, company="Evil Co", met_on=date(2024, 1, 2))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from netui.core.config import Settings
+from netui.core.followup.stats import bar, compute, met_per_week, productive_events, stats_of
 from netui.core.model import Contact, Referral, Stage, StageStep
-from netui.core.stats import bar, compute, met_per_week, productive_events, stats_of
 from tests.conftest import TODAY
 
 

@@ -9,9 +9,9 @@ from datetime import date
 
 import pytest
 
+from netui.core.db.storage import SCHEMA_VERSION, StorageError, contact_file
+from netui.core.db.store import AmbiguousContact, ContactNotFound, Store, UndoError
 from netui.core.model import Channel, Contact, Conversation, Referral, Stage, ValidationError
-from netui.core.storage import SCHEMA_VERSION, StorageError, contact_file
-from netui.core.store import AmbiguousContact, ContactNotFound, Store, UndoError
 
 D = date(2026, 11, 10)
 
@@ -209,7 +209,7 @@ def test_a_stage_change_rewrites_only_that_contacts_shard(store, db_path):
 def test_files_are_tinydb_documents_private_to_the_user(store, db_path):
     from tinydb import TinyDB
 
-    from netui.core.storage import StrIdTable
+    from netui.core.db.storage import StrIdTable
 
     c = add(store, "Dana")
     path = db_path / contact_file(c.id)
@@ -265,7 +265,7 @@ def test_a_future_schema_version_is_refused(db_path):
 
 
 def test_an_older_schema_is_migrated_after_a_full_backup(db_path, monkeypatch):
-    from netui.core import storage
+    from netui.core.db import storage
 
     with Store.open(db_path) as s:
         add(s, "Dana")
@@ -290,7 +290,7 @@ def test_missing_meta_with_data_present_is_refused(db_path):
 
 
 def test_a_committed_journal_is_replayed_on_open(db_path, monkeypatch):
-    from netui.core import storage
+    from netui.core.db import storage
 
     with Store.open(db_path) as s:
         c = add(s, "Dana")
@@ -306,7 +306,7 @@ def test_a_committed_journal_is_replayed_on_open(db_path, monkeypatch):
 def test_a_disk_full_write_fails_cleanly_and_changes_nothing(store, db_path, monkeypatch):
     import errno
 
-    from netui.core import storage
+    from netui.core.db import storage
 
     c = add(store, "Dana")
     snapshot = {p: p.read_bytes() for p in db_path.rglob("*.json")}

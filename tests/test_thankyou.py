@@ -9,9 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from netui.core.config import DEFAULT_THANK_YOU, ConfigError
-from netui.core.model import Channel, Contact, Stage, ValidationError
-from netui.core.referrals import record_referral
-from netui.core.thankyou import (
+from netui.core.followup.referrals import record_referral
+from netui.core.followup.thankyou import (
     TemplateError,
     check_template,
     draft,
@@ -21,6 +20,7 @@ from netui.core.thankyou import (
     met_when,
     record_sent,
 )
+from netui.core.model import Channel, Contact, Stage, ValidationError
 from tests.conftest import TODAY
 
 

@@ -12,9 +12,9 @@ from typing import Any
 
 from netui.core.config import ConfigError, load_settings
 from netui.core.dates import today as local_today
+from netui.core.db.store import AmbiguousContact, ContactNotFound, StorageError, Store, UndoError
 from netui.core.model import ValidationError
 from netui.core.paths import default_db_path
-from netui.core.store import AmbiguousContact, ContactNotFound, StorageError, Store, UndoError
 from netui.core.text import printable
 
 

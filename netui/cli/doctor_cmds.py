@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 
 from netui.cli.context import CliError, Context, out
-from netui.core import doctor
+from netui.core.db import doctor
 
 
 def register(sub: argparse._SubParsersAction) -> None:

@@ -13,7 +13,7 @@ from netui.core.model import Contact, Stage
 from netui.core.text import one_line, printable
 
 if TYPE_CHECKING:
-    from netui.core.importer import ImportPlan
+    from netui.core.io.importer import ImportPlan
 
 # The format names are a contract of the command line; tests check they match the core's
 # lists. Spelled out here so that `netui add` does not import vobject and icalendar.
@@ -62,7 +62,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
-    from netui.core.importer import MERGE, apply, plan_import
+    from netui.core.io.importer import MERGE, apply, plan_import
 
     bar = ProgressBar() if sys.stderr.isatty() else None
     try:
@@ -155,7 +155,7 @@ def _write_stdout(text: str) -> None:
 
 
 def cmd_dupes(args: argparse.Namespace, ctx: Context) -> int:
-    from netui.core.dupes import find_duplicates
+    from netui.core.io.dupes import find_duplicates
 
     pairs = find_duplicates(ctx.store.contacts(include_archived=True))
     if args.json:

@@ -15,7 +15,7 @@ from netui.cli.context import CliError, Context, out, out_json
 from netui.core.text import one_line
 
 if TYPE_CHECKING:
-    from netui.core.search import Hit
+    from netui.core.search.engine import Hit
 
 DEFAULT_LIMIT = 50
 NAME_WIDTH = 24
@@ -66,8 +66,8 @@ def _line(hit: Hit) -> str:
 
 def cmd_search(args: argparse.Namespace, ctx: Context) -> int:
     # Imported here: every other command would pay for loading the search engine.
-    from netui.core.cached_search import search_database
-    from netui.core.search import QueryError, parse_query
+    from netui.core.search.cached import search_database
+    from netui.core.search.engine import QueryError, parse_query
 
     text = " ".join(args.query)
     try:

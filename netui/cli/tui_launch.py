@@ -9,8 +9,8 @@ from pathlib import Path
 from netui.cli.context import USER_ERRORS, Context, fail
 from netui.core.config import Settings
 from netui.core.dates import today
+from netui.core.db.store import Store
 from netui.core.demo import demo_data, load_into
-from netui.core.store import Store
 
 
 def run_tui(ctx: Context, demo: bool = False) -> int:

@@ -13,6 +13,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from netui.core.db.store import Store
 from netui.core.folding import fold
 from netui.core.model import (
     Channel,
@@ -23,7 +24,6 @@ from netui.core.model import (
     Stage,
     StageStep,
 )
-from netui.core.store import Store
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import App
 from textual.screen import Screen
 
-from netui.core.store import Store
+from netui.core.db.store import Store
 from netui.tui.commands import NetuiCommands
 from netui.tui.editor import ExternalEditor, TextEditor
 from netui.tui.messages import ContactChosen

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
-from netui.core.store import fold
+from netui.core.db.store import fold
 from netui.tui.format import safe
 from netui.tui.screens.help import key_label
 

@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from netui.core.storage import JOURNAL
+from netui.core.db.storage import JOURNAL
 from tests.faults import ops
 from tests.faults.helpers import collect, open_store, start_writer, temp_files
 

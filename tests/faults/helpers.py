@@ -11,9 +11,9 @@ from datetime import date
 from pathlib import Path
 
 from netui.core.config import Settings
+from netui.core.db.storage import JOURNAL, TMP_MARK
+from netui.core.db.store import Store
 from netui.core.model import Contact, Conversation, Referral
-from netui.core.storage import JOURNAL, TMP_MARK
-from netui.core.store import Store
 
 REPO = Path(__file__).resolve().parents[2]
 D = date(2026, 3, 10)

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from netui.core.db.store import Store
 from netui.core.model import Contact, Conversation
-from netui.core.store import Store
 
 # Big enough that each commit writes tens of kilobytes, so a kill often lands mid-write.
 PAD = "x" * 3000

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from netui.cli import main
-from netui.core import doctor
+from netui.core.db import doctor
+from netui.core.db.storage import SCHEMA_VERSION, StorageError, contact_file
 from netui.core.model import Contact
-from netui.core.storage import SCHEMA_VERSION, StorageError, contact_file
 from tests.faults.helpers import D, open_store, populate, snapshot, state
 from tests.test_cli import error
 

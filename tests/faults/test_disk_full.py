@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from netui.core import storage
+from netui.core.db import storage
+from netui.core.db.storage import StorageError
+from netui.core.db.store import Store
 from netui.core.model import Contact, Conversation, Referral
-from netui.core.storage import StorageError
-from netui.core.store import Store
 from tests.faults.helpers import D, open_store, populate, snapshot, state, temp_files
 
 Change = Callable[[Store, dict[str, str]], object]

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from netui.core import storage
+from netui.core.db import storage
+from netui.core.db.storage import JOURNAL, TMP_MARK
+from netui.core.db.store import Store
 from netui.core.model import Conversation
-from netui.core.storage import JOURNAL, TMP_MARK
-from netui.core.store import Store
 from tests.faults.helpers import (
     D,
     RenameTrap,

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from netui.core import doctor, storage
-from netui.core.storage import SCHEMA_VERSION, contact_file
+from netui.core.db import doctor, storage
+from netui.core.db.storage import SCHEMA_VERSION, contact_file
 from tests.faults.helpers import open_store, populate
 
 

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from netui.core import doctor
+from netui.core.db import doctor
+from netui.core.db.storage import contact_file
+from netui.core.db.store import UndoError
 from netui.core.model import Contact, Conversation
-from netui.core.storage import contact_file
-from netui.core.store import UndoError
 from tests.faults.helpers import D, open_store, populate, snapshot, state
 
 

@@ -20,10 +20,10 @@ import signal
 import sys
 from datetime import date
 
-from netui.core import storage
 from netui.core.config import Settings
+from netui.core.db import storage
+from netui.core.db.store import Store
 from netui.core.model import Contact, Conversation
-from netui.core.store import Store
 from tests.faults import ops
 from tests.faults.helpers import RenameTrap
 

@@ -8,8 +8,8 @@ from collections.abc import Awaitable, Callable
 import pytest
 from textual.pilot import Pilot
 
+from netui.core.db.store import Store
 from netui.core.demo import demo_data, load_into
-from netui.core.store import Store
 from netui.tui.app import NetuiApp, make_app
 from netui.tui.screens.main import MainScreen
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from netui.core.db.store import Store
 from netui.core.model import Contact
-from netui.core.store import Store
 from netui.tui.screens.import_ import ImportScreen, PreviewTable
 from tests.tui.conftest import drive, screen_text
 from tests.tui.test_keys import by_name, press

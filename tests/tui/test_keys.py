@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
+from netui.core.db.store import StorageError, Store
 from netui.core.model import Channel, Contact, Stage
-from netui.core.store import StorageError, Store
 from netui.tui.screens.capture import CaptureScreen
 from netui.tui.screens.confirm import ConfirmScreen
 from netui.tui.screens.help import HelpScreen

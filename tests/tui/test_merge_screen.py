@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from netui.core.db.store import Store
 from netui.core.model import Contact, Conversation
-from netui.core.store import Store
 from netui.tui.screens.merge import MergeScreen
 from tests.tui.conftest import card_text, drive, screen_text
 from tests.tui.test_keys import press

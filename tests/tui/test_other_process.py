@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 from netui.core.config import Settings
+from netui.core.db.store import Store
 from netui.core.model import Contact, Stage
-from netui.core.store import Store
 from netui.tui.app import make_app
 from tests.tui.conftest import screen_text
 

@@ -11,9 +11,9 @@ from datetime import timedelta
 import pytest
 
 from netui.core.config import Settings
+from netui.core.db.store import Store
+from netui.core.followup.referrals import record_referral
 from netui.core.model import Channel, Contact, Introduce, Stage, StageStep
-from netui.core.referrals import record_referral
-from netui.core.store import Store
 from netui.tui.app import make_app
 from netui.tui.screens.log import LogScreen
 from netui.tui.screens.referral import ReferralScreen

@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
+from netui.core.db.store import Store
 from netui.core.model import Contact, Conversation
-from netui.core.store import Store
 from netui.tui.app import make_app
 from netui.tui.screens import search
 from netui.tui.screens.search import SearchScreen

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
+from netui.core.db.store import Store
 from netui.core.model import Contact, Conversation, Stage
-from netui.core.store import Store
 from tests.conftest import TODAY
 from tests.tui.conftest import card_text, drive, screen_text
 from tests.tui.test_keys import notices, press

@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from netui.core.db.store import Store, fold
 from netui.core.io.archive import write_json
 from netui.core.io.csv_contacts import write_csv
 from netui.core.io.diary import write_markdown
 from netui.core.io.ics import write_ics
 from netui.core.io.vcard import write_vcards
 from netui.core.model import Contact, Stage
-from netui.core.store import Store, fold
 
 EXPORT_FORMATS = ("vcard", "csv", "json", "ics", "markdown")
 EXTENSIONS = {

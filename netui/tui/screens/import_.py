@@ -1,6 +1,6 @@
 """Importing (`I`, or Import in the palette): a path, a preview of what would change, a confirm.
 
-The preview is the plan `netui import --dry-run` prints (netui.core.importer): every record
+The preview is the plan `netui import --dry-run` prints (netui.core.io.importer): every record
 with what would happen to it and why, and every bad record with its line or card number.
 Reading a file of thousands of cards takes seconds, so planning runs in a thread worker,
 and so does applying it (one undoable transaction). Whatever goes wrong is one line on the
@@ -27,9 +27,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, ProgressBar, Select, Static
 from textual.worker import Worker, WorkerState
 
-from netui.core.importer import ADD, MERGE, SKIP, ImportPlan, apply, plan_import
+from netui.core.db.store import StorageError, Store
+from netui.core.io.importer import ADD, MERGE, SKIP, ImportPlan, apply, plan_import
 from netui.core.model import ValidationError
-from netui.core.store import StorageError, Store
 from netui.tui.format import safe
 from netui.tui.screens.form import field_row, text_input
 from netui.tui.widgets.table import Column, RowTable

@@ -13,8 +13,8 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Select, TextArea
 
 from netui.core.dates import parse_date, today
+from netui.core.db.store import Store
 from netui.core.model import Channel, Conversation
-from netui.core.store import Store
 from netui.tui.editor import EditorError
 from netui.tui.format import safe
 from netui.tui.screens.form import FormScreen, field_row, text_input

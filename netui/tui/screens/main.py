@@ -19,10 +19,11 @@ from textual.widget import Widget
 from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
-from netui.core import dates, review
+from netui.core import dates
+from netui.core.db.store import AmbiguousContact, ContactNotFound, StorageError, Store, UndoError
+from netui.core.followup import review
+from netui.core.followup.rules import QueueItem
 from netui.core.model import Contact, Stage, ValidationError
-from netui.core.rules import QueueItem
-from netui.core.store import AmbiguousContact, ContactNotFound, StorageError, Store, UndoError
 from netui.tui import startup_gc
 from netui.tui.followups import FollowUps
 from netui.tui.format import safe

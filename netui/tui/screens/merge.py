@@ -24,10 +24,10 @@ from textual.widgets import Footer, Header, Input, Static
 from textual.worker import Worker, WorkerState
 
 from netui.core import dates
-from netui.core.dupes import duplicates_of
+from netui.core.db.store import Store
 from netui.core.folding import fold
+from netui.core.io.dupes import duplicates_of
 from netui.core.model import Contact
-from netui.core.store import Store
 from netui.tui.format import safe
 from netui.tui.screens.main import WRITE_ERRORS
 from netui.tui.widgets.detail import DetailPane

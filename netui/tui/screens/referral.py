@@ -10,9 +10,9 @@ from textual.app import ComposeResult
 from textual.widgets import Checkbox, Select
 
 from netui.core.dates import today
+from netui.core.db.store import Store
+from netui.core.followup.referrals import record_referral
 from netui.core.model import Introduce
-from netui.core.referrals import record_referral
-from netui.core.store import Store
 from netui.tui.format import safe
 from netui.tui.screens.form import FormScreen, field_row, text_input
 

@@ -1,6 +1,6 @@
 """The daily review (`r`): today's follow-ups one contact at a time, overdue first.
 
-Each key is one call into `ReviewSession` (netui.core.review), which makes the same store
+Each key is one call into `ReviewSession` (netui.core.followup.review), which makes the same store
 call as the main screen's key for that step, so `u` there undoes a step done here.
 Leaving shows the summary; the screen answers the contact it was on, for the main screen
 to select.
@@ -19,10 +19,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from netui.core import dates
-from netui.core.referrals import describe
-from netui.core.review import ReviewSession, Step, StepKind, Summary
-from netui.core.rules import QueueItem
-from netui.core.store import Store
+from netui.core.db.store import Store
+from netui.core.followup.referrals import describe
+from netui.core.followup.review import ReviewSession, Step, StepKind, Summary
+from netui.core.followup.rules import QueueItem
 from netui.tui.format import safe
 from netui.tui.screens.log import LogScreen
 from netui.tui.screens.main import WRITE_ERRORS

@@ -13,9 +13,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Sparkline, Static
 
 from netui.core import dates
-from netui.core.matches import Match, find_matches
-from netui.core.stats import WEEKS, Stats, bar, stats_of
-from netui.core.store import Store
+from netui.core.db.store import Store
+from netui.core.followup.matches import Match, find_matches
+from netui.core.followup.stats import WEEKS, Stats, bar, stats_of
 from netui.tui.format import safe
 
 BAR_CELLS = 22  # the funnel line fits 80 columns with its rates and medians

@@ -16,9 +16,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from netui.core import dates
+from netui.core.db.store import Store
+from netui.core.followup.thankyou import TemplateError, draft, draft_for_introduction, mark_sent
 from netui.core.model import Channel
-from netui.core.store import Store
-from netui.core.thankyou import TemplateError, draft, draft_for_introduction, mark_sent
 from netui.tui.editor import EditorError, ExternalEditor
 from netui.tui.format import safe, safe_block
 from netui.tui.screens.main import WRITE_ERRORS

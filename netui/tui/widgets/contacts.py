@@ -15,7 +15,7 @@ from textual.containers import Vertical
 from textual.signal import Signal
 from textual.widgets import Input
 
-from netui.core.store import fold
+from netui.core.db.store import fold
 from netui.tui.followups import ContactRow, Delta
 from netui.tui.format import due_short, safe
 from netui.tui.sorted_rows import SortedRows

@@ -12,8 +12,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from netui.core.db.store import fold
 from netui.core.model import Contact
-from netui.core.store import fold
 
 CATEGORIES = ("clients", "information", "ideas", "introductions")
 

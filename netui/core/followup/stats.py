@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from netui.core.config import Settings
+from netui.core.db.store import Store, fold
+from netui.core.followup.rules import queue
 from netui.core.model import Contact, Referral, Stage
-from netui.core.rules import queue
-from netui.core.store import Store, fold
 
 TOP = 5  # events and referrers listed
 WEEKS = 12  # weeks of "people met" history for the chart

@@ -18,8 +18,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from netui.core.db.storage import Database
 from netui.core.model import Contact
-from netui.core.search import (
+from netui.core.search.cache import CacheError, Part, SearchCorpus, load_corpus
+from netui.core.search.engine import (
     Hit,
     Query,
     Term,
@@ -28,8 +30,6 @@ from netui.core.search import (
     parse_query,
     utf8_docs_matching,
 )
-from netui.core.search_cache import CacheError, Part, SearchCorpus, load_corpus
-from netui.core.storage import Database
 
 __all__ = ["search_database"]
 

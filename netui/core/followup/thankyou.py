@@ -13,8 +13,8 @@ from datetime import date
 
 from netui.core.config import ConfigError
 from netui.core.dates import format_date
+from netui.core.db.store import Store
 from netui.core.model import Channel, Contact, Conversation, Stage, ValidationError
-from netui.core.store import Store
 
 # Thanks for an introduction is short and fixed; the user edits the draft if they like.
 REFERRAL_THANK_YOU = """Dear {first_name},

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from netui.core.dupes import ContactIndex, phone_key
+from netui.core.db.store import Store, fold, merge_contacts
+from netui.core.io.dupes import ContactIndex, phone_key
 from netui.core.io.reader import Progress, read_path
 from netui.core.io.records import BadRecords, Bundle, unique
 from netui.core.model import Contact, Conversation, Referral, StageStep, ValidationError, utc_now
-from netui.core.store import Store, fold, merge_contacts
 
 ADD, MERGE, SKIP = "add", "merge", "skip"
 _LIST_FIELDS = ("emails", "phones", "tags", "needs", "offers")

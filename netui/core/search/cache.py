@@ -43,9 +43,9 @@ from itertools import accumulate, chain
 from pathlib import Path
 from typing import Any, TypeVar
 
+from netui.core.db.storage import TABLE_OF_KIND, Database, Signature, StorageError, kind_of
 from netui.core.model import Contact, Conversation
-from netui.core.search import DOC_SEP, contact_doc, conversation_doc, doc_ends
-from netui.core.storage import TABLE_OF_KIND, Database, Signature, StorageError, kind_of
+from netui.core.search.engine import DOC_SEP, contact_doc, conversation_doc, doc_ends
 
 __all__ = ["CONTACT_COLUMNS", "CacheError", "Part", "SearchCorpus", "load_corpus"]
 

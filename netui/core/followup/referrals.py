@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from datetime import date
 
 from netui.core.dates import format_date
+from netui.core.db.store import AmbiguousContact, Store, fold
 from netui.core.model import Contact, Introduce, Referral, Stage, StageStep, clean_name
-from netui.core.store import AmbiguousContact, Store, fold
 
 
 def existing_contact(store: Store, name_or_id: str) -> Contact | None:

@@ -21,8 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from netui.core.model import Contact, Conversation, Referral
-from netui.core.storage import (
+from netui.core.db.storage import (
     JOURNAL,
     SCHEMA_VERSION,
     TABLE_OF_KIND,
@@ -32,6 +31,7 @@ from netui.core.storage import (
     conversation_file,
     kind_of,
 )
+from netui.core.model import Contact, Conversation, Referral
 
 ERROR = "error"
 WARNING = "warning"

@@ -22,8 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
 
+from netui.core.db.store import fold
 from netui.core.model import Contact
-from netui.core.store import fold
 
 MIN_PHONE_DIGITS = 7
 NEAR_NAME_RATIO = 0.85

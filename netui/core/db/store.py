@@ -21,7 +21,17 @@ from typing import Any
 
 from netui.core.config import Settings, load_settings
 from netui.core.dates import today as local_today
+from netui.core.db.storage import (
+    TABLE_OF_KIND,
+    Database,
+    StorageError,
+    apply_to_tables,
+    contact_file,
+    conversation_file,
+    kind_of,
+)
 from netui.core.folding import fold
+from netui.core.followup.rules import NextAction, QueueItem, next_action, queue
 from netui.core.model import (
     Contact,
     Conversation,
@@ -31,16 +41,6 @@ from netui.core.model import (
     ValidationError,
     clean_name,
     utc_now,
-)
-from netui.core.rules import NextAction, QueueItem, next_action, queue
-from netui.core.storage import (
-    TABLE_OF_KIND,
-    Database,
-    StorageError,
-    apply_to_tables,
-    contact_file,
-    conversation_file,
-    kind_of,
 )
 
 __all__ = [

@@ -1,0 +1,1 @@
+"""The follow-up ladder: rules, review, thank-you notes, referrals, matches, stats."""

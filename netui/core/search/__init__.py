@@ -1,0 +1,1 @@
+"""Search: the query language, matching, the in-memory index and the disposable on-disk cache."""
