@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from netui.core.db.storage import StorageError
-from netui.core.model import Contact, Conversation, ValidationError
+from netui.core.errors import StorageError, ValidationError
+from netui.core.model import Contact, Conversation
 from netui.core.text import cell_width, is_unsafe, printable
 from tests import test_cli
 from tests.faults.helpers import open_store, snapshot, temp_files

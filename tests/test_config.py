@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from netui.cli import main
-from netui.core.config import ConfigError, Settings, load_settings
+from netui.core.config import Settings, load_settings
+from netui.core.errors import ConfigError
 
 
 def test_no_file_means_the_defaults(tmp_path):

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from netui.core.dates import format_date, humanize, local_timestamp, parse_date, today
-from netui.core.model import ValidationError
+from netui.core.errors import ValidationError
 
 TUESDAY = date(2026, 11, 24)
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from netui.core.errors import BadRecords
 from netui.core.io.csv_contacts import map_columns, normalise_header, read_csv, write_csv
 from netui.core.io.files import read_text
 from netui.core.io.linkedin import read_linkedin
-from netui.core.io.records import BadRecords
 from netui.core.model import Contact, Stage
 
 FIXTURES = Path(__file__).parent / "fixtures"

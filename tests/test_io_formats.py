@@ -10,14 +10,14 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from netui.core.followup.rules import QueueItem
+from netui.core.errors import BadRecords, UnreadableFile, UnwritableFile
 from netui.core.io.archive import read_json, write_json
 from netui.core.io.diary import md, write_markdown
-from netui.core.io.files import UnwritableFile, decode, read_text, vcard_files, write_atomic
+from netui.core.io.files import decode, read_text, vcard_files, write_atomic
 from netui.core.io.ics import write_ics
 from netui.core.io.reader import read_path, sniff_format
-from netui.core.io.records import BadRecords, UnreadableFile
 from netui.core.model import Channel, Contact, Conversation, Referral, Stage, StageStep
+from netui.core.rules import QueueItem
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

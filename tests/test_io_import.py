@@ -14,8 +14,8 @@ from netui.cli import main
 from netui.cli.io_cmds import ProgressBar
 from netui.core.config import Settings
 from netui.core.db.store import Store
-from netui.core.io.importer import StalePlan, apply, plan_import
-from netui.core.io.records import UnreadableFile
+from netui.core.errors import StalePlan, UnreadableFile
+from netui.core.io.importer import apply, plan_import
 from netui.core.model import Channel, Contact, Conversation, Referral, Stage
 
 FIXTURES = Path(__file__).parent / "fixtures"

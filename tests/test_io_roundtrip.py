@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from netui.core.errors import BadRecords
 from netui.core.io.csv_contacts import read_csv, write_csv
-from netui.core.io.records import BadRecords, unique
+from netui.core.io.records import unique
 from netui.core.io.vcard import read_vcards, write_vcards
 from netui.core.model import Contact
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import vobject
 
+from netui.core.errors import BadRecords
 from netui.core.io.files import read_text
-from netui.core.io.records import BadRecords
 from netui.core.io.vcard import read_vcards, write_vcards
 from netui.core.model import Contact
 

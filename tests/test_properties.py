@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 from netui.core.config import Settings
-from netui.core.db.store import UNDO_DEPTH, Store, UndoError
+from netui.core.db.store import UNDO_DEPTH, Store
+from netui.core.errors import UndoError
 from netui.core.model import Contact, Conversation, Stage
 
 STAGES = list(Stage)

@@ -6,9 +6,9 @@ from datetime import timedelta
 
 import pytest
 
-from netui.core.db.store import AmbiguousContact
+from netui.core.errors import AmbiguousContact, ValidationError
 from netui.core.followup.referrals import describe, existing_contact, ladder, record_referral
-from netui.core.model import Contact, Introduce, ValidationError
+from netui.core.model import Contact, Introduce
 from tests.conftest import TODAY
 
 

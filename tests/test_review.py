@@ -15,8 +15,8 @@ from netui.core.followup.review import (
     plan,
     step_for,
 )
-from netui.core.followup.rules import next_action
 from netui.core.model import Channel, Contact, Conversation, Stage, StageStep
+from netui.core.rules import next_action
 from tests.conftest import TODAY
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from netui.core.config import Settings
-from netui.core.followup.rules import next_action, queue
 from netui.core.model import Contact, Referral, Stage, StageStep
+from netui.core.rules import next_action, queue
 
 MET = date(2026, 11, 10)
 S = Settings()

@@ -9,11 +9,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from netui.core.db.store import fold as store_fold
+from netui.core.errors import QueryError
 from netui.core.model import Channel, Contact, Conversation, Stage
 from netui.core.search.engine import (
     Hit,
     Query,
-    QueryError,
     SearchIndex,
     Term,
     fold,

@@ -9,9 +9,16 @@ from datetime import date
 
 import pytest
 
-from netui.core.db.storage import SCHEMA_VERSION, StorageError, contact_file
-from netui.core.db.store import AmbiguousContact, ContactNotFound, Store, UndoError
-from netui.core.model import Channel, Contact, Conversation, Referral, Stage, ValidationError
+from netui.core.db.storage import SCHEMA_VERSION, contact_file
+from netui.core.db.store import Store
+from netui.core.errors import (
+    AmbiguousContact,
+    ContactNotFound,
+    StorageError,
+    UndoError,
+    ValidationError,
+)
+from netui.core.model import Channel, Contact, Conversation, Referral, Stage
 
 D = date(2026, 11, 10)
 

@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from netui.core.config import DEFAULT_THANK_YOU, ConfigError
+from netui.core.config import DEFAULT_THANK_YOU
+from netui.core.errors import ConfigError, TemplateError, ValidationError
 from netui.core.followup.referrals import record_referral
 from netui.core.followup.thankyou import (
-    TemplateError,
     check_template,
     draft,
     draft_for_introduction,
@@ -20,7 +20,7 @@ from netui.core.followup.thankyou import (
     met_when,
     record_sent,
 )
-from netui.core.model import Channel, Contact, Stage, ValidationError
+from netui.core.model import Channel, Contact, Stage
 from tests.conftest import TODAY
 
 

@@ -14,7 +14,8 @@ from collections.abc import Sequence
 
 from netui import __version__
 from netui.cli import contacts_cmds, doctor_cmds, io_cmds, ladder_cmds, search_cmds
-from netui.cli.context import USER_ERRORS, CliError, Context, fail
+from netui.cli.context import CliError, Context, fail
+from netui.core.errors import NetuiError
 
 COMMAND_MODULES = (contacts_cmds, search_cmds, io_cmds, ladder_cmds, doctor_cmds)
 
@@ -60,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except CliError as exc:
         return fail(str(exc), exc.code)
-    except USER_ERRORS as exc:
+    except NetuiError as exc:
         return fail(str(exc))
     finally:
         ctx.close()

@@ -9,9 +9,10 @@ from datetime import date
 from netui.cli.context import CliError, Context, out, out_json
 from netui.core.dates import format_date, humanize, parse_date
 from netui.core.db.store import Store
+from netui.core.errors import ValidationError
 from netui.core.followup.referrals import describe as describe_referral
-from netui.core.followup.rules import QueueItem
-from netui.core.model import Channel, Contact, Conversation, Stage, ValidationError
+from netui.core.model import Channel, Contact, Conversation, Stage
+from netui.core.rules import QueueItem
 from netui.core.text import cell_width, one_line
 
 WIDTH = 80

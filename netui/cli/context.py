@@ -10,31 +10,20 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from netui.core.config import ConfigError, load_settings
+from netui.core.config import load_settings
 from netui.core.dates import today as local_today
-from netui.core.db.store import AmbiguousContact, ContactNotFound, StorageError, Store, UndoError
-from netui.core.model import ValidationError
+from netui.core.db.store import Store
+from netui.core.errors import NetuiError
 from netui.core.paths import default_db_path
 from netui.core.text import printable
 
 
-class CliError(Exception):
+class CliError(NetuiError):
     """A user-facing failure: printed as one line, exit code `code`."""
 
     def __init__(self, message: str, code: int = 1) -> None:
         super().__init__(message)
         self.code = code
-
-
-# Core errors a user can cause; the CLI prints them as one line, never a traceback.
-USER_ERRORS = (
-    ValidationError,
-    ContactNotFound,
-    AmbiguousContact,
-    StorageError,
-    ConfigError,
-    UndoError,
-)
 
 
 def fail(message: str, code: int = 1) -> int:

@@ -12,13 +12,14 @@ from netui.cli.contacts_cmds import cell, date_arg, queue_line
 from netui.cli.context import CliError, Context, out, out_json
 from netui.core.dates import format_date, humanize
 from netui.core.db.store import Store, fold
+from netui.core.errors import ValidationError
 from netui.core.followup import matches as matching
 from netui.core.followup import review as reviewing
 from netui.core.followup import stats as funnel_stats
 from netui.core.followup.referrals import describe, record_referral
-from netui.core.followup.rules import QueueItem
 from netui.core.followup.thankyou import draft, draft_for_introduction
-from netui.core.model import Contact, Introduce, Referral, Stage, ValidationError
+from netui.core.model import Contact, Introduce, Referral, Stage
+from netui.core.rules import QueueItem
 
 MAX_CADENCE = 3650  # ten years: anything longer is a typo
 

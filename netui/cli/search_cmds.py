@@ -66,8 +66,9 @@ def _line(hit: Hit) -> str:
 
 def cmd_search(args: argparse.Namespace, ctx: Context) -> int:
     # Imported here: every other command would pay for loading the search engine.
+    from netui.core.errors import QueryError
     from netui.core.search.cached import search_database
-    from netui.core.search.engine import QueryError, parse_query
+    from netui.core.search.engine import parse_query
 
     text = " ".join(args.query)
     try:

@@ -6,11 +6,12 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from netui.cli.context import USER_ERRORS, Context, fail
+from netui.cli.context import Context, fail
 from netui.core.config import Settings
 from netui.core.dates import today
 from netui.core.db.store import Store
 from netui.core.demo import demo_data, load_into
+from netui.core.errors import NetuiError
 
 
 def run_tui(ctx: Context, demo: bool = False) -> int:
@@ -30,7 +31,7 @@ def _run(ctx: Context, demo: bool) -> int:
     if not demo:
         try:
             store = ctx.store
-        except USER_ERRORS as exc:
+        except NetuiError as exc:
             return fail(str(exc))
         make_app(store).run()
         return 0
@@ -40,7 +41,7 @@ def _run(ctx: Context, demo: bool) -> int:
         with Store.open(folder / "db", settings=Settings()) as store:
             load_into(store, demo_data(today()))
             make_app(store, demo=True).run()
-    except USER_ERRORS as exc:
+    except NetuiError as exc:
         return fail(str(exc))
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import platformdirs
 
+from netui.core.errors import ConfigError
+
 DEFAULT_THANK_YOU = """Dear {first_name},
 
 Thank you for the conversation at {met_at} {met_when}. {mention_sentence}
@@ -21,10 +23,6 @@ I would love to stay in touch.
 
 Best regards,
 """
-
-
-class ConfigError(ValueError):
-    """The config file cannot be used; the message names it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from datetime import date
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from netui.core.model import ValidationError
+from netui.core.errors import ValidationError
 from netui.core.text import one_line
 
 if TYPE_CHECKING:

@@ -14,9 +14,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any, Self
 
-
-class ValidationError(ValueError):
-    """User-supplied data that cannot be stored; the message is shown as is."""
+from netui.core.errors import ValidationError
 
 
 def _choose(cls: type[StrEnum], what: str, text: str, key: str, aliases: dict[str, str]) -> Any:

@@ -11,10 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from netui.core import rules
 from netui.core.db.store import Store, fold
-from netui.core.followup import rules
-from netui.core.followup.rules import NextAction, QueueItem
 from netui.core.model import Contact, Referral
+from netui.core.rules import NextAction, QueueItem
 
 
 class ContactRow:

@@ -12,7 +12,8 @@ import pytest
 
 from netui.cli import main
 from netui.core.db import doctor
-from netui.core.db.storage import SCHEMA_VERSION, StorageError, contact_file
+from netui.core.db.storage import SCHEMA_VERSION, contact_file
+from netui.core.errors import StorageError
 from netui.core.model import Contact
 from tests.faults.helpers import D, open_store, populate, snapshot, state
 from tests.test_cli import error

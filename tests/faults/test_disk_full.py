@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 from netui.core.db import storage
-from netui.core.db.storage import StorageError
 from netui.core.db.store import Store
+from netui.core.errors import StorageError
 from netui.core.model import Contact, Conversation, Referral
 from tests.faults.helpers import D, open_store, populate, snapshot, state, temp_files
 

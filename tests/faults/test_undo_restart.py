@@ -8,7 +8,7 @@ import pytest
 
 from netui.core.db import doctor
 from netui.core.db.storage import contact_file
-from netui.core.db.store import UndoError
+from netui.core.errors import UndoError
 from netui.core.model import Contact, Conversation
 from tests.faults.helpers import D, open_store, populate, snapshot, state
 

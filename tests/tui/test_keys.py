@@ -6,7 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from netui.core.db.store import StorageError, Store
+from netui.core.db.store import Store
+from netui.core.errors import StorageError
 from netui.core.model import Channel, Contact, Stage
 from netui.tui.screens.capture import CaptureScreen
 from netui.tui.screens.confirm import ConfirmScreen

@@ -14,7 +14,7 @@ from tests.tui.test_keys import press
 async def open_merge(pilot, app, main, contact: Contact) -> MergeScreen:
     """What `M` does on the main screen: the selected contact's merge screen, answer handled."""
     main.select(contact.id)
-    app.push_screen(MergeScreen(main.store, contact.id), main._plugged_closed)
+    await pilot.press("M")
     await pilot.pause(0.1)
     await app.workers.wait_for_complete()  # the duplicates are looked for in a thread
     await pilot.pause()

@@ -38,7 +38,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
-from netui.core.model import ValidationError
+from netui.core.errors import StorageError, ValidationError
 
 SCHEMA_VERSION = 1
 CONTACT_SHARDS = 32
@@ -56,10 +56,6 @@ TABLE_OF_KIND = {
     "referrals": "referrals",
     "undo": "undo",
 }
-
-
-class StorageError(Exception):
-    """The database cannot be read or written; the message says which file and why."""
 
 
 class StrIdTable(Table):

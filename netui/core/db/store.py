@@ -24,24 +24,21 @@ from netui.core.dates import today as local_today
 from netui.core.db.storage import (
     TABLE_OF_KIND,
     Database,
-    StorageError,
     apply_to_tables,
     contact_file,
     conversation_file,
     kind_of,
 )
-from netui.core.folding import fold
-from netui.core.followup.rules import NextAction, QueueItem, next_action, queue
-from netui.core.model import (
-    Contact,
-    Conversation,
-    Referral,
-    Stage,
-    StageStep,
+from netui.core.errors import (
+    AmbiguousContact,
+    ContactNotFound,
+    StorageError,
+    UndoError,
     ValidationError,
-    clean_name,
-    utc_now,
 )
+from netui.core.folding import fold
+from netui.core.model import Contact, Conversation, Referral, Stage, StageStep, clean_name, utc_now
+from netui.core.rules import NextAction, QueueItem, next_action, queue
 
 __all__ = [
     "AmbiguousContact",
@@ -54,24 +51,6 @@ __all__ = [
 
 UNDO_DEPTH = 50
 _FULL_ID = re.compile(r"[0-9a-f]{32}")
-
-
-class ContactNotFound(LookupError):
-    """No contact matches what the user typed."""
-
-
-class AmbiguousContact(LookupError):
-    """Several contacts match; `matches` lists them so the user can pick by id."""
-
-    def __init__(self, ref: str, matches: list[Contact]) -> None:
-        self.matches = matches
-        listed = "; ".join(f"{c.name} ({c.id[:8]})" for c in matches[:10])
-        more = f" and {len(matches) - 10} more" if len(matches) > 10 else ""
-        super().__init__(f"{ref!r} matches {len(matches)} contacts: {listed}{more}")
-
-
-class UndoError(RuntimeError):
-    """Nothing to undo, or the records changed since (another process edited them)."""
 
 
 @dataclass(slots=True)

@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from datetime import date
 
 from netui.core.dates import format_date
-from netui.core.db.store import AmbiguousContact, Store, fold
+from netui.core.db.store import Store, fold
+from netui.core.errors import AmbiguousContact
 from netui.core.model import Contact, Introduce, Referral, Stage, StageStep, clean_name
 
 

@@ -11,8 +11,8 @@ from datetime import date
 from enum import StrEnum
 
 from netui.core.db.store import Store
-from netui.core.followup.rules import QueueItem
 from netui.core.model import Channel, Conversation, Stage
+from netui.core.rules import QueueItem
 
 KEPT_IN_TOUCH_NOTE = "Kept in touch (from the daily review)"
 

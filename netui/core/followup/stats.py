@@ -15,8 +15,8 @@ from datetime import date
 
 from netui.core.config import Settings
 from netui.core.db.store import Store, fold
-from netui.core.followup.rules import queue
 from netui.core.model import Contact, Referral, Stage
+from netui.core.rules import queue
 
 TOP = 5  # events and referrers listed
 WEEKS = 12  # weeks of "people met" history for the chart

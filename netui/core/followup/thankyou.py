@@ -11,10 +11,10 @@ import re
 import string
 from datetime import date
 
-from netui.core.config import ConfigError
 from netui.core.dates import format_date
 from netui.core.db.store import Store
-from netui.core.model import Channel, Contact, Conversation, Stage, ValidationError
+from netui.core.errors import TemplateError, ValidationError
+from netui.core.model import Channel, Contact, Conversation, Stage
 
 # Thanks for an introduction is short and fixed; the user edits the draft if they like.
 REFERRAL_THANK_YOU = """Dear {first_name},
@@ -42,10 +42,6 @@ SENT_CHANNELS = (Channel.EMAIL, Channel.NOTE)
 _HONORIFICS = {"dr", "mr", "mrs", "ms", "mx", "prof", "sir", "dame"}
 _SPACES = re.compile(r"(?<=\S) {2,}")
 _SPACE_BEFORE_PUNCT = re.compile(r" +(?=[.,;:!?])")
-
-
-class TemplateError(ConfigError):
-    """The thank-you template cannot be filled in; the message says why and how to fix it."""
 
 
 def first_name(name: str) -> str:

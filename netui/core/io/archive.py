@@ -10,7 +10,8 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from netui.core.io.records import BadRecords, Bundle, Incoming
+from netui.core.errors import BadRecords
+from netui.core.io.records import Bundle, Incoming
 from netui.core.model import Contact, Conversation, Referral, utc_now
 
 FORMAT = "netui"

@@ -15,8 +15,8 @@ import re
 from collections.abc import Iterable
 from datetime import date
 
+from netui.core.errors import BadRecords, ValidationError
 from netui.core.io.records import (
-    BadRecords,
     Incoming,
     clean_text,
     fallback_name,
@@ -24,7 +24,7 @@ from netui.core.io.records import (
     split_list,
     unique,
 )
-from netui.core.model import Contact, Stage, ValidationError
+from netui.core.model import Contact, Stage
 
 # Field -> header spellings (after normalising), best first.
 SPELLINGS: dict[str, tuple[str, ...]] = {

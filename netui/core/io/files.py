@@ -15,8 +15,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from netui.core.io.records import UnreadableFile
-from netui.core.model import ValidationError
+from netui.core.errors import UnreadableFile, UnwritableFile
 
 MAX_IMPORT_BYTES = 256 * 1024 * 1024  # far beyond any address book; refuses /dev/zero & co.
 VCARD_SUFFIXES = (".vcf", ".vcard")
@@ -85,10 +84,6 @@ def vcard_files(folder: Path) -> FolderListing:
 def encode(text: str) -> bytes:
     """UTF-8; a lone surrogate (possible from JSON "\\ud800") is written as that escape."""
     return text.encode("utf-8", errors="backslashreplace")
-
-
-class UnwritableFile(ValidationError):
-    """The export could not be written; the target is left as it was."""
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import icalendar
 
-from netui.core.followup.rules import QueueItem
+from netui.core.rules import QueueItem
 from netui.core.text import printable
 
 PRODID = "-//netui//follow-ups//EN"

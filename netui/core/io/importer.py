@@ -15,18 +15,15 @@ from pathlib import Path
 from typing import Any
 
 from netui.core.db.store import Store, fold, merge_contacts
+from netui.core.errors import BadRecords, StalePlan
 from netui.core.io.dupes import ContactIndex, phone_key
 from netui.core.io.reader import Progress, read_path
-from netui.core.io.records import BadRecords, Bundle, unique
-from netui.core.model import Contact, Conversation, Referral, StageStep, ValidationError, utc_now
+from netui.core.io.records import Bundle, unique
+from netui.core.model import Contact, Conversation, Referral, StageStep, utc_now
 
 ADD, MERGE, SKIP = "add", "merge", "skip"
 _LIST_FIELDS = ("emails", "phones", "tags", "needs", "offers")
 _IGNORED_IN_COMPARISON = ("updated",)
-
-
-class StalePlan(ValidationError):
-    """The database changed between planning and applying; plan again."""
 
 
 @dataclass(slots=True)

@@ -7,8 +7,9 @@ empty and writes "Connected On" as "12 Mar 2024", which becomes the date met.
 
 from __future__ import annotations
 
+from netui.core.errors import BadRecords
 from netui.core.io.csv_contacts import read_csv
-from netui.core.io.records import BadRecords, Incoming
+from netui.core.io.records import Incoming
 
 MET_AT = "LinkedIn"
 TAG = "linkedin"

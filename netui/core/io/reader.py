@@ -11,11 +11,12 @@ import csv
 from collections.abc import Callable
 from pathlib import Path
 
+from netui.core.errors import BadRecords, UnreadableFile
 from netui.core.io.archive import read_json
 from netui.core.io.csv_contacts import guess_delimiter, map_columns, read_csv
 from netui.core.io.files import read_text, vcard_files
 from netui.core.io.linkedin import header_line, read_linkedin
-from netui.core.io.records import BadRecords, Bundle, UnreadableFile
+from netui.core.io.records import Bundle
 from netui.core.io.vcard import count_cards, read_vcards
 
 IMPORT_FORMATS = ("vcard", "csv", "linkedin", "json")

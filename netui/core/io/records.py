@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from netui.core.model import Contact, Conversation, Referral, ValidationError
+from netui.core.errors import ValidationError
+from netui.core.model import Contact, Conversation, Referral
 
 # The date spellings address books and LinkedIn write ("12 Mar 2024", "2024-03-12", ...).
 # strptime's month names follow the C locale Python starts in, i.e. English.
@@ -26,19 +27,6 @@ DATE_FORMATS = (
     "%b %d, %Y",
     "%B %d, %Y",
 )
-
-
-class UnreadableFile(ValidationError):
-    """The file cannot be read at all (missing, binary, unknown format); nothing was written."""
-
-
-class BadRecords(ValidationError):
-    """One or more records are wrong; each message starts with its line or card number."""
-
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        super().__init__(problems[0] + more)
 
 
 @dataclass(slots=True)

@@ -16,15 +16,9 @@ from typing import Any
 
 import vobject
 
-from netui.core.io.records import (
-    BadRecords,
-    Incoming,
-    clean_text,
-    fallback_name,
-    split_list,
-    unique,
-)
-from netui.core.model import Contact, ValidationError
+from netui.core.errors import BadRecords, ValidationError
+from netui.core.io.records import Incoming, clean_text, fallback_name, split_list, unique
+from netui.core.model import Contact
 from netui.core.text import one_line
 
 _MESSAGE_CELLS = 80  # a vobject error quotes the bad line; keep the report to one line

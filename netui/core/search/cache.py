@@ -43,7 +43,8 @@ from itertools import accumulate, chain
 from pathlib import Path
 from typing import Any, TypeVar
 
-from netui.core.db.storage import TABLE_OF_KIND, Database, Signature, StorageError, kind_of
+from netui.core.db.storage import TABLE_OF_KIND, Database, Signature, kind_of
+from netui.core.errors import CacheError, StorageError
 from netui.core.model import Contact, Conversation
 from netui.core.search.engine import DOC_SEP, contact_doc, conversation_doc, doc_ends
 
@@ -64,10 +65,6 @@ _MAX_HEADER = 1 << 24
 _U32 = next(code for code in "IL" if array(code).itemsize == 4)
 _R = TypeVar("_R")
 _ENCODER = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"))  # made once: 15% faster
-
-
-class CacheError(Exception):
-    """A cache file that cannot be used as it is; the search rebuilds it."""
 
 
 def _encode(text: str) -> bytes:

@@ -19,8 +19,9 @@ from datetime import date
 from typing import Any
 
 from netui.core.db.storage import Database
+from netui.core.errors import CacheError
 from netui.core.model import Contact
-from netui.core.search.cache import CacheError, Part, SearchCorpus, load_corpus
+from netui.core.search.cache import Part, SearchCorpus, load_corpus
 from netui.core.search.engine import (
     Hit,
     Query,

@@ -56,8 +56,9 @@ from operator import is_, itemgetter
 from typing import Any, Protocol
 
 from netui.core.dates import parse_date
+from netui.core.errors import QueryError, ValidationError
 from netui.core.folding import NON_ASCII_RUN, fold
-from netui.core.model import Channel, Contact, Conversation, Stage, ValidationError
+from netui.core.model import Channel, Contact, Conversation, Stage
 
 __all__ = [
     "Hit",
@@ -90,10 +91,6 @@ QUERY_FIELDS = {
 _WORD = re.compile(r"\w+")
 _FIELD_PREFIX = re.compile(r"([A-Za-z]+):")
 _LAST_CHAR = "\U0010ffff"  # sorts after every word character, to bound a prefix range
-
-
-class QueryError(ValueError):
-    """A query that cannot be read; the message is one line, fit for a search bar."""
 
 
 # -- folding ---------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ from textual.widgets import TextArea
 
 from netui.core.dates import parse_date, today
 from netui.core.db.store import Store
-from netui.core.model import Contact, Stage, ValidationError
+from netui.core.errors import ValidationError
+from netui.core.model import Contact, Stage
 from netui.tui.format import safe
 from netui.tui.screens.form import FormScreen, field_row, text_input
 

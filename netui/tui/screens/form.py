@@ -14,8 +14,8 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static, TextArea
 
-from netui.core.db.store import AmbiguousContact, ContactNotFound, StorageError, Store
-from netui.core.model import ValidationError
+from netui.core.db.store import Store
+from netui.core.errors import AmbiguousContact, ContactNotFound, StorageError, ValidationError
 from netui.tui.screens.confirm import ConfirmScreen
 
 ResultT = TypeVar("ResultT")

@@ -27,9 +27,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, ProgressBar, Select, Static
 from textual.worker import Worker, WorkerState
 
-from netui.core.db.store import StorageError, Store
+from netui.core.db.store import Store
+from netui.core.errors import StorageError, ValidationError
 from netui.core.io.importer import ADD, MERGE, SKIP, ImportPlan, apply, plan_import
-from netui.core.model import ValidationError
 from netui.tui.format import safe
 from netui.tui.screens.form import field_row, text_input
 from netui.tui.widgets.table import Column, RowTable

@@ -6,7 +6,6 @@ the store followed by `sync()`, which redraws whatever the store's `version` say
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -20,10 +19,11 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from netui.core import dates
-from netui.core.db.store import AmbiguousContact, ContactNotFound, StorageError, Store, UndoError
+from netui.core.db.store import Store
+from netui.core.errors import NetuiError, StorageError
 from netui.core.followup import review
-from netui.core.followup.rules import QueueItem
-from netui.core.model import Contact, Stage, ValidationError
+from netui.core.model import Contact, Stage
+from netui.core.rules import QueueItem
 from netui.tui import startup_gc
 from netui.tui.followups import FollowUps
 from netui.tui.format import safe
@@ -37,19 +37,6 @@ from netui.tui.widgets.table import RowTable
 
 STAGE_KEYS = Binding.Group("Mark stage", compact=True)
 QUEUE_DAYS = 7  # the queue shows what is due in the coming week too
-WRITE_ERRORS = (StorageError, ValidationError, UndoError, ContactNotFound, AmbiguousContact)
-
-# Screens that other modules provide, opened by name so this screen works without them.
-# key: (module, class, what it is, needs the selected contact)
-PLUGGED_SCREENS = {
-    "review": ("review", "ReviewScreen", "The daily review", False),
-    "search": ("search", "SearchScreen", "Search", False),
-    "stats": ("stats", "StatsScreen", "The stats screen", False),
-    "import": ("import_", "ImportScreen", "Import", False),
-    "thank_you": ("thank_you", "ThankYouScreen", "Thank-you drafting", True),
-    "referral": ("referral", "ReferralScreen", "Referrals", True),
-    "merge": ("merge", "MergeScreen", "Merging duplicates", True),
-}
 
 
 class MainScreen(Screen[None]):
@@ -122,19 +109,17 @@ class MainScreen(Screen[None]):
             show=False,
         ),
         Binding("u", "undo", "Undo", tooltip="Undo the last change (several levels)", id="undo"),
-        Binding(
-            "slash", "open('search')", "Search", tooltip="Search every conversation", id="search"
-        ),
+        Binding("slash", "search", "Search", tooltip="Search every conversation", id="search"),
         Binding(
             "r",
-            "open('review')",
+            "review",
             "Review",
             tooltip="Daily review: today's follow-ups one by one",
             id="review",
         ),
         Binding(
             "w",
-            "open('thank_you')",
+            "thank_you",
             "Thank-you",
             tooltip="Draft the thank-you note",
             id="thank-you",
@@ -142,7 +127,7 @@ class MainScreen(Screen[None]):
         ),
         Binding(
             "R",
-            "open('referral')",
+            "referral",
             "Referral",
             tooltip="Record someone this contact recommended",
             id="referral",
@@ -150,17 +135,15 @@ class MainScreen(Screen[None]):
         ),
         Binding(
             "M",
-            "open('merge')",
+            "merge",
             "Merge",
             tooltip="Merge the selected contact with a duplicate",
             id="merge",
             show=False,
         ),
+        Binding("S", "stats", "Stats", tooltip="The funnel and stats", id="stats", show=False),
         Binding(
-            "S", "open('stats')", "Stats", tooltip="The funnel and stats", id="stats", show=False
-        ),
-        Binding(
-            "I", "open('import')", "Import", tooltip="Import contacts", id="import", show=False
+            "I", "import_contacts", "Import", tooltip="Import contacts", id="import", show=False
         ),
         Binding(
             "a",
@@ -362,7 +345,7 @@ class MainScreen(Screen[None]):
         True when the write went through."""
         try:
             result = change()
-        except WRITE_ERRORS as exc:
+        except NetuiError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return False
         finally:
@@ -438,7 +421,7 @@ class MainScreen(Screen[None]):
         from netui.tui.screens.thank_you import ThankYouScreen
 
         screen = ThankYouScreen(self.store, contact_id, referral_id)
-        self.app.push_screen(screen, self._plugged_closed)
+        self.app.push_screen(screen, self._screen_closed)
 
     def action_step(self, delta: int) -> None:
         if (contact := self._selected()) is not None:
@@ -526,27 +509,46 @@ class MainScreen(Screen[None]):
     def action_help(self) -> None:
         self.app.push_screen(HelpScreen(self.help_sections()))
 
-    def action_open(self, name: str) -> None:
-        """Open a screen another module provides (review, search, stats…), if it is there."""
-        module_name, class_name, what, per_contact = PLUGGED_SCREENS[name]
-        full_name = f"netui.tui.screens.{module_name}"
-        try:
-            screen_class = getattr(importlib.import_module(full_name), class_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != full_name:
-                raise
-            self.notify(f"{what} is not available yet", severity="warning")
-            return
-        args: tuple[Any, ...] = (self.store,)
-        if per_contact:
-            contact = self._selected()
-            if contact is None:
-                return
-            args = (self.store, contact.id)
-        self.app.push_screen(screen_class(*args), self._plugged_closed)
+    def action_search(self) -> None:
+        from netui.tui.screens.search import SearchScreen
 
-    def _plugged_closed(self, result: object) -> None:
-        """A plugged screen may answer with a contact id, or (contact id, conversation id)."""
+        self.app.push_screen(SearchScreen(self.store), self._screen_closed)
+
+    def action_review(self) -> None:
+        from netui.tui.screens.review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen(self.store), self._screen_closed)
+
+    def action_stats(self) -> None:
+        from netui.tui.screens.stats import StatsScreen
+
+        self.app.push_screen(StatsScreen(self.store), self._screen_closed)
+
+    def action_import_contacts(self) -> None:
+        from netui.tui.screens.import_ import ImportScreen
+
+        self.app.push_screen(ImportScreen(self.store), self._screen_closed)
+
+    def action_thank_you(self) -> None:
+        from netui.tui.screens.thank_you import ThankYouScreen
+
+        if (contact := self._selected()) is not None:
+            self.app.push_screen(ThankYouScreen(self.store, contact.id), self._screen_closed)
+
+    def action_referral(self) -> None:
+        from netui.tui.screens.referral import ReferralScreen
+
+        if (contact := self._selected()) is not None:
+            self.app.push_screen(ReferralScreen(self.store, contact.id), self._screen_closed)
+
+    def action_merge(self) -> None:
+        from netui.tui.screens.merge import MergeScreen
+
+        if (contact := self._selected()) is not None:
+            self.app.push_screen(MergeScreen(self.store, contact.id), self._screen_closed)
+
+    def _screen_closed(self, result: object) -> None:
+        """A screen may answer with a contact id, or (contact id, conversation id)."""
         self.sync()
         if isinstance(result, str):
             self.select(result)

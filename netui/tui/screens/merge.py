@@ -25,11 +25,11 @@ from textual.worker import Worker, WorkerState
 
 from netui.core import dates
 from netui.core.db.store import Store
+from netui.core.errors import NetuiError
 from netui.core.folding import fold
 from netui.core.io.dupes import duplicates_of
 from netui.core.model import Contact
 from netui.tui.format import safe
-from netui.tui.screens.main import WRITE_ERRORS
 from netui.tui.widgets.detail import DetailPane
 from netui.tui.widgets.table import Column, RowTable
 
@@ -205,7 +205,7 @@ class MergeScreen(Screen[str | None]):
             return
         try:
             kept = self.store.merge(self.contact.id, chosen)
-        except WRITE_ERRORS as exc:
+        except NetuiError as exc:
             self.show_error(str(exc))
             return
         self.notify(f"Merged into {safe(kept.name)} — u undoes it", markup=False)

@@ -20,12 +20,12 @@ from textual.widgets import Footer, Header, Static
 
 from netui.core import dates
 from netui.core.db.store import Store
+from netui.core.errors import NetuiError
 from netui.core.followup.referrals import describe
 from netui.core.followup.review import ReviewSession, Step, StepKind, Summary
-from netui.core.followup.rules import QueueItem
+from netui.core.rules import QueueItem
 from netui.tui.format import safe
 from netui.tui.screens.log import LogScreen
-from netui.tui.screens.main import WRITE_ERRORS
 from netui.tui.screens.snooze import Snooze, SnoozeScreen
 from netui.tui.screens.thank_you import ThankYouScreen
 from netui.tui.widgets.detail import DetailPane
@@ -144,7 +144,7 @@ class ReviewScreen(Screen[str | None]):
         """One store write through the session; say what happened, or why it failed."""
         try:
             change()
-        except WRITE_ERRORS as exc:
+        except NetuiError as exc:
             self.notify(str(exc), severity="error", markup=False)
         else:
             self.notify(done, markup=False)
@@ -156,7 +156,7 @@ class ReviewScreen(Screen[str | None]):
             return
         try:
             _, step = self.session.do()
-        except WRITE_ERRORS as exc:
+        except NetuiError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
         self.notify(f"{safe(item.contact.name)}: {step.label.lower()} — {UNDO_HINT}", markup=False)

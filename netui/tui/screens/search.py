@@ -26,8 +26,9 @@ from textual.widgets import Footer, Header, Input, Static
 from textual.worker import Worker, WorkerState
 
 from netui.core import dates
-from netui.core.db.store import StorageError, Store
-from netui.core.search.engine import Hit, QueryError, SearchIndex
+from netui.core.db.store import Store
+from netui.core.errors import QueryError, StorageError
+from netui.core.search.engine import Hit, SearchIndex
 from netui.core.text import printable
 from netui.tui.format import safe
 from netui.tui.widgets.table import Column, RowTable, column_widths

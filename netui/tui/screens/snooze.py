@@ -16,7 +16,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from netui.core.dates import format_date, parse_date
-from netui.core.model import ValidationError
+from netui.core.errors import ValidationError
 
 CHOICES = (("1", 1, "1 day"), ("3", 3, "3 days"), ("w", 7, "1 week"))
 

@@ -17,11 +17,11 @@ from textual.widgets import Footer, Static
 
 from netui.core import dates
 from netui.core.db.store import Store
-from netui.core.followup.thankyou import TemplateError, draft, draft_for_introduction, mark_sent
+from netui.core.errors import NetuiError, TemplateError
+from netui.core.followup.thankyou import draft, draft_for_introduction, mark_sent
 from netui.core.model import Channel
 from netui.tui.editor import EditorError, ExternalEditor
 from netui.tui.format import safe, safe_block
-from netui.tui.screens.main import WRITE_ERRORS
 
 
 class ThankYouScreen(ModalScreen[tuple[str, str] | None]):
@@ -124,7 +124,7 @@ class ThankYouScreen(ModalScreen[tuple[str, str] | None]):
                 self.today,
                 referral_id=self.referral_id,
             )
-        except WRITE_ERRORS as exc:
+        except NetuiError as exc:
             self._show_error(str(exc))
             return
         how = "handwritten note" if channel == Channel.NOTE else "email"

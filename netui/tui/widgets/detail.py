@@ -23,8 +23,8 @@ from textual.widgets import Static
 from netui.core.dates import format_date, humanize
 from netui.core.db.store import Store
 from netui.core.followup.referrals import describe
-from netui.core.followup.rules import NextAction
 from netui.core.model import Contact, Conversation, Stage
+from netui.core.rules import NextAction
 from netui.tui.format import safe, safe_block, short_date
 
 TIMELINE_LIMIT = 50  # entries drawn at once; a search hit further back is drawn too

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.signal import Signal
 
-from netui.core.followup.rules import QueueItem
+from netui.core.rules import QueueItem
 from netui.tui.format import due_short, safe
 from netui.tui.messages import ContactChosen
 from netui.tui.sorted_rows import SortedRows
