@@ -27,13 +27,14 @@ Best regards,
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Follow-up intervals (days) and the thank-you template."""
+    """Follow-up intervals (days), the thank-you template, and how steps are logged."""
 
     thank_you_days: int = 1  # met -> thank-you due the day after meeting
     call_days: int = 7  # thanked -> call
     coffee_days: int = 7  # called -> invite to coffee or lunch
     keep_in_touch_days: int = 30  # after coffee, again and again
     thank_you_template: str = DEFAULT_THANK_YOU
+    log_on_step: bool = True  # c / o (and d in the review) open the log form for the step
 
 
 def config_path() -> Path:
@@ -62,7 +63,9 @@ def load_settings(path: Path | None = None) -> Settings:
         if f.name not in section:
             continue
         value = section[f.name]
-        if f.type == "int" and (not isinstance(value, int) or value < 0):
+        if f.type == "bool" and not isinstance(value, bool):
+            raise ConfigError(f"config {path}: {f.name} must be true or false")
+        if f.type == "int" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
             raise ConfigError(f"config {path}: {f.name} must be a whole number of days")
         if f.type == "str" and not isinstance(value, str):
             raise ConfigError(f"config {path}: {f.name} must be text")

@@ -159,12 +159,15 @@ def test_ctrl_e_hands_the_note_to_the_editor(demo_store, frozen_today):
 
 
 @pytest.mark.parametrize(
-    ("key", "stage"), [("t", Stage.THANKED), ("c", Stage.CALLED), ("o", Stage.COFFEE)]
+    ("keys", "stage"),
+    [(["t"], Stage.THANKED), (["c", "escape"], Stage.CALLED), (["o", "escape"], Stage.COFFEE)],
 )
-def test_stage_keys_move_at_once_dated_today(demo_store, frozen_today, key, stage):
+def test_stage_keys_move_at_once_dated_today(demo_store, frozen_today, keys, stage):
+    """t, and c/o with their log form closed (the step alone)."""
+
     async def scenario(pilot, app, main):
         await pick(pilot, "José")
-        await press(pilot, key)
+        await press(pilot, *keys)
         jose = by_name(demo_store, "José Álvarez")
         assert jose.stage is stage
         assert jose.reached_on(stage) == TODAY
@@ -239,7 +242,7 @@ def test_x_archives_and_brings_back(demo_store, frozen_today):
 def test_u_undoes_several_levels(demo_store, frozen_today):
     async def scenario(pilot, app, main):
         await pick(pilot, "José")
-        await press(pilot, "t", "escape", "c")  # escape closes the thank-you draft
+        await press(pilot, "t", "escape", "c", "escape")  # close the draft, then the log form
         assert by_name(demo_store, "José Álvarez").stage is Stage.CALLED
         await press(pilot, "u")
         assert by_name(demo_store, "José Álvarez").stage is Stage.THANKED

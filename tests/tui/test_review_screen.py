@@ -178,19 +178,23 @@ def test_a_broken_template_is_explained_in_the_note_window(db_path, frozen_today
         drive(store, scenario)
 
 
-def test_d_on_call_and_keep_in_touch_steps(day):
-    async def scenario(pilot, app, main):
-        await review(pilot, app)
-        await press(pilot, "s", "d")  # skip Ann; Bo: mark called
-        assert by_name(day, "Bo Chen").stage is Stage.CALLED
-        assert current(app) == PLAN[2]
-        await press(pilot, "d")  # Cy: kept in touch
-        cy = by_name(day, "Cy Diaz")
-        assert cy.last_contact_on == TODAY and cy.stage is Stage.COFFEE
-        assert day.next_action(cy, TODAY).due == TODAY + timedelta(days=30)
-        assert current(app) == PLAN[3]
+def test_d_on_call_and_keep_in_touch_steps_with_log_on_step_off(db_path, frozen_today):
+    """`log_on_step = false`: d is a bare step, as the stage keys are."""
+    with Store.open(db_path, settings=Settings(log_on_step=False)) as day:
+        fill(day)
 
-    drive(day, scenario)
+        async def scenario(pilot, app, main):
+            await review(pilot, app)
+            await press(pilot, "s", "d")  # skip Ann; Bo: mark called
+            assert by_name(day, "Bo Chen").stage is Stage.CALLED
+            assert current(app) == PLAN[2]
+            await press(pilot, "d")  # Cy: kept in touch
+            cy = by_name(day, "Cy Diaz")
+            assert cy.last_contact_on == TODAY and cy.stage is Stage.COFFEE
+            assert day.next_action(cy, TODAY).due == TODAY + timedelta(days=30)
+            assert current(app) == PLAN[3]
+
+        drive(day, scenario)
 
 
 def test_d_on_an_introduction_thanks_the_referrer(day):

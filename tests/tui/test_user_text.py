@@ -82,9 +82,11 @@ def test_every_form_and_screen_shows_a_markup_like_name_literally(store, frozen_
             assert app.screen is main, key
         await press(pilot, "r")
         assert f"1 of 1: {name}" in screen_text(app)
-        await press(pilot, "escape", "c")  # a stage key: the notice names them
+        await press(pilot, "escape", "c")  # a call's log form
+        assert f"Mark called · what did you and {name} talk about?" in screen_text(app)
+        await press(pilot, "escape")  # the step alone: the notice names them
         assert app.screen is main
         assert f"{name}: called today" in screen_text(app)
-        assert f"{name}: called today — u to undo" in notices(app)
+        assert f"{name}: called today (nothing logged) — u to undo" in notices(app)
 
     drive(store, scenario, size=(120, 40), toasts=True)

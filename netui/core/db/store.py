@@ -620,10 +620,41 @@ class Store:
             tx.description = f"{contact.name}: {contact.stage.label} → {stage.label}"
             if contact.stage is stage:
                 return self.get(contact_id)
-            contact.stage = stage
-            contact.stage_history.append(StageStep(stage, on))
-            contact.follow_up_on = None
+            _move(contact, stage, on)
             self._stage(tx, "contact", contact_id, self._touch(contact))
+        return self.get(contact_id)
+
+    def step_and_log(
+        self,
+        contact_id: str,
+        stage: Stage | None,
+        conversation: Conversation,
+        *,
+        needs: list[str] | None = None,
+        offers: list[str] | None = None,
+    ) -> Contact:
+        """A step done and what was said, as one change (one undo): the call and its notes.
+
+        `stage` None logs a keep-in-touch conversation; `needs`/`offers` replace the
+        contact's lists when given (the form shows them to be edited)."""
+        if conversation.contact_id != contact_id:
+            raise ValidationError("the conversation belongs to another contact")
+        with self._transaction("Step") as tx:
+            contact = self._copy(contact_id)
+            moved = stage is not None and contact.stage is not Stage(stage)
+            if moved:
+                assert stage is not None
+                tx.description = f"{contact.name}: {Stage(stage).label}, with notes"
+                _move(contact, Stage(stage), conversation.on)
+            else:
+                tx.description = f"Log {conversation.channel.label} with {contact.name}"
+            _heard(contact, conversation)
+            if needs is not None:
+                contact.needs = list(needs)
+            if offers is not None:
+                contact.offers = list(offers)
+            self._stage(tx, "conversation", conversation.id, conversation)
+            self._stage(tx, "contact", contact.id, self._touch(contact))
         return self.get(contact_id)
 
     def step_stage(self, contact_id: str, delta: int, on: date | None = None) -> Contact:
@@ -654,9 +685,7 @@ class Store:
         with self._transaction("Log") as tx:
             contact = self._copy(conversation.contact_id)
             tx.description = f"Log {conversation.channel.label} with {contact.name}"
-            if contact.last_contact_on is None or conversation.on >= contact.last_contact_on:
-                contact.last_contact_on = conversation.on
-            contact.follow_up_on = None
+            _heard(contact, conversation)
             self._stage(tx, "conversation", conversation.id, conversation)
             self._stage(tx, "contact", contact.id, self._touch(contact))
         return conversation
@@ -796,6 +825,20 @@ class Store:
             self._stage(tx, "contact", keep_id, self._touch(merged))
             self._stage(tx, "contact", drop_id, None)
         return self.get(keep_id)
+
+
+def _move(contact: Contact, stage: Stage, on: date) -> None:
+    """Put a contact on a rung: the step is dated and kept, any snooze ends."""
+    contact.stage = stage
+    contact.stage_history.append(StageStep(stage, on))
+    contact.follow_up_on = None
+
+
+def _heard(contact: Contact, conversation: Conversation) -> None:
+    """A conversation restarts the keep-in-touch clock and ends any snooze."""
+    if contact.last_contact_on is None or conversation.on >= contact.last_contact_on:
+        contact.last_contact_on = conversation.on
+    contact.follow_up_on = None
 
 
 def merge_contacts(keep: Contact, drop: Contact) -> Contact:

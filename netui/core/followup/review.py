@@ -2,6 +2,8 @@
 
 Doing a step here calls the same `Store` method as the main screen's key for that step
 (`set_stage` for t/c/o), so the change and its undo are the same wherever it was made.
+A call, a coffee or a keep-in-touch is worth nothing without what was said: those steps
+take the conversation with them (`Step.logs`), saved with the step as one change.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from netui.core.model import Channel, Conversation, Stage
 from netui.core.rules import QueueItem
 
 KEPT_IN_TOUCH_NOTE = "Kept in touch (from the daily review)"
+# The rungs whose step is a conversation, and the channel it most likely took.
+STEP_CHANNELS = {Stage.CALLED: Channel.CALL, Stage.COFFEE: Channel.COFFEE}
 
 
 class StepKind(StrEnum):
@@ -31,6 +35,8 @@ class Step:
     label: str  # e.g. "Mark thanked"
     stage: Stage | None = None  # the stage it moves to, for STAGE
     drafts_note: bool = False  # a thank-you: show the drafted note afterwards
+    logs: bool = False  # a call, a coffee, keeping in touch: log what was said with it
+    channel: Channel = Channel.OTHER  # the channel the log form starts on
 
 
 def step_for(item: QueueItem, current_stage: Stage | None = None) -> Step:
@@ -40,8 +46,29 @@ def step_for(item: QueueItem, current_stage: Stage | None = None) -> Step:
     stage = current_stage or item.contact.stage
     target = stage.next()
     if target is None:
-        return Step(StepKind.KEEP_IN_TOUCH, "Log that you kept in touch")
-    return Step(StepKind.STAGE, f"Mark {target.label}", target, target is Stage.THANKED)
+        return Step(StepKind.KEEP_IN_TOUCH, "Log that you kept in touch", logs=True)
+    channel = STEP_CHANNELS.get(target)
+    return Step(
+        StepKind.STAGE,
+        f"Mark {target.label}",
+        target,
+        drafts_note=target is Stage.THANKED,
+        logs=channel is not None,
+        channel=channel or Channel.OTHER,
+    )
+
+
+def last_channel(store: Store, contact_id: str) -> Channel:
+    """How the user last talked with them: the likely channel of keeping in touch."""
+    past = [c for c in store.conversations_of(contact_id) if c.note != KEPT_IN_TOUCH_NOTE]
+    return max(past, key=lambda c: (c.on, c.created)).channel if past else Channel.OTHER
+
+
+def channel_for(store: Store, item: QueueItem, step: Step) -> Channel:
+    """The log form's channel: call or coffee for those steps, else the last one used."""
+    if step.kind is StepKind.KEEP_IN_TOUCH:
+        return last_channel(store, item.contact.id)
+    return step.channel
 
 
 def item_key(item: QueueItem) -> tuple[str, str, str | None]:
@@ -54,10 +81,18 @@ def plan(store: Store, today: date) -> list[QueueItem]:
     return store.queue(today)
 
 
-def perform(store: Store, item: QueueItem, today: date) -> Step:
-    """Do the step at once, dated today, as one undoable change; returns what was done."""
+def perform(store: Store, item: QueueItem, today: date, notes: StepNotes | None = None) -> Step:
+    """Do the step at once, dated today, as one undoable change; returns what was done.
+
+    With `notes` (the log form saved), the conversation is written with the step, and the
+    step takes the conversation's date (a call made yesterday, logged this morning)."""
     step = step_for(item, store.get(item.contact.id).stage)
-    if step.kind is StepKind.THANK_REFERRER:
+    if notes is not None and step.logs:
+        conversation = replace(notes.conversation, contact_id=item.contact.id)
+        store.step_and_log(
+            item.contact.id, step.stage, conversation, needs=notes.needs, offers=notes.offers
+        )
+    elif step.kind is StepKind.THANK_REFERRER:
         assert item.referral_id is not None
         store.update_referral(item.referral_id, thanked_on=today)
     elif step.kind is StepKind.KEEP_IN_TOUCH:
@@ -70,15 +105,33 @@ def perform(store: Store, item: QueueItem, today: date) -> Step:
     return step
 
 
+@dataclass(frozen=True, slots=True)
+class StepNotes:
+    """What the log form gathered for a step: the conversation, and the contact's
+    needs and offers as edited there (None: left as they were)."""
+
+    conversation: Conversation
+    needs: list[str] | None = None
+    offers: list[str] | None = None
+
+
 @dataclass(slots=True)
 class Tally:
     """What the review did, for the summary."""
 
     done: int = 0
+    with_notes: int = 0  # calls, coffees, keep-in-touch done with what was said
+    without_notes: int = 0  # ...and those done bare (escape on the log form)
     logged: int = 0
     snoozed: int = 0
     skipped: int = 0
     archived: int = 0
+
+    def notes_text(self) -> str:
+        """' (2 with notes, 1 without)' once a call, coffee or keep-in-touch was done."""
+        if not self.with_notes + self.without_notes:
+            return ""
+        return f" ({self.with_notes} with notes, {self.without_notes} without)"
 
     @property
     def touched(self) -> int:
@@ -93,7 +146,7 @@ class Summary:
 
     def text(self) -> str:
         t = self.tally
-        parts = [f"{t.done} done"]
+        parts = [f"{t.done} done" + t.notes_text()]
         parts += [f"{n} {what}" for n, what in ((t.logged, "logged"),) if n]
         parts += [f"{t.snoozed} snoozed", f"{t.skipped} skipped", f"{t.archived} archived"]
         left = "nothing left for today" if self.left == 0 else f"{self.left} still due today"
@@ -150,10 +203,14 @@ class ReviewSession:
         item = self._require()
         return step_for(item, self.store.get(item.contact.id).stage)
 
-    def do(self) -> tuple[QueueItem, Step]:
+    def do(self, notes: StepNotes | None = None) -> tuple[QueueItem, Step]:
         item = self._require()
-        step = perform(self.store, item, self.today)
+        step = perform(self.store, item, self.today, notes)
         self.tally.done += 1
+        if step.logs and notes is not None:
+            self.tally.with_notes += 1
+        elif step.logs:
+            self.tally.without_notes += 1
         self._advance()
         return item, step
 

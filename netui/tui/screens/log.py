@@ -33,9 +33,10 @@ class LogScreen(FormScreen[str]):
         ),
     ]
 
-    def __init__(self, store: Store, contact_id: str) -> None:
+    def __init__(self, store: Store, contact_id: str, channel: Channel = Channel.IN_PERSON) -> None:
         super().__init__(store)
         self.contact_id = contact_id
+        self.channel = channel
 
     def form_title(self) -> str:
         return f"Log a conversation with {safe(self.store.get(self.contact_id).name)}"
@@ -47,9 +48,7 @@ class LogScreen(FormScreen[str]):
         channels = [(c.label, c) for c in Channel]
         yield field_row(
             "Channel",
-            Select(
-                channels, value=Channel.IN_PERSON, allow_blank=False, id="channel", compact=True
-            ),
+            Select(channels, value=self.channel, allow_blank=False, id="channel", compact=True),
         )
         yield field_row("Date", text_input("on", "today", "today, yesterday, friday, 2025-03-14"))
         yield field_row("Talked about", TextArea(id="note", soft_wrap=True, compact=True))
@@ -63,10 +62,11 @@ class LogScreen(FormScreen[str]):
         super().on_mount()
         self.query_one("#note", TextArea).focus()
 
-    def save(self) -> str:
+    def conversation(self) -> Conversation:
+        """The diary entry as typed (raises ValidationError on a bad date)."""
         on = parse_date(self.value("on") or "today", today())
         channel = self.query_one("#channel", Select).value
-        conversation = Conversation(
+        return Conversation(
             self.contact_id,
             on,
             channel=channel if isinstance(channel, Channel) else Channel.OTHER,
@@ -75,7 +75,9 @@ class LogScreen(FormScreen[str]):
             observations=self.value("observations"),
             did=self.value("did"),
         )
-        return self.store.log(conversation).id
+
+    def save(self) -> str:
+        return self.store.log(self.conversation()).id
 
     def action_external_editor(self) -> None:
         """Blocks while the editor runs: the app is suspended then, so nothing is missed."""

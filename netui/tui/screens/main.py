@@ -394,12 +394,39 @@ class MainScreen(Screen[None]):
         if contact.stage is target:
             self.notify(f"{safe(contact.name)} is already {target.label}", markup=False)
             return
+        if target in review.STEP_CHANNELS and self.store.settings.log_on_step:
+            self._log_step(contact, target)
+            return
         marked = self._write(
             lambda: self.store.set_stage(contact.id, target, on=self.today),
             lambda c: f"{safe(c.name)}: {target.label} today — u to undo",
         )
         if marked and target is Stage.THANKED:
             self._draft_thank_you(contact.id)
+
+    def _log_step(self, contact: Contact, target: Stage) -> None:
+        """c / o: the log form with the step pending; escape makes the step alone."""
+        from netui.tui.screens.step_log import StepLogScreen
+
+        def perform(notes: review.StepNotes) -> None:
+            self.store.step_and_log(
+                contact.id, target, notes.conversation, needs=notes.needs, offers=notes.offers
+            )
+
+        def closed(conversation_id: str | None) -> None:
+            if conversation_id is not None:
+                self.sync()
+                self.detail.show(contact.id, self.today, conversation_id)
+                name = safe(contact.name)
+                self.notify(f"{name}: {target.label}, with notes — u to undo", markup=False)
+                return
+            self._write(
+                lambda: self.store.set_stage(contact.id, target, on=self.today),
+                lambda c: f"{safe(c.name)}: {target.label} today (nothing logged) — u to undo",
+            )
+
+        label, channel = f"Mark {target.label}", review.STEP_CHANNELS[target]
+        self.app.push_screen(StepLogScreen(self.store, contact.id, label, channel, perform), closed)
 
     def _introduction_row(self) -> QueueItem | None:
         """The queue row under the cursor if it asks to thank someone for an introduction."""

@@ -29,9 +29,10 @@ class ReferralScreen(FormScreen[str]):
 
     CSS_PATH = "referral.tcss"
 
-    def __init__(self, store: Store, referrer_id: str) -> None:
+    def __init__(self, store: Store, referrer_id: str, name: str = "") -> None:
         super().__init__(store)
         self.referrer_id = referrer_id
+        self.initial_name = name  # prefilled: the log form's "recommended"
 
     def form_title(self) -> str:
         return f"Who did {safe(self.store.get(self.referrer_id).name)} recommend?"
@@ -40,7 +41,10 @@ class ReferralScreen(FormScreen[str]):
         return "enter save · ctrl+s save · esc cancel"
 
     def compose_fields(self) -> ComposeResult:
-        yield field_row("Name", text_input("referred-name", placeholder="new, or an exact name"))
+        yield field_row(
+            "Name",
+            text_input("referred-name", self.initial_name, placeholder="new, or an exact name"),
+        )
         yield field_row("Company", text_input("referred-company"))
         yield field_row("Will introduce", _compact_select("introduce", INTRODUCE_CHOICES))
         yield field_row("Will call ahead", _compact_select("call-ahead", YES_NO))

@@ -22,11 +22,19 @@ from netui.core import dates
 from netui.core.db.store import Store
 from netui.core.errors import NetuiError
 from netui.core.followup.referrals import describe
-from netui.core.followup.review import ReviewSession, Step, StepKind, Summary
+from netui.core.followup.review import (
+    ReviewSession,
+    Step,
+    StepKind,
+    StepNotes,
+    Summary,
+    channel_for,
+)
 from netui.core.rules import QueueItem
 from netui.tui.format import safe
 from netui.tui.screens.log import LogScreen
 from netui.tui.screens.snooze import Snooze, SnoozeScreen
+from netui.tui.screens.step_log import StepLogScreen
 from netui.tui.screens.thank_you import ThankYouScreen
 from netui.tui.widgets.detail import DetailPane
 
@@ -107,10 +115,11 @@ class ReviewScreen(Screen[str | None]):
         lines.append(Content.assemble(("d ", "bold $accent"), self._what_d_does(step)))
         return Content("\n").join(lines)
 
-    @staticmethod
-    def _what_d_does(step: Step) -> str:
+    def _what_d_does(self, step: Step) -> str:
         if step.drafts_note:
             return f"{step.label} and draft the note"
+        if step.logs and self.store.settings.log_on_step:
+            return f"{step.label} and log what you talked about"
         if step.kind is StepKind.KEEP_IN_TOUCH:
             return f"{step.label} (or l to log what you talked about)"
         return step.label
@@ -127,6 +136,8 @@ class ReviewScreen(Screen[str | None]):
             ("Archived", t.archived),
             ("Still due today", summary.left),
         ]
+        if t.with_notes or t.without_notes:  # calls, coffees, keep-in-touch done
+            rows[1:1] = [("  with notes", t.with_notes), ("  without notes", t.without_notes)]
         lines = [Content.styled(head, "bold")]
         lines += [Content.assemble((f"{label:<16}", "bold"), str(n)) for label, n in rows]
         if t.touched == 0 and summary.left == 0:
@@ -154,17 +165,50 @@ class ReviewScreen(Screen[str | None]):
         item = self.session.current
         if item is None:
             return
+        step = self.session.step()
+        if step.logs and self.store.settings.log_on_step:
+            self._log_step(item, step)
+            return
+        self._do(item)
+
+    def _do(self, item: QueueItem, notes: StepNotes | None = None) -> None:
+        """The step (with what was said, when the form saved it), then what it leads to."""
         try:
-            _, step = self.session.do()
+            _, step = self.session.do(notes)
         except NetuiError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
-        self.notify(f"{safe(item.contact.name)}: {step.label.lower()} — {UNDO_HINT}", markup=False)
+        said = "" if notes is not None or not step.logs else " (nothing logged)"
+        with_notes = " with notes" if notes is not None else ""
+        self.notify(
+            f"{safe(item.contact.name)}: {step.label.lower()}{with_notes}{said} — {UNDO_HINT}",
+            markup=False,
+        )
         if step.drafts_note:
             screen = ThankYouScreen(self.store, item.contact.id, item.referral_id)
             self.app.push_screen(screen, lambda _: self.show_current())
         else:
             self.show_current()
+
+    def _log_step(self, item: QueueItem, step: Step) -> None:
+        """The log form with the step pending: saved, both land; escape, the step alone."""
+        saved: list[StepNotes] = []
+
+        def perform(notes: StepNotes) -> None:
+            self.session.do(notes)  # raises to keep the form open on a failed write
+            saved.append(notes)
+
+        def closed(conversation_id: str | None) -> None:
+            if saved:
+                name = safe(item.contact.name)
+                self.notify(f"{name}: {step.label.lower()} with notes — {UNDO_HINT}", markup=False)
+                self.show_current()
+            elif self.session.current is item:
+                self._do(item)
+
+        channel = channel_for(self.store, item, step)
+        screen = StepLogScreen(self.store, item.contact.id, step.label, channel, perform)
+        self.app.push_screen(screen, closed)
 
     def action_log(self) -> None:
         item = self.session.current
