@@ -55,6 +55,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     stage.add_argument("contact", metavar="CONTACT")
     stage.add_argument("stage", metavar="{met,thanked,called,coffee}")
     stage.add_argument("--on", metavar="DATE", help="when it happened (default today)")
+    stage.add_argument(
+        "--note", metavar="TEXT", help="what was said, logged with the step ('-': stdin)"
+    )
+    stage.add_argument(
+        "--channel", help="of that conversation (default: call for called, coffee for coffee)"
+    )
+    stage.add_argument("--recommended", default="", metavar="TEXT")
+    stage.add_argument("--observations", default="", metavar="TEXT")
+    stage.add_argument("--did", default="", metavar="TEXT", help="what you did on account of it")
     stage.set_defaults(handler=cmd_stage)
 
     for name, archived, text in (
@@ -202,18 +211,58 @@ def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+# The channel a step's conversation most likely took, when --channel does not say.
+STEP_CHANNEL_DEFAULTS = {
+    Stage.MET: Channel.IN_PERSON,
+    Stage.THANKED: Channel.EMAIL,
+    Stage.CALLED: Channel.CALL,
+    Stage.COFFEE: Channel.COFFEE,
+}
+
+
 def cmd_stage(args: argparse.Namespace, ctx: Context) -> int:
     stage = Stage.parse(args.stage)
     on = date_arg(args.on, ctx) or ctx.today
     contact = ctx.store.find(args.contact)
     before = contact.stage
-    contact = ctx.store.set_stage(contact.id, stage, on)
+    said = _step_conversation(args, contact.id, stage, on)
+    if said is None:
+        contact = ctx.store.set_stage(contact.id, stage, on)
+    else:
+        contact = ctx.store.step_and_log(contact.id, stage, said)
     if before is stage:
         out(f"{contact.name} is already at {stage.label}.")
     else:
         out(f"{contact.name}: {before.label} → {stage.label} ({format_date(on)}).")
+    if said is not None:
+        out(f"Logged {said.channel.label} with {contact.name} on {format_date(on)}.")
     _print_next(ctx, contact)
     return 0
+
+
+def _step_conversation(
+    args: argparse.Namespace, contact_id: str, stage: Stage, on: date
+) -> Conversation | None:
+    """The conversation `stage --note ...` logs with the step; None when nothing was said."""
+    note = args.note or ""
+    if note == "-":
+        if sys.stdin is None or sys.stdin.isatty():
+            raise CliError("--note - reads the note from standard input: pipe it in")
+        note = sys.stdin.read().strip()
+    if not any(f.strip() for f in (note, args.recommended, args.observations, args.did)):
+        if args.channel:
+            raise CliError("--channel goes with --note (or --recommended, --observations, --did)")
+        return None
+    channel = Channel.parse(args.channel) if args.channel else STEP_CHANNEL_DEFAULTS[stage]
+    return Conversation(
+        contact_id=contact_id,
+        on=on,
+        channel=channel,
+        note=note,
+        recommended=args.recommended,
+        observations=args.observations,
+        did=args.did,
+    )
 
 
 def _print_next(ctx: Context, contact: Contact) -> None:

@@ -277,6 +277,9 @@ def _days(median: float | None) -> str:
     return f"median {shown} day{'' if median == 1 else 's'}"
 
 
+_STEP_NOUNS = {"called": "calls", "coffee": "coffees"}
+
+
 def stats_lines(stats: funnel_stats.Stats) -> list[str]:
     lines = [f"Contacts: {stats.contacts} ({stats.active} active, {stats.duds} duds)", "Funnel:"]
     largest = stats.funnel[0].reached
@@ -289,6 +292,9 @@ def stats_lines(stats: funnel_stats.Stats) -> list[str]:
         previous = step.stage.label
     lines.append(f"  met → coffee: {_percent(stats.overall_rate)}")
     lines.append(f"Follow-ups: {stats.overdue} overdue, {stats.due_today} due today")
+    noted = [f"{t.good} of {t.total} {_STEP_NOUNS[t.name]}" for t in stats.steps_with_notes]
+    if noted:
+        lines.append(f"With notes in the diary: {', '.join(noted)}")
     lines.append(
         f"Referrals: {stats.referrals_received} received ({stats.referrals_thanked} thanked); "
         f"{stats.referred_contacts} contacts came by referral"

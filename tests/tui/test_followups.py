@@ -18,9 +18,9 @@ def test_sorted_rows_keeps_order_through_replacements():
 def test_panes_match_the_rules_after_many_changes(demo_store, frozen_today):
     async def scenario(pilot, app, main):
         for keys in (
-            ("t", "escape"), ("j", "c"), ("j", "z", "3"), ("j", "j", "x"),
+            ("t", "escape"), ("j", "c", "escape"), ("j", "z", "3"), ("j", "j", "x"),
             ("n", *"New Person", "enter"),
-            ("u",), ("tab", "j", "o"), ("shift+tab", "s", "j", "right_square_bracket"),
+            ("u",), ("tab", "j", "o", "escape"), ("shift+tab", "s", "j", "right_square_bracket"),
         ):  # fmt: skip
             await pilot.press(*keys)
             await pilot.pause(0.1)

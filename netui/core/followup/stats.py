@@ -15,7 +15,7 @@ from datetime import date
 
 from netui.core.config import Settings
 from netui.core.db.store import Store, fold
-from netui.core.model import Contact, Referral, Stage
+from netui.core.model import Contact, Conversation, Referral, Stage
 from netui.core.rules import queue
 
 TOP = 5  # events and referrers listed
@@ -53,6 +53,8 @@ class Stats:
     referrers: tuple[Tally, ...]  # who gave referrals: (name, given, thanked)
     events: tuple[Tally, ...]  # most productive events: (event, contacts, reached coffee)
     met_per_week: tuple[int, ...]  # people met in each of the last WEEKS weeks, oldest first
+    # calls and coffees: (stage label, steps made, steps with what was said logged that day)
+    steps_with_notes: tuple[Tally, ...] = ()
 
     @property
     def overall_rate(self) -> float | None:
@@ -87,6 +89,10 @@ class Stats:
             "met_per_week": list(self.met_per_week),
             "events": [
                 {"event": t.name, "contacts": t.total, "coffee": t.good} for t in self.events
+            ],
+            "steps_with_notes": [
+                {"stage": t.name, "steps": t.total, "with_notes": t.good}
+                for t in self.steps_with_notes
             ],
         }
 
@@ -175,11 +181,31 @@ def met_per_week(contacts: list[Contact], today: date, weeks: int = WEEKS) -> tu
     return tuple(counts)
 
 
+NOTED_STEPS = (Stage.CALLED, Stage.COFFEE)  # the steps that are conversations
+
+
+def steps_with_notes(
+    contacts: Iterable[Contact], conversations: Iterable[Conversation]
+) -> tuple[Tally, ...]:
+    """Calls and coffees made, and how many have what was said in the diary that day."""
+    said = {
+        (c.contact_id, c.on)
+        for c in conversations
+        if any(f.strip() for f in (c.note, c.recommended, c.observations, c.did))
+    }
+    tallies = []
+    for stage in NOTED_STEPS:
+        days = [(c.id, s.on) for c in contacts for s in c.stage_history if s.stage is stage]
+        tallies.append(Tally(stage.value, len(days), sum(day in said for day in days)))
+    return tuple(tallies)
+
+
 def compute(
     contacts: Mapping[str, Contact],
     referrals: Iterable[Referral],
     settings: Settings,
     today: date,
+    conversations: Iterable[Conversation] = (),
 ) -> Stats:
     everyone = list(contacts.values())
     refs = list(referrals)
@@ -197,8 +223,10 @@ def compute(
         referrers=top_referrers(refs, contacts),
         events=productive_events(everyone),
         met_per_week=met_per_week(everyone, today),
+        steps_with_notes=steps_with_notes(everyone, conversations),
     )
 
 
 def stats_of(store: Store, today: date) -> Stats:
-    return compute(store.contacts_by_id, store.referrals(), store.settings, today)
+    conversations = store.all_conversations()
+    return compute(store.contacts_by_id, store.referrals(), store.settings, today, conversations)

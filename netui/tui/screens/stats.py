@@ -62,7 +62,14 @@ def follow_up_content(stats: Stats) -> Content:
         (stats.active, "active"),
         (stats.duds, "duds"),
     ]
-    return counted(rows, alarm="overdue")
+    nouns = {"called": "calls", "coffee": "coffees"}
+    noted = [
+        Content.assemble((f"{t.good:>4}", "bold"), f"/{t.total} {nouns[t.name]}")
+        for t in stats.steps_with_notes
+        if t.total
+    ]
+    caption = [Content.styled("with notes", "dim")] if noted else []
+    return Content("\n").join([counted(rows, alarm="overdue"), *caption, *noted])
 
 
 def referrals_content(stats: Stats) -> Content:
