@@ -13,11 +13,18 @@ import sys
 from collections.abc import Sequence
 
 from netui import __version__
-from netui.cli import contacts_cmds, doctor_cmds, io_cmds, ladder_cmds, search_cmds
+from netui.cli import (
+    contacts_cmds,
+    doctor_cmds,
+    io_cmds,
+    ladder_cmds,
+    privacy_cmds,
+    search_cmds,
+)
 from netui.cli.context import CliError, Context, fail
 from netui.core.errors import NetuiError
 
-COMMAND_MODULES = (contacts_cmds, search_cmds, io_cmds, ladder_cmds, doctor_cmds)
+COMMAND_MODULES = (contacts_cmds, search_cmds, io_cmds, ladder_cmds, doctor_cmds, privacy_cmds)
 
 
 def build_parser() -> argparse.ArgumentParser:

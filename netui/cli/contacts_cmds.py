@@ -7,6 +7,7 @@ import sys
 from datetime import date
 
 from netui.cli.context import CliError, Context, out, out_json
+from netui.cli.privacy_cmds import delete_conversation
 from netui.core.dates import format_date, humanize, parse_date
 from netui.core.db.store import Store
 from netui.core.errors import ValidationError
@@ -35,7 +36,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.set_defaults(handler=cmd_add)
 
     log = sub.add_parser("log", help="log a conversation (no --note: read it from stdin)")
-    log.add_argument("contact", metavar="CONTACT")
+    log.add_argument("contact", metavar="CONTACT", nargs="?")
+    log.add_argument(
+        "--delete", metavar="ENTRY_ID", help="delete a diary entry instead (id as `show` prints)"
+    )
     log.add_argument("--note")
     log.add_argument("--channel", default="in-person", help=", ".join(c.value for c in Channel))
     log.add_argument("--on", metavar="DATE", help="when (default today)")
@@ -185,6 +189,12 @@ def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
+    if args.delete is not None:
+        if args.contact is not None:
+            raise CliError("log --delete takes an entry id, not a contact")
+        return delete_conversation(args, ctx)
+    if args.contact is None:
+        raise CliError("name the CONTACT to log a conversation with")
     channel = Channel.parse(args.channel)
     on = date_arg(args.on, ctx) or ctx.today
     contact = ctx.store.find(args.contact)
@@ -332,7 +342,8 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
     out()
     out(f"Conversations ({len(convs)}), newest first:" if convs else "No conversations yet.")
     for conv in convs:
-        out(f"- {format_date(conv.on)} ({humanize(conv.on, today)}), {conv.channel.label}")
+        when = f"{format_date(conv.on)} ({humanize(conv.on, today)})"
+        out(f"- {when}, {conv.channel.label}  [{conv.id[:8]}]")
         for label, text in (
             ("talked about", conv.note),
             ("recommended", conv.recommended),

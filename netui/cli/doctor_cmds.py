@@ -7,9 +7,12 @@ it reads the files itself, so it works exactly when the rest of netui cannot.
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from netui.cli.context import CliError, Context, out
+from netui.core.config import load_settings
 from netui.core.db import doctor
+from netui.core.db.store import Store
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -24,7 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--restore",
         action="store_true",
         help="replace each damaged file by its .bak when that backup is good; the damaged "
-        "file is kept as NAME.corrupt-TIMESTAMP; nothing is deleted",
+        "file is kept as NAME.corrupt-TIMESTAMP; nothing is deleted; then clear referrals and "
+        "links that name a missing contact (diary entries are kept)",
     )
     parser.set_defaults(handler=run_doctor)
 
@@ -34,6 +38,11 @@ def run_doctor(args: argparse.Namespace, ctx: Context) -> int:
     if not root.is_dir():
         raise CliError(f"no database folder at {root}")
     report = doctor.restore(root) if args.restore else doctor.check(root)
+    if args.restore and report.healthy and report.warnings:
+        repaired = _repair_references(root)
+        if repaired:
+            report = doctor.check(root)
+            report.actions = repaired
     out(f"netui doctor: {root}")
     for action in report.actions:
         out(f"  {action}")
@@ -41,6 +50,12 @@ def run_doctor(args: argparse.Namespace, ctx: Context) -> int:
         out(f"  {finding.level.upper():7} {finding.file}: {finding.message}")
     out(summary(report))
     return 0 if report.healthy else 1
+
+
+def _repair_references(root: Path) -> list[str]:
+    """Links to contacts that no longer exist: cleared through the store (one undo)."""
+    with Store.open(root, settings=load_settings()) as store:
+        return store.repair_references()
 
 
 def summary(report: doctor.Report) -> str:

@@ -362,6 +362,18 @@ class Database:
         # Committed: from here a crash is finished by the journal replay on next open.
         self._apply_journal()
 
+    def replace_file(self, path: Path, payload: bytes) -> None:
+        """Replace one file in place, atomically and durably, keeping no backup of it (for
+        forgetting someone: the old bytes must not survive). Exclusive lock held."""
+        tmp = path.with_name(f"{path.name}{TMP_MARK}{os.getpid()}")
+        try:
+            self._write_file(tmp, payload)
+            os.replace(tmp, path)
+            _fsync_dir(path.parent)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise _os_error("rewrite", path, exc) from None
+
     def _write_file(self, path: Path, payload: bytes) -> None:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:

@@ -21,6 +21,7 @@ from typing import Any
 
 from netui.core.config import Settings, load_settings
 from netui.core.dates import today as local_today
+from netui.core.db.scrub import Person, ScrubReport, discover, leftovers, scrub_folder
 from netui.core.db.storage import (
     TABLE_OF_KIND,
     Database,
@@ -53,6 +54,43 @@ UNDO_DEPTH = 50
 _FULL_ID = re.compile(r"[0-9a-f]{32}")
 
 
+@dataclass(frozen=True, slots=True)
+class Traces:
+    """A contact and what hangs on them: their diary, their referrals (either side), and
+    the contacts they referred (whose `referred_by` points at them)."""
+
+    contact: Contact
+    conversations: list[Conversation]
+    referrals: list[Referral]
+    referred: list[Contact]
+
+    def describe(self) -> str:
+        """What goes with the contact, in words, e.g. "3 conversations and 1 referral"."""
+        parts = [
+            _counted(len(self.conversations), "conversation", "conversations"),
+            _counted(len(self.referrals), "referral", "referrals"),
+            _counted(len(self.referred), "link from a contact", "links from contacts"),
+        ]
+        said = [part for part in parts if part]
+        if not said:
+            return "no conversations or referrals"
+        return ", ".join(said[:-1]) + (" and " if len(said) > 1 else "") + said[-1]
+
+
+@dataclass(frozen=True, slots=True)
+class Forgotten:
+    """What `forget` removed, and what it could not (files still holding them; git)."""
+
+    traces: Traces
+    scrub: ScrubReport
+    leftovers: list[str]  # files that still hold one of their strings: should be none
+    in_git: bool  # the folder is a git repository: its history still holds them
+
+
+def _counted(n: int, one: str, many: str) -> str:
+    return "" if n == 0 else f"{n} {one if n == 1 else many}"
+
+
 @dataclass(slots=True)
 class Change:
     """One record's before and after in a transaction (None = absent)."""
@@ -74,6 +112,7 @@ class Transaction:
 
 
 _TABLE = {"contact": "contacts", "conversation": "conversations", "referral": "referrals"}
+UNDO_FILE = "undo.json"
 _LOADED_AT_OPEN = {"referrals", "undo"}
 # Transactions bigger than this (bulk imports) are not kept for undo: the .bak files
 # and the export are the way back, and undo.json stays small so every write stays fast.
@@ -471,7 +510,7 @@ class Store:
                     if record_id not in upserts and record_id not in deletes:
                         self._parse(rel, doc, record_id)
             files[rel] = apply_to_tables(current, TABLE_OF_KIND[kind], upserts, deletes)
-        files["undo.json"] = self._undo_tables_with(tx)
+        files[UNDO_FILE] = self._undo_tables_with(tx)
         self._db.commit(files)
         # Durable on disk: now mirror it in memory.
         for change in tx.changes.values():
@@ -507,7 +546,7 @@ class Store:
         return "referrals.json"
 
     def _undo_tables_with(self, tx: Transaction) -> dict[str, Any]:
-        entries = dict(self._db.load("undo.json").get("undo", {}))
+        entries = dict(self._db.load(UNDO_FILE).get("undo", {}))
         if tx.undoes is not None:
             entries.pop(tx.undoes, None)  # an undo pops its entry; there is no redo
             return {"undo": entries}
@@ -763,6 +802,75 @@ class Store:
             )
             self._stage(tx, "referral", referral_id, Referral.from_dict(data))
         return self._referrals[referral_id]
+
+    def traces(self, contact_id: str) -> Traces:
+        """Everything a deletion of this contact takes away, for the confirmation to count."""
+        self.load_conversations()
+        contact = self.get(contact_id)
+        return Traces(
+            contact,
+            sorted(self._by_contact.get(contact_id, {}).values(), key=lambda c: c.on),
+            [r for r in self._referrals.values() if contact_id in (r.referrer_id, r.referred_id)],
+            [c for c in self._contacts.values() if c.referred_by == contact_id],
+        )
+
+    def delete_contact(self, contact_id: str, *, undoable: bool = True) -> Traces:
+        """Remove a contact, their diary and their referrals; others' links to them clear.
+
+        One change: `undo` brings all of it back (unless `undoable` is off, for forget)."""
+        with self._transaction("Delete", undoable=undoable) as tx:
+            gone = self.traces(contact_id)
+            tx.description = f"Delete {gone.contact.name}"
+            for conv in gone.conversations:
+                self._stage(tx, "conversation", conv.id, None)
+            for ref in gone.referrals:
+                self._stage(tx, "referral", ref.id, None)
+            for other in gone.referred:
+                unlinked = replace(Contact.from_dict(other.to_dict()), referred_by=None)
+                self._stage(tx, "contact", other.id, self._touch(unlinked))
+            self._stage(tx, "contact", contact_id, None)
+        return gone
+
+    def forget(self, contact_id: str) -> Forgotten:
+        """Delete a contact for good: the live records, then every copy (backups, undo log,
+        caches). Irreversible: no undo entry is kept, and undo entries naming them go."""
+        gone = self.traces(contact_id)
+        person = Person()
+        for record in (gone.contact, *gone.conversations, *gone.referrals):
+            person.learn(record.to_dict())
+        self.delete_contact(contact_id, undoable=False)
+        with self._lock, self._db.exclusive():
+            self._sync(self._loaded_kinds)
+            for other in self._contacts.values():
+                person.spare.add(other.id)
+                person.spare_texts |= {other.name, *other.emails, *other.phones}
+            root = self._db.root
+            discover(root, person)
+            report = scrub_folder(root, person, self._db.replace_file, undo_file=UNDO_FILE)
+            left = leftovers(root, person)
+        self.refresh()
+        return Forgotten(gone, report, left, (root / ".git").exists())
+
+    def repair_references(self) -> list[str]:
+        """Clear what points at contacts that no longer exist (a hand edit, an old bug).
+
+        Referrals to a missing contact go, `referred_by` links clear; diary entries of a
+        missing contact are kept and listed, never dropped: they are the user's words."""
+        self.load_conversations()
+        done: list[str] = []
+        with self._transaction("Repair references") as tx:
+            for ref in list(self._referrals.values()):
+                if not {ref.referrer_id, ref.referred_id} <= self._contacts.keys():
+                    self._stage(tx, "referral", ref.id, None)
+                    done.append(f"removed referral {ref.id}: it names a missing contact")
+            for contact in list(self._contacts.values()):
+                if contact.referred_by and contact.referred_by not in self._contacts:
+                    unlinked = replace(Contact.from_dict(contact.to_dict()), referred_by=None)
+                    self._stage(tx, "contact", contact.id, self._touch(unlinked))
+                    done.append(f"cleared {contact.name}'s referrer: that contact is missing")
+        orphans = [c for c in self._conversations.values() if c.contact_id not in self._contacts]
+        done += [f"diary entry {c.id} belongs to a missing contact: kept" for c in orphans]
+        return done
 
     def import_batch(
         self,
