@@ -108,6 +108,14 @@ class MainScreen(Screen[None]):
             id="archive",
             show=False,
         ),
+        Binding(
+            "D",
+            "delete",
+            "Delete",
+            tooltip="Delete the selected contact with their diary and referrals (u undoes)",
+            id="delete",
+            show=False,
+        ),
         Binding("u", "undo", "Undo", tooltip="Undo the last change (several levels)", id="undo"),
         Binding("slash", "search", "Search", tooltip="Search every conversation", id="search"),
         Binding(
@@ -501,6 +509,25 @@ class MainScreen(Screen[None]):
                     else f"{safe(c.name)} is back — u to undo"
                 ),
             )
+
+    def action_delete(self) -> None:
+        """D: asks first, saying what goes with them; one change, so u brings all back."""
+        from netui.tui.screens.confirm import ConfirmScreen
+
+        contact = self._selected()
+        if contact is None:
+            return
+        traces = self.store.traces(contact.id)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._write(
+                    lambda: self.store.delete_contact(contact.id),
+                    lambda _: f"Deleted {safe(contact.name)} — u to undo",
+                )
+
+        question = f"Delete {safe(contact.name)} and {traces.describe()}?\n(u undoes it)"
+        self.app.push_screen(ConfirmScreen(question), answered)
 
     def action_undo(self) -> None:
         self._write(self.store.undo, lambda description: f"Undone: {safe(description)}")
