@@ -11,6 +11,7 @@ from netui.cli.privacy_cmds import delete_conversation
 from netui.core.dates import format_date, humanize, parse_date
 from netui.core.db.store import Store
 from netui.core.errors import ValidationError
+from netui.core.followup.introductions import describe as describe_introduction
 from netui.core.followup.referrals import describe as describe_referral
 from netui.core.model import Channel, Contact, Conversation, Stage
 from netui.core.rules import QueueItem
@@ -335,6 +336,7 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
         data["stage_history"] = [s.to_dict() for s in contact.stage_history]
         data["conversations"] = [conversation_json(c) for c in convs]
         data["referrals"] = [r.to_dict() for r in store.referrals_of(contact.id)]
+        data["introductions"] = [i.to_dict() for i in store.introductions_of(contact.id)]
         out_json(data)
         return 0
     for line in card_lines(store, contact, today):
@@ -382,6 +384,8 @@ def card_lines(store: Store, contact: Contact, today: date) -> list[str]:
     referrals = store.referrals_of(contact.id)
     for referral in referrals:
         lines.append(f"  {describe_referral(referral, store.contacts_by_id, contact.id)}")
+    for intro in store.introductions_of(contact.id):
+        lines.append(f"  {describe_introduction(intro, store.contacts_by_id, contact.id)}")
     if contact.referred_by in store.contacts_by_id and not any(
         r.referred_id == contact.id for r in referrals
     ):

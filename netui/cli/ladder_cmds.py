@@ -301,6 +301,13 @@ def stats_lines(stats: funnel_stats.Stats) -> list[str]:
     )
     for t in stats.referrers:
         lines.append(f"  {cell(t.name, 30)} gave {t.total}, thanked for {t.good}")
+    if stats.introductions_per_month:
+        lines.append("Introductions you made, per month:")
+        for month, outcomes in stats.introductions_per_month.items():
+            said = ", ".join(f"{n} {status}" for status, n in sorted(outcomes.items()))
+            lines.append(f"  {month}: {said}")
+    for balance in stats.balances:
+        lines.append(f"  {balance.text()}")
     if stats.events:
         lines.append("Most productive events (reached coffee / met there):")
         for t in stats.events:

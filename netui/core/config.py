@@ -25,6 +25,28 @@ Best regards,
 """
 
 
+# The double opt-in: first ask one side, then introduce both once each agreed.
+DEFAULT_INTRODUCTION_ASK = """Hi {a_first_name},
+
+Would you like me to introduce you to {b_name}{b_does_sentence}? {why_sentence}
+
+Happy to connect you if it is useful; no worries if not.
+
+Best regards,
+"""
+
+DEFAULT_INTRODUCTION = """Hi {a_first_name} and {b_first_name},
+
+{a_first_name}, meet {b_name}{b_does_sentence}. {b_first_name}, meet {a_name}{a_does_sentence}.
+
+{why_sentence}
+
+I will let you two take it from here.
+
+Best regards,
+"""
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Follow-up intervals (days), the thank-you template, and how steps are logged."""
@@ -35,6 +57,9 @@ class Settings:
     keep_in_touch_days: int = 30  # after coffee, again and again
     thank_you_template: str = DEFAULT_THANK_YOU
     log_on_step: bool = True  # c / o (and d in the review) open the log form for the step
+    introduction_follow_up_days: int = 14  # introduced -> ask how it went
+    introduction_template: str = DEFAULT_INTRODUCTION
+    introduction_ask_template: str = DEFAULT_INTRODUCTION_ASK
 
 
 def config_path() -> Path:

@@ -303,3 +303,76 @@ class Referral:
         values["thanked_on"] = _date_in(values.get("thanked_on"))
         values["introduce"] = Introduce(values.get("introduce") or "")
         return cls(**values)
+
+
+class IntroStatus(StrEnum):
+    """An introduction the user makes, double opt-in: asked first, then made once both agree."""
+
+    ASKED = "asked"
+    AGREED = "agreed"
+    INTRODUCED = "introduced"
+    DECLINED = "declined"
+
+    @classmethod
+    def parse(cls, text: str) -> IntroStatus:
+        key = text.strip().lower()
+        return _choose(cls, "status", text, key, {"done": "introduced", "made": "introduced"})
+
+
+@dataclass(slots=True)
+class Introduction:
+    """An introduction the user made (or offered) between two contacts: the help given.
+
+    `a` is the one asked first (usually who needs something), `b` the one introduced to
+    them; `history` keeps each status with its day; `followed_up_on` is set once the user
+    asked `a` how it went."""
+
+    a_id: str
+    b_id: str
+    on: date
+    id: str = field(default_factory=new_id)
+    status: IntroStatus = IntroStatus.ASKED
+    note: str = ""  # why: what one needs and the other offers
+    history: list[IntroStep] = field(default_factory=list)
+    followed_up_on: date | None = None
+    conversation_ids: list[str] = field(default_factory=list)  # its entries in both diaries
+    created: str = field(default_factory=utc_now)
+
+    def other(self, contact_id: str) -> str:
+        """The other side of the introduction from `contact_id`'s point of view."""
+        return self.b_id if contact_id == self.a_id else self.a_id
+
+    def status_on(self, status: IntroStatus) -> date | None:
+        """The latest day the introduction reached `status`."""
+        for step in reversed(self.history):
+            if step.status is status:
+                return step.on
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        data = _shallow(self)
+        data["on"] = self.on.isoformat()
+        data["status"] = self.status.value
+        data["history"] = [{"status": s.status.value, "on": s.on.isoformat()} for s in self.history]
+        data["followed_up_on"] = _date_out(self.followed_up_on)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        values = {k: data[k] for k in cls.__slots__ if k in data}
+        values["on"] = _date_in(values.get("on")) or date.today()
+        values["status"] = IntroStatus(values.get("status") or "asked")
+        values["followed_up_on"] = _date_in(values.get("followed_up_on"))
+        values["history"] = [
+            IntroStep(IntroStatus(s["status"]), _date_in(s["on"]) or date.today())
+            for s in values.get("history") or ()
+        ]
+        return cls(**values)
+
+
+@dataclass(frozen=True, slots=True)
+class IntroStep:
+    """A status of an introduction and the day it was reached."""
+
+    status: IntroStatus
+    on: date

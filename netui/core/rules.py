@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from netui.core.config import Settings
-from netui.core.model import Contact, Referral, Stage
+from netui.core.model import Contact, Introduction, IntroStatus, Referral, Stage
 
 ACTIONS = {
     Stage.MET: "Send a thank-you note",
@@ -38,8 +38,9 @@ class QueueItem:
     action: str
     due: date
     overdue: bool
-    kind: str = "stage"  # "stage", or "thank-referrer" for a referral thank-you
+    kind: str = "stage"  # "stage", "thank-referrer", or "ask-introduction"
     referral_id: str | None = None
+    introduction_id: str | None = None  # for "ask-introduction": ask how it went
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -110,12 +111,29 @@ def referral_thanks(
     return out
 
 
+def introduction_follow_ups(
+    introductions: Iterable[Introduction], contacts: Mapping[str, Contact], settings: Settings
+) -> list[tuple[Introduction, Contact, Contact, date]]:
+    """Introductions made and not yet followed up: ask the first side how it went."""
+    out = []
+    for intro in introductions:
+        made = intro.status_on(IntroStatus.INTRODUCED)
+        if intro.status is not IntroStatus.INTRODUCED or made is None or intro.followed_up_on:
+            continue
+        asker, other = contacts.get(intro.a_id), contacts.get(intro.b_id)
+        if asker is not None and other is not None and not asker.archived:
+            due = made + timedelta(days=settings.introduction_follow_up_days)
+            out.append((intro, asker, other, due))
+    return out
+
+
 def queue(
     contacts: Mapping[str, Contact],
     settings: Settings,
     on: date,
     *,
     referrals: Iterable[Referral] = (),
+    introductions: Iterable[Introduction] = (),
     horizon_days: int = 0,
 ) -> list[QueueItem]:
     """Follow-ups due by `on` (+ horizon), overdue first, soonest first, then by name."""
@@ -134,6 +152,14 @@ def queue(
                 what += f" to {referred.name}"
             items.append(
                 QueueItem(referrer, what, due, due < on, kind="thank-referrer", referral_id=ref.id)
+            )
+    for intro, asker, other, due in introduction_follow_ups(introductions, contacts, settings):
+        if due <= limit:
+            what = f"Ask {asker.name} how the introduction to {other.name} went"
+            items.append(
+                QueueItem(
+                    asker, what, due, due < on, kind="ask-introduction", introduction_id=intro.id
+                )
             )
     items.sort(key=lambda i: (i.due, i.contact.name.casefold()))
     return items

@@ -31,13 +31,13 @@ from netui.core.db.storage import (
     conversation_file,
     kind_of,
 )
-from netui.core.model import Contact, Conversation, Referral
+from netui.core.model import Contact, Conversation, Introduction, Referral
 
 ERROR = "error"
 WARNING = "warning"
 CORRUPT_MARK = ".corrupt-"
 _UNDO_KEY = re.compile(r"\d{9}")
-_UNDO_KINDS = {"contact", "conversation", "referral"}
+_UNDO_KINDS = {"contact", "conversation", "referral", "introduction"}
 _RECORD_ERRORS = (KeyError, ValueError, TypeError, AttributeError)
 
 
@@ -85,6 +85,7 @@ class _Records:
         self.contacts: dict[str, tuple[str, Contact]] = {}
         self.conversations: dict[str, tuple[str, Conversation]] = {}
         self.referrals: dict[str, tuple[str, Referral]] = {}
+        self.introductions: dict[str, tuple[str, Introduction]] = {}
 
 
 # -- checking one file --------------------------------------------------------------------------
@@ -158,6 +159,13 @@ def _check_referral(rel: str, key: str, doc: dict[str, Any]) -> str | None:
     return _own_id(key, doc)
 
 
+def _check_introduction(rel: str, key: str, doc: dict[str, Any]) -> str | None:
+    if not all(isinstance(doc.get(k), str) for k in ("a_id", "b_id")):
+        return f"introduction {key!r} lacks one of the two contacts (a_id, b_id)"
+    Introduction.from_dict(doc)
+    return _own_id(key, doc)
+
+
 def _check_undo(rel: str, key: str, entry: dict[str, Any]) -> str | None:
     if not _UNDO_KEY.fullmatch(key):
         return f"undo entry {key!r} is not a 9-digit sequence number"
@@ -189,6 +197,7 @@ _RECORD_CHECKS: dict[str | None, Callable[[str, str, dict[str, Any]], str | None
     "contacts": _check_contact,
     "conversations": _check_conversation,
     "referrals": _check_referral,
+    "introductions": _check_introduction,
     "undo": _check_undo,
     "meta": _check_meta,
 }
@@ -308,6 +317,8 @@ def _collect(rel: str, docs: dict[str, Any], records: _Records) -> None:
         records.conversations.update((i, (rel, Conversation.from_dict(d))) for i, d in docs.items())
     elif kind == "referrals":
         records.referrals.update((i, (rel, Referral.from_dict(d))) for i, d in docs.items())
+    elif kind == "introductions":
+        records.introductions.update((i, (rel, Introduction.from_dict(d))) for i, d in docs.items())
 
 
 def _check_references(records: _Records, report: Report) -> None:
@@ -320,6 +331,9 @@ def _check_references(records: _Records, report: Report) -> None:
         for role, contact_id in (("referrer", ref.referrer_id), ("referred", ref.referred_id)):
             if contact_id not in contacts:
                 report.add(WARNING, rel, f"referral {ref.id!r}: the {role} contact is missing")
+    for rel, intro in records.introductions.values():
+        if not {intro.a_id, intro.b_id} <= contacts.keys():
+            report.add(WARNING, rel, f"introduction {intro.id!r}: a contact is missing")
     for rel, contact in contacts.values():
         if contact.referred_by and contact.referred_by not in contacts:
             report.add(WARNING, rel, f"contact {contact.id!r} is referred by a missing contact")

@@ -68,7 +68,8 @@ class Person:
         if not isinstance(record, dict) or record.get("id") in self.spare:
             return False
         if any(
-            record.get(k) in self.ids for k in ("id", "contact_id", "referrer_id", "referred_id")
+            record.get(k) in self.ids
+            for k in ("id", "contact_id", "referrer_id", "referred_id", "a_id", "b_id")
         ):
             return True
         if "stage" not in record or not isinstance(record.get("name"), str):

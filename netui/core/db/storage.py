@@ -8,6 +8,7 @@ Layout of a database folder (every data file is a TinyDB document: open it with 
                               rewrites ~1/32 of the contacts and none of the diary
     conversations/YYYY-MM.json  the diary, one file per month of the conversation's date
     referrals.json            who recommended whom
+    introductions.json        introductions the user made between two contacts
     undo.json                 the last changes, so `u` works across processes and restarts
     *.bak                     the previous good version of each file (a hard link, no copy)
     .lock                     flock: shared to read a consistent state, exclusive to write
@@ -54,8 +55,11 @@ TABLE_OF_KIND = {
     "contacts": "contacts",
     "conversations": "conversations",
     "referrals": "referrals",
+    "introductions": "introductions",
     "undo": "undo",
 }
+# The files of one record kind each, beside meta.json and undo.json.
+SINGLE_FILES = ("meta.json", "referrals.json", "introductions.json", "undo.json")
 
 
 class StrIdTable(Table):
@@ -111,7 +115,7 @@ def conversation_file(on: Any) -> str:
 
 def kind_of(rel: str) -> str | None:
     """Which kind of records a relative path holds, or None if it is not a data file."""
-    if rel in ("meta.json", "referrals.json", "undo.json"):
+    if rel in SINGLE_FILES:
         return rel[:-5]
     head, _, name = rel.partition("/")
     if head in ("contacts", "conversations") and name.endswith(".json") and "/" not in name:
@@ -255,7 +259,7 @@ class Database:
     def data_files(self) -> list[str]:
         """Relative paths of every data file present."""
         found = []
-        for name in ("meta.json", "referrals.json", "undo.json"):
+        for name in SINGLE_FILES:
             if (self.root / name).is_file():
                 found.append(name)
         for sub in ("contacts", "conversations"):
@@ -499,7 +503,7 @@ def _shape_problem(data: Any, table: str | None) -> str | None:
     for doc_id, doc in docs.items():
         if not isinstance(doc, dict):
             return f"record {doc_id!r} is not a JSON object"
-        if table in ("contacts", "conversations", "referrals") and doc.get("id") != doc_id:
+        if table not in ("meta", "undo") and doc.get("id") != doc_id:
             return f"record {doc_id!r} carries the id {doc.get('id')!r}"
     return None
 

@@ -38,7 +38,19 @@ from netui.core.errors import (
     ValidationError,
 )
 from netui.core.folding import fold
-from netui.core.model import Contact, Conversation, Referral, Stage, StageStep, clean_name, utc_now
+from netui.core.model import (
+    Channel,
+    Contact,
+    Conversation,
+    Introduction,
+    IntroStatus,
+    IntroStep,
+    Referral,
+    Stage,
+    StageStep,
+    clean_name,
+    utc_now,
+)
 from netui.core.rules import NextAction, QueueItem, next_action, queue
 
 __all__ = [
@@ -63,12 +75,14 @@ class Traces:
     conversations: list[Conversation]
     referrals: list[Referral]
     referred: list[Contact]
+    introductions: list[Introduction]
 
     def describe(self) -> str:
         """What goes with the contact, in words, e.g. "3 conversations and 1 referral"."""
         parts = [
             _counted(len(self.conversations), "conversation", "conversations"),
             _counted(len(self.referrals), "referral", "referrals"),
+            _counted(len(self.introductions), "introduction", "introductions"),
             _counted(len(self.referred), "link from a contact", "links from contacts"),
         ]
         said = [part for part in parts if part]
@@ -111,9 +125,14 @@ class Transaction:
     undoes: str | None = None  # the undo entry this transaction reverts
 
 
-_TABLE = {"contact": "contacts", "conversation": "conversations", "referral": "referrals"}
+_TABLE = {
+    "contact": "contacts",
+    "conversation": "conversations",
+    "referral": "referrals",
+    "introduction": "introductions",
+}
 UNDO_FILE = "undo.json"
-_LOADED_AT_OPEN = {"referrals", "undo"}
+_LOADED_AT_OPEN = {"referrals", "introductions", "undo"}
 # Transactions bigger than this (bulk imports) are not kept for undo: the .bak files
 # and the export are the way back, and undo.json stays small so every write stays fast.
 UNDO_MAX_CHANGES = 5000
@@ -141,6 +160,7 @@ _MODEL_OF_KIND: dict[str, Any] = {
     "contacts": Contact,
     "conversations": Conversation,
     "referrals": Referral,
+    "introductions": Introduction,
 }
 
 
@@ -175,6 +195,7 @@ class Store:
         self._conversations: dict[str, Conversation] = {}
         self._by_contact: dict[str, dict[str, Conversation]] = {}
         self._referrals: dict[str, Referral] = {}
+        self._introductions: dict[str, Introduction] = {}
         self._undo: dict[str, dict[str, Any]] = {}
         self._file_ids: dict[str, set[str]] = {}
         self._sigs: dict[str, Any] = {}
@@ -319,6 +340,8 @@ class Store:
             self._by_contact.setdefault(record.contact_id, {})[record_id] = record
         elif kind == "referrals":
             self._referrals[record_id] = record
+        elif kind == "introductions":
+            self._introductions[record_id] = record
         elif kind == "undo":
             self._undo[record_id] = record
 
@@ -331,6 +354,8 @@ class Store:
                 self._by_contact.get(conv.contact_id, {}).pop(record_id, None)
         elif kind == "referrals":
             self._referrals.pop(record_id, None)
+        elif kind == "introductions":
+            self._introductions.pop(record_id, None)
         elif kind == "undo":
             self._undo.pop(record_id, None)
 
@@ -432,6 +457,21 @@ class Store:
         except KeyError:
             raise ValidationError(f"no referral with id {referral_id!r}") from None
 
+    def introductions(self) -> list[Introduction]:
+        with self._lock:
+            return sorted(self._introductions.values(), key=lambda i: (i.on, i.created))
+
+    def introductions_of(self, contact_id: str) -> list[Introduction]:
+        """Introductions this contact is part of, either side, oldest first."""
+        return [i for i in self.introductions() if contact_id in (i.a_id, i.b_id)]
+
+    def introduction(self, introduction_id: str) -> Introduction:
+        with self._lock:
+            try:
+                return self._introductions[introduction_id]
+            except KeyError:
+                raise ValidationError(f"no introduction with id {introduction_id!r}") from None
+
     def next_action(self, contact: Contact, today: date | None = None) -> NextAction | None:
         return next_action(contact, self.settings, today)
 
@@ -442,6 +482,7 @@ class Store:
                 self.settings,
                 on,
                 referrals=self._referrals.values(),
+                introductions=self._introductions.values(),
                 horizon_days=horizon_days,
             )
 
@@ -464,6 +505,7 @@ class Store:
             "contact": self._contacts,
             "conversation": self._conversations,
             "referral": self._referrals,
+            "introduction": self._introductions,
         }[kind].get(record_id)
         return record.to_dict() if record is not None else None
 
@@ -543,7 +585,7 @@ class Store:
             return contact_file(record["id"])
         if kind == "conversation":
             return conversation_file(date.fromisoformat(record["on"]))
-        return "referrals.json"
+        return f"{_TABLE[kind]}.json"
 
     def _undo_tables_with(self, tx: Transaction) -> dict[str, Any]:
         entries = dict(self._db.load(UNDO_FILE).get("undo", {}))
@@ -803,6 +845,64 @@ class Store:
             self._stage(tx, "referral", referral_id, Referral.from_dict(data))
         return self._referrals[referral_id]
 
+    def introduce(
+        self,
+        a_id: str,
+        b_id: str,
+        on: date,
+        status: IntroStatus = IntroStatus.ASKED,
+        note: str = "",
+    ) -> Introduction:
+        """Record an introduction between two contacts, or move the open one between them
+        to `status`; each step is a dated entry in both diaries. One change, one undo."""
+        if a_id == b_id:
+            raise ValidationError("an introduction needs two different contacts")
+        status = IntroStatus(status)
+        with self._transaction("Introduction") as tx:
+            a, b = self.get(a_id), self.get(b_id)
+            pair = {a_id, b_id}
+            current = [i for i in self._introductions.values() if {i.a_id, i.b_id} == pair]
+            intro = (
+                Introduction.from_dict(current[-1].to_dict())
+                if current and current[-1].status is not IntroStatus.DECLINED
+                else Introduction(a_id, b_id, on)
+            )
+            if intro.history and intro.status is status and not note:
+                return intro
+            intro.status = status
+            intro.history.append(IntroStep(status, on))
+            intro.note = note.strip() or intro.note
+            tx.description = f"Introduction of {a.name} and {b.name}: {status.value}"
+            for me, other in ((a, b), (b, a)):
+                why = f" — {intro.note}" if intro.note else ""
+                said = f"Introduction to {other.name}: {status.value}{why}"
+                entry = Conversation(me.id, on, channel=Channel.OTHER, note=said)
+                intro.conversation_ids.append(entry.id)
+                self._stage(tx, "conversation", entry.id, entry)
+                contact = self._copy(me.id)
+                _heard(contact, entry)
+                self._stage(tx, "contact", me.id, self._touch(contact))
+            self._stage(tx, "introduction", intro.id, intro)
+        return self._introductions[intro.id]
+
+    def followed_up_introduction(
+        self, introduction_id: str, conversation: Conversation
+    ) -> Introduction:
+        """The user asked how it went: the answer goes in the asker's diary, the follow-up
+        leaves the queue. One change."""
+        with self._transaction("Introduction follow-up") as tx:
+            intro = Introduction.from_dict(self.introduction(introduction_id).to_dict())
+            contact = self._copy(conversation.contact_id)
+            if contact.id not in (intro.a_id, intro.b_id):
+                raise ValidationError("that conversation is with someone else")
+            tx.description = f"Asked {contact.name} how the introduction went"
+            intro.followed_up_on = conversation.on
+            _heard(contact, conversation)
+            self._stage(tx, "conversation", conversation.id, conversation)
+            self._stage(tx, "contact", contact.id, self._touch(contact))
+            self._stage(tx, "introduction", intro.id, intro)
+        return self._introductions[introduction_id]
+
     def traces(self, contact_id: str) -> Traces:
         """Everything a deletion of this contact takes away, for the confirmation to count."""
         self.load_conversations()
@@ -812,6 +912,7 @@ class Store:
             sorted(self._by_contact.get(contact_id, {}).values(), key=lambda c: c.on),
             [r for r in self._referrals.values() if contact_id in (r.referrer_id, r.referred_id)],
             [c for c in self._contacts.values() if c.referred_by == contact_id],
+            self.introductions_of(contact_id),
         )
 
     def delete_contact(self, contact_id: str, *, undoable: bool = True) -> Traces:
@@ -825,6 +926,8 @@ class Store:
                 self._stage(tx, "conversation", conv.id, None)
             for ref in gone.referrals:
                 self._stage(tx, "referral", ref.id, None)
+            for intro in gone.introductions:
+                self._stage(tx, "introduction", intro.id, None)
             for other in gone.referred:
                 unlinked = replace(Contact.from_dict(other.to_dict()), referred_by=None)
                 self._stage(tx, "contact", other.id, self._touch(unlinked))
@@ -836,7 +939,7 @@ class Store:
         caches). Irreversible: no undo entry is kept, and undo entries naming them go."""
         gone = self.traces(contact_id)
         person = Person()
-        for record in (gone.contact, *gone.conversations, *gone.referrals):
+        for record in (gone.contact, *gone.conversations, *gone.referrals, *gone.introductions):
             person.learn(record.to_dict())
         self.delete_contact(contact_id, undoable=False)
         with self._lock, self._db.exclusive():
@@ -863,6 +966,10 @@ class Store:
                 if not {ref.referrer_id, ref.referred_id} <= self._contacts.keys():
                     self._stage(tx, "referral", ref.id, None)
                     done.append(f"removed referral {ref.id}: it names a missing contact")
+            for intro in list(self._introductions.values()):
+                if not {intro.a_id, intro.b_id} <= self._contacts.keys():
+                    self._stage(tx, "introduction", intro.id, None)
+                    done.append(f"removed introduction {intro.id}: it names a missing contact")
             for contact in list(self._contacts.values()):
                 if contact.referred_by and contact.referred_by not in self._contacts:
                     unlinked = replace(Contact.from_dict(contact.to_dict()), referred_by=None)
@@ -878,6 +985,7 @@ class Store:
         contacts: Iterable[Contact] = (),
         conversations: Iterable[Conversation] = (),
         referrals: Iterable[Referral] = (),
+        introductions: Iterable[Introduction] = (),
         description: str = "Import",
         undoable: bool = True,
     ) -> None:
@@ -899,6 +1007,10 @@ class Store:
                 self._stage(tx, "conversation", conv.id, conv)
             for ref in referrals:
                 self._stage(tx, "referral", ref.id, ref)
+            for intro in introductions:
+                if not {intro.a_id, intro.b_id} <= known:
+                    raise ValidationError(f"introduction {intro.id} names an unknown contact")
+                self._stage(tx, "introduction", intro.id, intro)
 
     def merge(self, keep_id: str, drop_id: str) -> Contact:
         """Fold `drop` into `keep`: every conversation, referral and stage date survives."""
@@ -920,6 +1032,13 @@ class Store:
                     self._stage(tx, "referral", ref.id, None)
                 else:
                     self._stage(tx, "referral", ref.id, replace(ref, **moved))
+            for intro in self._introductions.values():
+                sides = {"a_id": intro.a_id, "b_id": intro.b_id}
+                moved = {k: keep_id if v == drop_id else v for k, v in sides.items()}
+                if moved == sides:
+                    continue
+                same = moved["a_id"] == moved["b_id"]
+                self._stage(tx, "introduction", intro.id, None if same else replace(intro, **moved))
             for other in self._contacts.values():
                 if other.referred_by == drop_id and other.id not in (keep_id, drop_id):
                     self._stage(

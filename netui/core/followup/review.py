@@ -25,6 +25,7 @@ class StepKind(StrEnum):
     STAGE = "stage"  # move one rung up the ladder
     KEEP_IN_TOUCH = "keep-in-touch"  # log a conversation: restarts the cadence
     THANK_REFERRER = "thank-referrer"  # mark the introduction thanked
+    ASK_INTRODUCTION = "ask-introduction"  # ask how an introduction you made went
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +44,8 @@ def step_for(item: QueueItem, current_stage: Stage | None = None) -> Step:
     """The step for a queue row; `current_stage` overrides a stale snapshot of the contact."""
     if item.kind == "thank-referrer":
         return Step(StepKind.THANK_REFERRER, "Mark the introduction thanked", drafts_note=True)
+    if item.kind == "ask-introduction":
+        return Step(StepKind.ASK_INTRODUCTION, "Log how the introduction went", logs=True)
     stage = current_stage or item.contact.stage
     target = stage.next()
     if target is None:
@@ -66,14 +69,14 @@ def last_channel(store: Store, contact_id: str) -> Channel:
 
 def channel_for(store: Store, item: QueueItem, step: Step) -> Channel:
     """The log form's channel: call or coffee for those steps, else the last one used."""
-    if step.kind is StepKind.KEEP_IN_TOUCH:
+    if step.kind in (StepKind.KEEP_IN_TOUCH, StepKind.ASK_INTRODUCTION):
         return last_channel(store, item.contact.id)
     return step.channel
 
 
 def item_key(item: QueueItem) -> tuple[str, str, str | None]:
     """Identifies a queue row across recomputations of the queue."""
-    return (item.kind, item.contact.id, item.referral_id)
+    return (item.kind, item.contact.id, item.referral_id or item.introduction_id)
 
 
 def plan(store: Store, today: date) -> list[QueueItem]:
@@ -87,7 +90,15 @@ def perform(store: Store, item: QueueItem, today: date, notes: StepNotes | None 
     With `notes` (the log form saved), the conversation is written with the step, and the
     step takes the conversation's date (a call made yesterday, logged this morning)."""
     step = step_for(item, store.get(item.contact.id).stage)
-    if notes is not None and step.logs:
+    if step.kind is StepKind.ASK_INTRODUCTION:
+        assert item.introduction_id is not None
+        asked = (
+            replace(notes.conversation, contact_id=item.contact.id)
+            if notes is not None
+            else Conversation(item.contact.id, today, note=f"{item.action} (from the review)")
+        )
+        store.followed_up_introduction(item.introduction_id, asked)
+    elif notes is not None and step.logs:
         conversation = replace(notes.conversation, contact_id=item.contact.id)
         store.step_and_log(
             item.contact.id, step.stage, conversation, needs=notes.needs, offers=notes.offers

@@ -10,12 +10,13 @@ from __future__ import annotations
 import statistics
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from netui.core.config import Settings
 from netui.core.db.store import Store, fold
-from netui.core.model import Contact, Conversation, Referral, Stage
+from netui.core.followup.introductions import Balance, balances, per_month
+from netui.core.model import Contact, Conversation, Introduction, Referral, Stage
 from netui.core.rules import queue
 
 TOP = 5  # events and referrers listed
@@ -55,6 +56,10 @@ class Stats:
     met_per_week: tuple[int, ...]  # people met in each of the last WEEKS weeks, oldest first
     # calls and coffees: (stage label, steps made, steps with what was said logged that day)
     steps_with_notes: tuple[Tally, ...] = ()
+    # introductions you made: per month (YYYY-MM -> status -> count), and per contact the
+    # balance of help given and received, most lopsided first
+    introductions_per_month: dict[str, dict[str, int]] = field(default_factory=dict)
+    balances: tuple[Balance, ...] = ()
 
     @property
     def overall_rate(self) -> float | None:
@@ -90,6 +95,13 @@ class Stats:
             "events": [
                 {"event": t.name, "contacts": t.total, "coffee": t.good} for t in self.events
             ],
+            "introductions": {
+                "per_month": self.introductions_per_month,
+                "balance": [
+                    {"name": b.name, "introduced": b.introduced, "referred": b.referred}
+                    for b in self.balances
+                ],
+            },
             "steps_with_notes": [
                 {"stage": t.name, "steps": t.total, "with_notes": t.good}
                 for t in self.steps_with_notes
@@ -206,9 +218,11 @@ def compute(
     settings: Settings,
     today: date,
     conversations: Iterable[Conversation] = (),
+    introductions: Iterable[Introduction] = (),
 ) -> Stats:
     everyone = list(contacts.values())
     refs = list(referrals)
+    made = list(introductions)
     due = queue(contacts, settings, today, referrals=refs)
     return Stats(
         contacts=len(everyone),
@@ -224,9 +238,18 @@ def compute(
         events=productive_events(everyone),
         met_per_week=met_per_week(everyone, today),
         steps_with_notes=steps_with_notes(everyone, conversations),
+        introductions_per_month={m: dict(c) for m, c in per_month(made).items()},
+        balances=tuple(balances(dict(contacts), made, refs)[:TOP]),
     )
 
 
 def stats_of(store: Store, today: date) -> Stats:
     conversations = store.all_conversations()
-    return compute(store.contacts_by_id, store.referrals(), store.settings, today, conversations)
+    return compute(
+        store.contacts_by_id,
+        store.referrals(),
+        store.settings,
+        today,
+        conversations,
+        store.introductions(),
+    )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Iterable
 from datetime import date
 
 from netui.core.dates import format_date
@@ -91,35 +92,36 @@ def note_fields(contact: Contact, today: date, referred_name: str = "") -> dict[
     }
 
 
-def check_template(template: str) -> None:
+def check_template(template: str, known: Iterable[str] = FIELDS, what: str = "thank-you") -> None:
     """Raise TemplateError unless every `{field}` in the template is a known plain name."""
+    known = tuple(known)
     try:
         parsed = list(string.Formatter().parse(template))
     except ValueError as exc:
         raise TemplateError(
-            f"thank-you template is malformed ({exc}); write {{{{ and }}}} for literal braces"
+            f"{what} template is malformed ({exc}); write {{{{ and }}}} for literal braces"
         ) from None
     for _literal, field, spec, _conversion in parsed:
         if field is None:
             continue
-        if field not in FIELDS:
-            known = ", ".join(f"{{{name}}}" for name in FIELDS)
-            raise TemplateError(f"thank-you template uses unknown field {{{field}}}; use {known}")
+        if field not in known:
+            names = ", ".join(f"{{{name}}}" for name in known)
+            raise TemplateError(f"{what} template uses unknown field {{{field}}}; use {names}")
         if spec:
-            check_template(spec)
+            check_template(spec, known, what)
 
 
 def _tidy(line: str) -> str:
     return _SPACE_BEFORE_PUNCT.sub("", _SPACES.sub(" ", line)).rstrip()
 
 
-def fill(template: str, fields: dict[str, str]) -> str:
+def fill(template: str, fields: dict[str, str], what: str = "thank-you") -> str:
     """Fill a checked template, then tidy the gaps an empty field leaves behind."""
-    check_template(template)
+    check_template(template, fields if what != "thank-you" else FIELDS, what)
     try:
         text = template.format_map(fields)
     except (ValueError, TypeError) as exc:
-        raise TemplateError(f"thank-you template cannot be filled in: {exc}") from None
+        raise TemplateError(f"{what} template cannot be filled in: {exc}") from None
     lines = [
         _SPACE_BEFORE_PUNCT.sub("", _SPACES.sub(" ", line)).rstrip() for line in text.split("\n")
     ]

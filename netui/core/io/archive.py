@@ -12,7 +12,7 @@ from typing import Any
 
 from netui.core.errors import BadRecords
 from netui.core.io.records import Bundle, Incoming
-from netui.core.model import Contact, Conversation, Referral, utc_now
+from netui.core.model import Contact, Conversation, Introduction, Referral, utc_now
 
 FORMAT = "netui"
 VERSION = 1
@@ -22,6 +22,7 @@ def write_json(
     contacts: Iterable[Contact],
     conversations: Iterable[Conversation],
     referrals: Iterable[Referral],
+    introductions: Iterable[Introduction] = (),
 ) -> str:
     """The whole archive as indented JSON (non-Latin text kept readable)."""
     document = {
@@ -31,6 +32,7 @@ def write_json(
         "contacts": [c.to_dict() for c in contacts],
         "conversations": [c.to_dict() for c in conversations],
         "referrals": [r.to_dict() for r in referrals],
+        "introductions": [i.to_dict() for i in introductions],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
@@ -61,6 +63,7 @@ def read_json(text: str, origin: str = "") -> Bundle:
     contacts = _records(document, "contact", Contact, problems, prefix)
     conversations = _records(document, "conversation", Conversation, problems, prefix)
     referrals = _records(document, "referral", Referral, problems, prefix)
+    introductions = _records(document, "introduction", Introduction, problems, prefix)
     known = {contact.id for _, contact in contacts}
     for where, conversation in conversations:
         if conversation.contact_id not in known:
@@ -69,12 +72,17 @@ def read_json(text: str, origin: str = "") -> Bundle:
         for end in (referral.referrer_id, referral.referred_id):
             if end not in known:
                 problems.append(f"{where}: contact {end!r} is not in the file")
+    for where, intro in introductions:
+        for end in (intro.a_id, intro.b_id):
+            if end not in known:
+                problems.append(f"{where}: contact {end!r} is not in the file")
     if problems:
         raise BadRecords(problems)
     return Bundle(
         contacts=[Incoming(contact, where) for where, contact in contacts],
         conversations=[conversation for _, conversation in conversations],
         referrals=[referral for _, referral in referrals],
+        introductions=[intro for _, intro in introductions],
         distinct=True,
     )
 

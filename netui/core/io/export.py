@@ -88,5 +88,6 @@ def _text(store: Store, fmt: str, today: date, contacts: list[Contact]) -> str:
             key=lambda c: (c.on, c.created, c.id),
         )
         referrals = [r for r in store.referrals() if {r.referrer_id, r.referred_id} <= chosen]
-        return write_json(contacts, conversations, referrals)
+        introductions = [i for i in store.introductions() if {i.a_id, i.b_id} <= chosen]
+        return write_json(contacts, conversations, referrals, introductions)
     raise ValueError(f"unknown export format {fmt!r}")

@@ -19,7 +19,7 @@ from netui.core.errors import BadRecords, StalePlan
 from netui.core.io.dupes import ContactIndex, phone_key
 from netui.core.io.reader import Progress, read_path
 from netui.core.io.records import Bundle, unique
-from netui.core.model import Contact, Conversation, Referral, StageStep, utc_now
+from netui.core.model import Contact, Conversation, Introduction, Referral, StageStep, utc_now
 
 ADD, MERGE, SKIP = "add", "merge", "skip"
 _LIST_FIELDS = ("emails", "phones", "tags", "needs", "offers")
@@ -47,6 +47,7 @@ class ImportPlan:
     contacts: list[Contact] = field(default_factory=list)
     conversations: list[Conversation] = field(default_factory=list)
     referrals: list[Referral] = field(default_factory=list)
+    introductions: list[Introduction] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     # The contacts the plan changes, as they were when planned (timestamps are too coarse).
     base: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -56,7 +57,9 @@ class ImportPlan:
 
     @property
     def writes_anything(self) -> bool:
-        return not self.errors and bool(self.contacts or self.conversations or self.referrals)
+        return not self.errors and bool(
+            self.contacts or self.conversations or self.referrals or self.introductions
+        )
 
     def counts(self) -> dict[str, int]:
         return {
@@ -114,6 +117,7 @@ def apply(plan: ImportPlan, store: Store) -> None:
         contacts=plan.contacts,
         conversations=plan.conversations,
         referrals=plan.referrals,
+        introductions=plan.introductions,
         description=f"Import {Path(plan.source).name} "
         f"({counts['added']} added, {counts['merged']} merged)",
     )
@@ -179,6 +183,7 @@ class _Planner:
         plan.entries += [PlanEntry(SKIP, where, "", why) for where, why in bundle.skipped]
         plan.conversations = self._conversations(bundle.conversations)
         plan.referrals = self._referrals(bundle.referrals)
+        plan.introductions = self._introductions(bundle.introductions)
         self._link_referrers()
         plan.contacts = list(self.planned.values())
         plan.base = {
@@ -251,6 +256,16 @@ class _Planner:
             }
             if referral.id not in known and ends["referrer_id"] != ends["referred_id"]:
                 kept.append(replace(referral, **ends))
+        return kept
+
+    def _introductions(self, introductions: list[Introduction]) -> list[Introduction]:
+        """Introductions not yet in the database, between the contacts as written."""
+        known = {i.id for i in self.store.introductions()}
+        kept = []
+        for intro in introductions:
+            sides = {"a_id": self.id_map[intro.a_id], "b_id": self.id_map[intro.b_id]}
+            if intro.id not in known and sides["a_id"] != sides["b_id"]:
+                kept.append(replace(intro, **sides))
         return kept
 
     def _link_referrers(self) -> None:

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from netui.core.errors import ValidationError
-from netui.core.model import Contact, Conversation, Referral
+from netui.core.model import Contact, Conversation, Introduction, Referral
 
 # The date spellings address books and LinkedIn write ("12 Mar 2024", "2024-03-12", ...).
 # strptime's month names follow the C locale Python starts in, i.e. English.
@@ -44,6 +44,7 @@ class Bundle:
     contacts: list[Incoming] = field(default_factory=list)
     conversations: list[Conversation] = field(default_factory=list)
     referrals: list[Referral] = field(default_factory=list)
+    introductions: list[Introduction] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (where, why) left unread
     format: str = ""  # the format it was read as
     # netui's own export holds distinct contacts (the user may keep two with one email):

@@ -22,6 +22,7 @@ from textual.widgets import Static
 
 from netui.core.dates import format_date, humanize
 from netui.core.db.store import Store
+from netui.core.followup.introductions import describe as describe_introduction
 from netui.core.followup.referrals import describe
 from netui.core.model import Contact, Conversation, Stage
 from netui.core.rules import NextAction
@@ -237,6 +238,8 @@ class DetailPane(VerticalScroll):
         referrals = self.store.referrals_of(contact.id)
         # The same words as `netui show`: declined, won't call ahead, don't use their name…
         lines = [safe(describe(r, everyone, contact.id)) for r in referrals]
+        intros = self.store.introductions_of(contact.id)
+        lines += [safe(describe_introduction(i, everyone, contact.id)) for i in intros]
         referred_by = None
         if contact.referred_by and all(r.referred_id != contact.id for r in referrals):
             referrer = everyone.get(contact.referred_by)
