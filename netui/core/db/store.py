@@ -852,9 +852,11 @@ class Store:
         on: date,
         status: IntroStatus = IntroStatus.ASKED,
         note: str = "",
+        letter: str = "",
     ) -> Introduction:
         """Record an introduction between two contacts, or move the open one between them
-        to `status`; each step is a dated entry in both diaries. One change, one undo."""
+        to `status`; each step is a dated entry in both diaries (with the `letter` sent, as
+        a copy of the correspondence). One change, one undo."""
         if a_id == b_id:
             raise ValidationError("an introduction needs two different contacts")
         status = IntroStatus(status)
@@ -867,7 +869,7 @@ class Store:
                 if current and current[-1].status is not IntroStatus.DECLINED
                 else Introduction(a_id, b_id, on)
             )
-            if intro.history and intro.status is status and not note:
+            if intro.history and intro.status is status and not note and not letter:
                 return intro
             intro.status = status
             intro.history.append(IntroStep(status, on))
@@ -876,7 +878,9 @@ class Store:
             for me, other in ((a, b), (b, a)):
                 why = f" — {intro.note}" if intro.note else ""
                 said = f"Introduction to {other.name}: {status.value}{why}"
-                entry = Conversation(me.id, on, channel=Channel.OTHER, note=said)
+                channel = Channel.EMAIL if letter else Channel.OTHER
+                sent = [letter.strip()] if letter.strip() else []
+                entry = Conversation(me.id, on, channel=channel, note=said, correspondence=sent)
                 intro.conversation_ids.append(entry.id)
                 self._stage(tx, "conversation", entry.id, entry)
                 contact = self._copy(me.id)

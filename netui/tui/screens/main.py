@@ -142,6 +142,14 @@ class MainScreen(Screen[None]):
             show=False,
         ),
         Binding(
+            "i",
+            "introduce",
+            "Introduce",
+            tooltip="Introduce the selected contact to someone: the draft, then record it",
+            id="introduce",
+            show=False,
+        ),
+        Binding(
             "M",
             "merge",
             "Merge",
@@ -594,6 +602,12 @@ class MainScreen(Screen[None]):
 
         if (contact := self._selected()) is not None:
             self.app.push_screen(ReferralScreen(self.store, contact.id), self._screen_closed)
+
+    def action_introduce(self) -> None:
+        from netui.tui.screens.introduction import IntroductionScreen
+
+        if (contact := self._selected()) is not None:
+            self.app.push_screen(IntroductionScreen(self.store, contact.id), self._screen_closed)
 
     def action_merge(self) -> None:
         from netui.tui.screens.merge import MergeScreen
