@@ -63,6 +63,12 @@ def test_stats_suggest_introductions_where_one_needs_what_another_offers(store, 
         text = screen_text(app)
         assert "Introductions to make: one needs what another offers (1)" in text
         assert "Ann Lee needs introductions to investors · Bo [b]Chen offers intros" in text
+        await press(pilot, "enter")  # the suggestion becomes an introduction
+        assert "Introduce Ann Lee to Bo [b]Chen" in screen_text(app)
+        assert "because Ann Lee needs introductions to investors" in screen_text(app)
+        await press(pilot, "m")
+        (intro,) = store.introductions()
+        assert intro.note == "Ann Lee needs introductions to investors; Bo [b]Chen offers intros"
 
     drive(store, scenario, size=(100, 40))
 

@@ -160,6 +160,7 @@ class IntroductionScreen(ModalScreen[str | None]):
             f"Introduce {safe(a.name)} to {safe(b.name)}"
         )
         self._redraft()
+        self.query_one("#intro-scroll").focus()  # keys are the screen's now, not the name's
         self.refresh_bindings()
 
     def _redraft(self) -> None:

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Sparkline, Static
+from textual.widgets import Footer, Header, OptionList, Sparkline, Static
+from textual.widgets.option_list import Option
 
 from netui.core import dates
 from netui.core.db.store import Store
@@ -19,7 +21,6 @@ from netui.core.followup.stats import WEEKS, Stats, bar, stats_of
 from netui.tui.format import safe
 
 BAR_CELLS = 22  # the funnel line fits 80 columns with its rates and medians
-SHOWN_MATCHES = 8
 
 
 def funnel_content(stats: Stats) -> Content:
@@ -90,26 +91,21 @@ def events_content(stats: Stats) -> Content:
     return Content("\n").join(lines)
 
 
-def matches_content(matches: list[Match]) -> Content:
-    """Pay it forward: who needs what someone else offers."""
-    if not matches:
-        return Content.styled("Record needs and offers (e on a contact) to see suggestions", "dim")
-    lines = [
-        Content.assemble(
-            (safe(m.needer.name), "bold"),
-            " needs ",
-            safe(m.need),
-            " · ",
-            (safe(m.giver.name), "bold"),
-            " offers ",
-            safe(m.offer),
-        )
-        for m in matches[:SHOWN_MATCHES]
-    ]
-    if len(matches) > SHOWN_MATCHES:
-        more = len(matches) - SHOWN_MATCHES
-        lines.append(Content.styled(f"… and {more} more: netui matches lists them all", "dim"))
-    return Content("\n").join(lines)
+def match_option(match: Match) -> Option:
+    """One suggestion: who needs what, who offers it; enter makes the introduction."""
+    label = Content.assemble(
+        (safe(match.needer.name), "bold"),
+        " needs ",
+        safe(match.need),
+        " · ",
+        (safe(match.giver.name), "bold"),
+        " offers ",
+        safe(match.offer),
+    )
+    return Option(label)
+
+
+NO_MATCHES = "Record needs and offers (e on a contact) to see suggestions"
 
 
 class StatsScreen(Screen[None]):
@@ -138,19 +134,37 @@ class StatsScreen(Screen[None]):
                 yield self._box("Best events", Static(small[2]))
             week = f"People met per week, last {WEEKS} weeks ({sum(stats.met_per_week)} in all)"
             yield self._box(week, Sparkline(list(stats.met_per_week), id="stats-weeks"))
-            matches = find_matches(self.store.contacts())
-            title = f"Introductions to make: one needs what another offers ({len(matches)})"
-            yield self._box(title, Static(matches_content(matches), id="stats-matches"))
+            self.matches = find_matches(self.store.contacts())
+            title = f"Introductions to make: one needs what another offers ({len(self.matches)})"
+            if self.matches:
+                options = OptionList(*map(match_option, self.matches), id="stats-matches")
+                yield self._box(title + " · enter introduces", options)
+            else:
+                yield self._box(title, Static(Content.styled(NO_MATCHES, "dim")))
         yield Footer(compact=True)
 
     @staticmethod
-    def _box(title: str, body: Static | Sparkline, box_id: str | None = None) -> Vertical:
+    def _box(
+        title: str, body: Static | Sparkline | OptionList, box_id: str | None = None
+    ) -> Vertical:
         box = Vertical(body, classes="stats-box", id=box_id)
         box.border_title = title
         return box
 
     def on_mount(self) -> None:
         self.sub_title = f"Stats · {dates.format_date(self.today)}"
+        if self.matches:  # up/down pick a suggestion, enter makes it an introduction
+            self.query_one("#stats-matches", OptionList).focus(scroll_visible=False)
+
+    @on(OptionList.OptionSelected, "#stats-matches")
+    def _introduce(self, event: OptionList.OptionSelected) -> None:
+        """Enter on a suggestion: the introduction screen, the draft saying why."""
+        from netui.tui.screens.introduction import IntroductionScreen
+
+        match = self.matches[event.option_index]
+        why = f"{match.needer.name} needs {match.need}; {match.giver.name} offers {match.offer}"
+        screen = IntroductionScreen(self.store, match.needer.id, match.giver.id, why=why)
+        self.app.push_screen(screen)
 
     def action_close(self) -> None:
         self.dismiss(None)
