@@ -1,5 +1,6 @@
 """Regenerate screenshots/*.svg from the demo data: the main screen, quick capture, the log
-form, help, the daily review with its thank-you note and a call's log form, the stats, and an introduction's draft.
+form, help, the daily review with its thank-you note and a call's log form, the stats, and an
+introduction's draft.
 
 The app is driven with real keys through `run_test` and saved with `save_screenshot`, the way
 harlequin makes its README pictures; each picture starts from a fresh demo database in a
