@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import asyncio
+import time
+import weakref
 from collections.abc import Awaitable, Callable
 
 import pytest
 from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.worker import WorkerState
 
 from netui.core.db.store import Store
 from netui.core.demo import demo_data, load_into
+from netui.core.model import Contact
 from netui.tui.app import NetuiApp, make_app
 from netui.tui.screens.main import MainScreen
 
 SIZE = (100, 32)
+TRICKY = ["[bold]", "[/]", "[/", "Ann [b]x", "Zoë 🎉 Party", "שלום עליכם", "مرحبا بك", "[link=x]y"]
+PATIENCE = 30.0  # seconds a condition may take on a loaded machine before a test gives up
+_NOTICES: weakref.WeakKeyDictionary[NetuiApp, list[str]] = weakref.WeakKeyDictionary()
 
 
 class FakeEditor:
@@ -37,14 +45,64 @@ def demo_store(store: Store, frozen_today) -> Store:
 Scenario = Callable[[Pilot, NetuiApp, MainScreen], Awaitable[None]]
 
 
+async def settle(pilot: Pilot) -> None:
+    """Wait until what was pressed has fully landed: messages handled, thread workers done
+    (and the messages they posted handled), animations and refresh callbacks run."""
+    app = pilot.app
+    await pilot.wait_for_scheduled_animations()
+    while any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers):
+        await app.workers.wait_for_complete()
+        await pilot.wait_for_scheduled_animations()
+
+
+async def wait_until(pilot: Pilot, condition: Callable[[], object], what: str = "") -> None:
+    """Let the app run until `condition()` holds (a screen switch, a redraw); fail after
+    PATIENCE seconds, saying what was awaited."""
+    deadline = time.monotonic() + PATIENCE
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still waiting after {PATIENCE:.0f} s for {what or condition}")
+        await pilot.pause()
+
+
 async def settled(pilot: Pilot) -> None:
     """Wait for the first screen and the diary (it loads in a thread after the first frame)."""
     app = pilot.app
-    await pilot.pause()
-    while app.main_screen.loading:
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.02)
-    await pilot.pause()
+    await wait_until(pilot, lambda: not app.main_screen.loading, "the diary to load")
+    await settle(pilot)
+
+
+async def press(pilot: Pilot, *keys: str) -> None:
+    """Press keys, then wait until everything they started has landed."""
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+async def pick(pilot: Pilot, name: str) -> None:
+    """Select a contact the way a user does: filter by typing, enter to go to the list."""
+    await press(pilot, "f", *name, "enter")
+
+
+def by_name(store: Store, name: str) -> Contact:
+    return next(c for c in store.contacts_by_id.values() if c.name == name)
+
+
+def record_notices(app: NetuiApp) -> NetuiApp:
+    """Keep every message the app shows as a notification, for `notices` (toasts come and go)."""
+    seen = _NOTICES.setdefault(app, [])
+    notify = app.notify
+
+    def recording(message, *args, **kwargs):
+        seen.append(str(message))
+        return notify(message, *args, **kwargs)
+
+    app.notify = recording  # type: ignore[method-assign]
+    return app
+
+
+def notices(app: NetuiApp) -> list[str]:
+    """The notifications shown so far, oldest first (apps started by `drive`)."""
+    return _NOTICES[app]
 
 
 def drive(
@@ -55,7 +113,7 @@ def drive(
     `toasts` draws notifications on screen (run_test leaves them out unless asked)."""
 
     async def main() -> None:
-        app = make_app(store, editor=editor, poll_seconds=0)
+        app = record_notices(make_app(store, editor=editor, poll_seconds=0))
         async with app.run_test(size=size, notifications=toasts) as pilot:
             await settled(pilot)
             await scenario(pilot, app, app.main_screen)
@@ -67,6 +125,13 @@ def screen_text(app: NetuiApp) -> str:
     """Everything visible on the current screen, as plain text lines."""
     strips = app.screen._compositor.render_strips()
     return "\n".join(strip.text for strip in strips)
+
+
+def pane_text(app: NetuiApp, widget: Widget) -> str:
+    """What the screen shows inside this widget's region, as plain text lines."""
+    region = widget.region
+    strips = app.screen._compositor.render_strips()[region.y : region.bottom]
+    return "\n".join(strip.crop(region.x, region.right).text for strip in strips)
 
 
 def card_text(main: MainScreen) -> str:

@@ -22,8 +22,17 @@ from netui.tui.screens.snooze import SnoozeScreen
 from netui.tui.screens.stats import StatsScreen
 from netui.tui.screens.thank_you import ThankYouScreen
 from tests.conftest import TODAY
-from tests.tui.conftest import FakeEditor, card_text, drive, screen_text
-from tests.tui.test_keys import by_name, notices, pick, press
+from tests.tui.conftest import (
+    FakeEditor,
+    by_name,
+    card_text,
+    drive,
+    notices,
+    pick,
+    press,
+    screen_text,
+    settle,
+)
 
 PLAN = [
     ("Ann Lee", "Send a thank-you note"),
@@ -408,17 +417,11 @@ def test_markup_in_names_and_notes_shows_literally_in_review(store, frozen_today
 # -- snapshots (demo data, today frozen) ------------------------------------------------------
 
 
-async def _settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def _review_snapshot(snap_compare, store, *keys: str, size=(80, 24)) -> bool:
     async def run_before(pilot) -> None:
-        await _settle(pilot)
+        await settle(pilot)
         for key in ("r", *keys):
-            await pilot.press(key)
-            await pilot.pause(0.1)
+            await press(pilot, key)
         pilot.app.clear_notifications()
 
     return snap_compare(make_app(store, poll_seconds=0), terminal_size=size, run_before=run_before)

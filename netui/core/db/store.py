@@ -275,6 +275,11 @@ class Store:
     def conversations_loaded(self) -> bool:
         return "conversations" in self._loaded_kinds
 
+    @property
+    def contacts_loaded(self) -> bool:
+        """True once every contact is read (a lazy store reads single shards until then)."""
+        return "contacts" in self._loaded_kinds
+
     def refresh(self) -> bool:
         """Pick up what another process wrote; True when anything changed."""
         with self._lock, self._db.shared():

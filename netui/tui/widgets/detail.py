@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 from datetime import date
-from types import SimpleNamespace
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -181,8 +180,6 @@ class DetailPane(VerticalScroll):
         """The conversations on screen, newest first."""
         return [c.id for c in self._shown]
 
-    _shown_ids = shown_ids  # the name tests/tui/test_search_screen.py reads
-
     def compose(self) -> ComposeResult:
         yield Static(WELCOME, id="card")
         yield Static("", id="timeline-title")
@@ -284,11 +281,3 @@ class DetailPane(VerticalScroll):
         heights = [diary_entry(c, day).get_height(timeline.styles, width) for c in self._shown]
         top = timeline.virtual_region.y + sum(h + 1 for h in heights[:index])
         return Region(0, top, width, heights[index] if index < len(heights) else 0)
-
-    @property
-    def _pool(self) -> list[SimpleNamespace]:
-        """One place per drawn entry: what tests/tui/test_search_screen.py reads (it was a
-        widget per entry); `entry_region` is the way to ask."""
-        return [
-            SimpleNamespace(virtual_region=self.entry_region(i)) for i in range(len(self._shown))
-        ]
