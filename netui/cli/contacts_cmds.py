@@ -371,7 +371,9 @@ def card_lines(store: Store, contact: Contact, today: date) -> list[str]:
         (
             "met",
             " on ".join(
-                filter(None, (contact.met_at, contact.met_on and format_date(contact.met_on)))
+                filter(
+                    None, (contact.met_at, format_date(contact.met_on) if contact.met_on else "")
+                )
             ),
         ),
         ("mention", contact.mention),

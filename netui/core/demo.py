@@ -284,7 +284,7 @@ def demo_data(today: date, seed: int = 7) -> SampleData:
         # The rungs climbed so far are spread between the meeting and a recent day.
         latest = today - timedelta(days=min(rng.randint(0, 9), days_ago))
         span = (latest - met_on).days
-        rungs = list(Stage)[: stage.index + 1]
+        rungs = list(Stage)[: stage.rank + 1]
         steps = [
             StageStep(rung, met_on + timedelta(days=span * i // max(len(rungs) - 1, 1)))
             for i, rung in enumerate(rungs)
@@ -448,7 +448,7 @@ def bulk_data(
                 met_at=f"{rng.choice(WORDS).title()} meetup",
                 met_on=met_on,
                 stage=stage,
-                stage_history=[s for s in steps[: stage.index + 1] if s.on <= today],
+                stage_history=[s for s in steps[: stage.rank + 1] if s.on <= today],
                 archived=rng.random() < 0.03,
                 created=_stamp(met_on),
                 updated=_stamp(met_on),
@@ -457,7 +457,8 @@ def bulk_data(
     channels = list(Channel)
     for n in range(conversations):
         contact = data.contacts[rng.randrange(contacts)]
-        on = min(contact.met_on + timedelta(days=rng.randint(0, 400)), today)
+        met_on = contact.met_on or today  # always set above
+        on = min(met_on + timedelta(days=rng.randint(0, 400)), today)
         data.conversations.append(
             Conversation(
                 contact.id,

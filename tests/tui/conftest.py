@@ -68,7 +68,7 @@ async def wait_until(pilot: Pilot, condition: Callable[[], object], what: str = 
 async def settled(pilot: Pilot) -> None:
     """Wait for the first screen and the diary (it loads in a thread after the first frame)."""
     app = pilot.app
-    await wait_until(pilot, lambda: not app.main_screen.loading, "the diary to load")
+    await wait_until(pilot, lambda: not app.main_screen.diary_loading, "the diary to load")
     await settle(pilot)
 
 

@@ -255,7 +255,11 @@ class _Planner:
                 "referred_id": self.id_map[referral.referred_id],
             }
             if referral.id not in known and ends["referrer_id"] != ends["referred_id"]:
-                kept.append(replace(referral, **ends))
+                kept.append(
+                    replace(
+                        referral, referrer_id=ends["referrer_id"], referred_id=ends["referred_id"]
+                    )
+                )
         return kept
 
     def _introductions(self, introductions: list[Introduction]) -> list[Introduction]:

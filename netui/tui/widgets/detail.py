@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from datetime import date
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -61,11 +61,11 @@ def ladder(contact: Contact, today: date) -> Content:
     """Each rung with the day it was reached: 'met 3 Mar ✓ → thanked 4 Mar ✓ → called …'."""
     parts: list[Content] = []
     for stage in Stage:
-        reached = contact.reached_on(stage) if stage.index <= contact.stage.index else None
+        reached = contact.reached_on(stage) if stage.rank <= contact.stage.rank else None
         if reached is not None:
             text = f"{stage.label} {short_date(reached, today)} ✓"
             parts.append(Content.styled(text, "bold" if stage is contact.stage else ""))
-        elif stage.index <= contact.stage.index:
+        elif stage.rank <= contact.stage.rank:
             parts.append(Content.styled(f"{stage.label} ✓", ""))
         else:
             parts.append(Content.styled(stage.label, "dim"))
@@ -146,10 +146,11 @@ def replace_content(widget: Static, content: Content) -> None:
     if isinstance(old, Content) and (old.plain, old.spans) == (content.plain, content.spans):
         return
     width = widget.content_size.width
+    styles: Any = widget.styles  # a RulesMap at run time, as Textual's own Widget passes it
     same_height = (
         isinstance(old, Content)
         and width > 0
-        and old.get_height(widget.styles, width) == content.get_height(widget.styles, width)
+        and old.get_height(styles, width) == content.get_height(styles, width)
     )
     widget.update(content, layout=not same_height)
 
@@ -278,6 +279,7 @@ class DetailPane(VerticalScroll):
         timeline = self.query_one("#timeline", Static)
         width = timeline.content_size.width
         day = self._shown_day or date.today()
-        heights = [diary_entry(c, day).get_height(timeline.styles, width) for c in self._shown]
+        styles: Any = timeline.styles  # as in replace_content
+        heights = [diary_entry(c, day).get_height(styles, width) for c in self._shown]
         top = timeline.virtual_region.y + sum(h + 1 for h in heights[:index])
         return Region(0, top, width, heights[index] if index < len(heights) else 0)
