@@ -41,10 +41,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.bulk import bulk_data
 from netui.core.config import Settings
 from netui.core.dates import today
 from netui.core.db.store import Store
-from netui.core.demo import bulk_data, load_into
+from netui.core.demo import load_into
 
 SIZE = (120, 40)
 FIRST_SCREEN_TARGET_MS = 500
