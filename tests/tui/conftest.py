@@ -6,6 +6,7 @@ import asyncio
 import time
 import weakref
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 import pytest
 from textual.pilot import Pilot
@@ -14,9 +15,12 @@ from textual.worker import WorkerState
 
 from netui.core.db.store import Store
 from netui.core.demo import demo_data, load_into
-from netui.core.model import Contact
+from netui.core.followup.referrals import record_referral
+from netui.core.model import Contact, Stage, StageStep
 from netui.tui.app import NetuiApp, make_app
 from netui.tui.screens.main import MainScreen
+from netui.tui.screens.review import ReviewScreen
+from tests.conftest import TODAY
 
 SIZE = (100, 32)
 TRICKY = ["[bold]", "[/]", "[/", "Ann [b]x", "Zoë 🎉 Party", "שלום עליכם", "مرحبا بك", "[link=x]y"]
@@ -137,3 +141,50 @@ def pane_text(app: NetuiApp, widget: Widget) -> str:
 def card_text(main: MainScreen) -> str:
     """The detail pane's contact card as plain text (whatever the pane's width)."""
     return str(main.detail.query_one("#card").content)
+
+
+# -- the daily review: a day of six follow-ups in a known order ---------------------------------
+
+PLAN = [
+    ("Ann Lee", "Send a thank-you note"),
+    ("Bo Chen", "Call"),
+    ("Cy Diaz", "Keep in touch"),
+    ("Ann Lee", "Thank Ann Lee for the introduction to Eve Fox"),
+    ("Di Evans", "Send a thank-you note"),
+    ("Eve Fox", "Get in touch (referred to you)"),  # referred, not met yet
+]
+
+
+def climbed(name: str, stage: Stage, days_ago: int, **extra) -> Contact:
+    on = TODAY - timedelta(days=days_ago)
+    history = [StageStep(Stage.MET, on - timedelta(days=20)), StageStep(stage, on)]
+    return Contact(name, met_on=history[0].on, stage=stage, stage_history=history, **extra)
+
+
+def fill(store: Store) -> Store:
+    """Six follow-ups in a known order: the PLAN above."""
+    ann = store.add_contact(
+        Contact(
+            "Ann Lee",
+            met_at="PyCon",
+            met_on=TODAY - timedelta(days=5),
+            mention="her trip to Lisbon",
+        )
+    )
+    store.add_contact(climbed("Bo Chen", Stage.THANKED, 8))
+    store.add_contact(climbed("Cy Diaz", Stage.COFFEE, 31))
+    store.add_contact(Contact("Di Evans", met_on=TODAY - timedelta(days=1)))
+    store.add_contact(Contact("Zed Later", met_on=TODAY))  # due tomorrow: not in today's review
+    record_referral(store, ann.id, "Eve Fox", on=TODAY - timedelta(days=1))
+    return store
+
+
+def current(app) -> tuple[str, str] | None:
+    item = app.screen.session.current
+    return (item.contact.name, item.action) if item else None
+
+
+async def review(pilot, app) -> ReviewScreen:
+    await press(pilot, "r")
+    assert isinstance(app.screen, ReviewScreen)
+    return app.screen
