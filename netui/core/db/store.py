@@ -949,7 +949,13 @@ class Store:
         caches). Irreversible: no undo entry is kept, and undo entries naming them go."""
         gone = self.traces(contact_id)
         person = Person()
-        for record in (gone.contact, *gone.conversations, *gone.referrals, *gone.introductions):
+        records: list[Contact | Conversation | Referral | Introduction] = [
+            gone.contact,
+            *gone.conversations,
+            *gone.referrals,
+            *gone.introductions,
+        ]
+        for record in records:
             person.learn(record.to_dict())
         self.delete_contact(contact_id, undoable=False)
         with self._lock, self._db.exclusive():
