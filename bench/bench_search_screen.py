@@ -45,7 +45,7 @@ async def main(path):
 
         app._display = display
         await pilot.pause(0.3)
-        while app.main_screen.loading:
+        while app.main_screen.diary_loading:
             await app.workers.wait_for_complete()
             await pilot.pause(0.05)
         n_contacts, n_convs = len(store.contacts_by_id), len(store.all_conversations())

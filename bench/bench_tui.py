@@ -41,10 +41,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from bench.bulk import bulk_data
 from netui.core.config import Settings
 from netui.core.dates import today
 from netui.core.db.store import Store
-from netui.core.demo import bulk_data, load_into
+from netui.core.demo import load_into
 
 SIZE = (120, 40)
 FIRST_SCREEN_TARGET_MS = 500
@@ -255,7 +256,7 @@ async def in_app(db: Path, presses: int) -> dict[str, list[float]]:
         for label in ("sync", "rows", "contacts pane", "queue pane", "detail pane"):
             results[f"first frame: {label}"] = timings.seen.pop(label)
         main = app.main_screen
-        while main.loading:  # the diary loads in a thread after the first frame
+        while main.diary_loading:  # the diary loads in a thread after the first frame
             await pilot.pause(0.05)
         await pilot.pause(0.5)
         table = main.contacts.table

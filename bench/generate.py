@@ -171,7 +171,7 @@ def _plan_contacts(rng: random.Random, count: int, plan: Plan) -> None:
         met_on = START + timedelta(days=rng.randrange(span - 60))
         stage = _weighted(rng, STAGE_WEIGHTS)
         history, day = [], met_on
-        for step in list(Stage)[: stage.index + 1]:
+        for step in list(Stage)[: stage.rank + 1]:
             history.append(StageStep(step, day))
             day += timedelta(days=rng.randint(1, 12))
         tags = rng.sample(pools.TAGS, rng.choice([0, 1, 1, 2, 3]))

@@ -54,7 +54,7 @@ async def shoot(store: Store, name: str, keys: tuple[str, ...], size: tuple[int,
     app = make_app(store, poll_seconds=0, demo=True)
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
-        while app.main_screen.loading:
+        while app.main_screen.diary_loading:
             await app.workers.wait_for_complete()
             await pilot.pause(0.05)
         for key in keys:

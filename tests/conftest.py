@@ -1,12 +1,17 @@
-"""Shared fixtures: a fresh store in a temporary folder, and a frozen 'today'."""
+"""Shared fixtures: a fresh store in a temporary folder, a frozen 'today', and the CLI run
+in-process (`cli`, with `ok`/`error` to read its result)."""
 
 from __future__ import annotations
 
+import io
+import sys
 from datetime import date
+from pathlib import Path
 
 import pendulum
 import pytest
 
+from netui.cli import main
 from netui.core.config import Settings
 from netui.core.db.store import Store
 
@@ -39,3 +44,44 @@ def db_path(tmp_path):
 def store(db_path):
     with Store.open(db_path, settings=Settings()) as s:
         yield s
+
+
+CliResult = tuple[int, str, str]  # exit code, stdout, stderr
+
+
+def run_cli(db_path: Path, capsys, *args: str, stdin: str | None = None) -> CliResult:
+    """`netui --db <db_path> ...` through the real entry point, in-process."""
+    if stdin is not None:
+        sys.stdin = io.StringIO(stdin)
+    try:
+        code = main(["--db", str(db_path), *args])
+    finally:
+        sys.stdin = sys.__stdin__
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture
+def cli(db_path, capsys, frozen_today):
+    """Run `netui --db <tmp> ...` in-process on the frozen day; returns (code, stdout, stderr)."""
+
+    def run(*args: str, stdin: str | None = None) -> CliResult:
+        return run_cli(db_path, capsys, *args, stdin=stdin)
+
+    return run
+
+
+def ok(result: CliResult) -> str:
+    """The output of a command that must succeed."""
+    code, out, err = result
+    assert code == 0, err
+    return out
+
+
+def error(result: CliResult) -> str:
+    """The error of a command that must fail: one line, never a traceback."""
+    code, _, err = result
+    assert code != 0
+    assert err.startswith("netui: error: ") and err.count("\n") == 1, err
+    assert "Traceback" not in err
+    return err

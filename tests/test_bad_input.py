@@ -17,11 +17,8 @@ from hypothesis import strategies as st
 from netui.core.errors import StorageError, ValidationError
 from netui.core.model import Contact, Conversation
 from netui.core.text import cell_width, is_unsafe, printable
-from tests import test_cli
+from tests.conftest import error, ok
 from tests.faults.helpers import open_store, snapshot, temp_files
-from tests.test_cli import error, ok
-
-cli = test_cli.cli  # the fixture `netui --db <tmp> ARGS` in-process -> (code, stdout, stderr)
 
 D = date(2026, 3, 10)
 

@@ -9,41 +9,7 @@ import sys
 
 import pytest
 
-from netui.cli import main
-
-
-@pytest.fixture
-def cli(tmp_path, capsys, frozen_today):
-    """Run `netui --db <tmp> ...` in-process; returns (exit code, stdout, stderr)."""
-    db = str(tmp_path / "db")
-
-    def run(*args: str, stdin: str | None = None) -> tuple[int, str, str]:
-        if stdin is not None:
-            import io
-
-            sys.stdin = io.StringIO(stdin)
-        try:
-            code = main(["--db", db, *args])
-        finally:
-            sys.stdin = sys.__stdin__
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    return run
-
-
-def ok(result: tuple[int, str, str]) -> str:
-    code, out, err = result
-    assert code == 0, err
-    return out
-
-
-def error(result: tuple[int, str, str]) -> str:
-    code, _, err = result
-    assert code != 0
-    assert err.startswith("netui: error: ") and err.count("\n") == 1, err
-    assert "Traceback" not in err
-    return err
+from tests.conftest import error, ok
 
 
 def test_the_issue_walkthrough(cli):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 from datetime import date
 
@@ -17,7 +16,6 @@ from netui.core.io.dupes import (
     phone_key,
 )
 from netui.core.model import Contact, Conversation, Referral, Stage
-from tests.test_io_import import run_cli
 
 
 def pairs_of(*contacts: Contact) -> list[tuple[str, str, list[str]]]:
@@ -103,11 +101,6 @@ def test_index_matches_email_before_phone_before_name():
     assert index.match(Contact(name="X", phones=["555-010-0123"]))[1] == "same phone 555-010-0123"
     assert index.match(Contact(name="ann  LEE", company="ACME"))[1] == "same name ann LEE at ACME"
     assert index.match(Contact(name="Ann Lee")) is None  # same name, but Acme vs no company
-
-
-@pytest.fixture
-def cli(db_path, capsys, frozen_today):
-    return functools.partial(run_cli, db_path, capsys)
 
 
 def test_dupes_then_merge_keeps_everything_and_undo_restores_both(cli, store, db_path):

@@ -16,8 +16,7 @@ from netui.core.followup.stats import stats_of
 from netui.core.io.archive import read_json
 from netui.core.io.export import render
 from netui.core.model import Contact, Introduction, IntroStatus, Referral
-from tests.conftest import TODAY
-from tests.test_cli import cli, error, ok  # noqa: F401  (cli is a fixture)
+from tests.conftest import TODAY, error, ok
 
 
 @pytest.fixture
@@ -114,7 +113,7 @@ def test_json_export_carries_introductions_and_delete_or_merge_keep_them_whole(p
     assert store.introductions() == []
 
 
-def test_cli_introduce_status_draft_json_and_list(cli):  # noqa: F811
+def test_cli_introduce_status_draft_json_and_list(cli):
     ok(cli("add", "Dana Kim", "--company", "Pine & Oak"))
     ok(cli("add", "Gus Hale"))
     ok(cli("needs", "Dana", "--need", "a broker"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import shutil
 from datetime import date
 from pathlib import Path
@@ -29,18 +28,6 @@ IMPORTABLE = [
     "outlook.csv",
     "semicolons.csv",
 ]
-
-
-def run_cli(db_path: Path, capsys, *args: str) -> tuple[int, str, str]:
-    """`netui --db <db_path> ...` in-process: (exit code, stdout, stderr)."""
-    code = main(["--db", str(db_path), *args])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-@pytest.fixture
-def cli(db_path, capsys, frozen_today):
-    return functools.partial(run_cli, db_path, capsys)
 
 
 def snapshot(db_path: Path) -> tuple[dict, list, list]:

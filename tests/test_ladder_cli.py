@@ -7,11 +7,11 @@ import json
 
 import pytest
 
-from tests.test_cli import cli, error, ok  # noqa: F401  (cli is a fixture)
+from tests.conftest import error, ok
 
 
 @pytest.fixture
-def people(cli):  # noqa: F811
+def people(cli):
     ok(cli("add", "Ann Lee", "--met-at", "PyCon", "--met-on", "3 days ago",
            "--mention", "her trip to Lisbon"))  # fmt: skip
     ok(cli("add", "Bo Chen", "--met-at", "pycon", "--met-on", "yesterday"))
@@ -35,7 +35,7 @@ def test_review_json(people):
     ]
 
 
-def test_empty_review(cli):  # noqa: F811
+def test_empty_review(cli):
     assert ok(cli("review", "--list")) == "Nothing due today: all caught up.\n"
     assert json.loads(ok(cli("review", "--json"))) == []
 

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import json
 
-from tests.test_cli import cli, error, ok  # noqa: F401  (cli is a fixture)
+from tests.conftest import error, ok
 
 
-def setup_two(cli):  # noqa: F811
+def setup_two(cli):
     ok(cli("add", "Dana Kim", "--email", "dana@kim.example", "--note", "sailing"))
     ok(cli("refer", "Dana", "Gus Hale"))
     return json.loads(ok(cli("show", "Dana", "--json")))
 
 
-def test_delete_without_a_terminal_or_yes_refuses_and_changes_nothing(cli):  # noqa: F811
+def test_delete_without_a_terminal_or_yes_refuses_and_changes_nothing(cli):
     setup_two(cli)
     assert "add --yes" in error(cli("delete", "Dana"))
     assert json.loads(ok(cli("show", "Dana", "--json")))["name"] == "Dana Kim"
 
 
-def test_delete_then_undo(cli):  # noqa: F811
+def test_delete_then_undo(cli):
     setup_two(cli)
     out = ok(cli("delete", "Dana", "--yes"))
     assert "Deleted Dana Kim and 1 conversation, 1 referral and 1 link from a contact" in out
@@ -31,7 +31,7 @@ def test_delete_then_undo(cli):  # noqa: F811
     assert dana["emails"] == ["dana@kim.example"] and len(dana["conversations"]) == 1
 
 
-def test_forget_leaves_nothing_and_says_what_it_cannot_reach(cli, tmp_path):  # noqa: F811
+def test_forget_leaves_nothing_and_says_what_it_cannot_reach(cli, tmp_path):
     setup_two(cli)
     out = ok(cli("forget", "Dana", "--yes"))
     assert "Forgot Dana Kim" in out and "Exports you made" in out
@@ -40,7 +40,7 @@ def test_forget_leaves_nothing_and_says_what_it_cannot_reach(cli, tmp_path):  # 
     assert "Gus Hale" in ok(cli("list"))
 
 
-def test_log_delete_takes_one_entry_by_the_id_show_prints(cli):  # noqa: F811
+def test_log_delete_takes_one_entry_by_the_id_show_prints(cli):
     ok(cli("add", "Dana Kim"))
     ok(cli("log", "Dana", "--note", "wrong person"))
     ok(cli("log", "Dana", "--note", "right person"))
@@ -57,7 +57,7 @@ def test_log_delete_takes_one_entry_by_the_id_show_prints(cli):  # noqa: F811
     assert "not a contact" in error(cli("log", "Dana", "--delete", wrong))
 
 
-def test_doctor_reports_and_restore_clears_links_to_a_missing_contact(cli, tmp_path):  # noqa: F811
+def test_doctor_reports_and_restore_clears_links_to_a_missing_contact(cli, tmp_path):
     setup_two(cli)
     db = tmp_path / "db"
     dana = json.loads(ok(cli("show", "Dana", "--json")))

@@ -50,7 +50,7 @@ def merged(keep: Person, drop: Person) -> Person:
     return Person(
         name=keep.name,
         met_on=min(keep.met_on, drop.met_on),
-        stage=max(keep.stage, drop.stage, key=lambda s: s.index),
+        stage=max(keep.stage, drop.stage, key=lambda s: s.rank),
         archived=keep.archived and drop.archived,
         follow_up_on=keep.follow_up_on or drop.follow_up_on,
         last_contact_on=max(lasts, default=None),

@@ -7,11 +7,10 @@ from datetime import timedelta
 
 from netui.core.followup.stats import steps_with_notes
 from netui.core.model import Channel, Contact, Conversation, Stage, StageStep
-from tests.conftest import TODAY
-from tests.test_cli import cli, error, ok  # noqa: F401  (cli is a fixture)
+from tests.conftest import TODAY, error, ok
 
 
-def test_stage_with_a_note_logs_the_call_in_the_same_change(cli):  # noqa: F811
+def test_stage_with_a_note_logs_the_call_in_the_same_change(cli):
     ok(cli("add", "Dana Kim"))
     out = ok(
         cli(
@@ -38,7 +37,7 @@ def test_stage_with_a_note_logs_the_call_in_the_same_change(cli):  # noqa: F811
     assert card["stage"] == "met" and card["conversations"] == []
 
 
-def test_stage_note_from_stdin_and_an_explicit_channel(cli):  # noqa: F811
+def test_stage_note_from_stdin_and_an_explicit_channel(cli):
     ok(cli("add", "Dana Kim"))
     ok(
         cli(
@@ -57,7 +56,7 @@ def test_stage_note_from_stdin_and_an_explicit_channel(cli):  # noqa: F811
     assert said["channel"] == "in-person"
 
 
-def test_stage_without_a_note_logs_nothing_and_a_lone_channel_is_refused(cli):  # noqa: F811
+def test_stage_without_a_note_logs_nothing_and_a_lone_channel_is_refused(cli):
     ok(cli("add", "Dana Kim"))
     ok(cli("stage", "Dana", "called"))
     assert json.loads(ok(cli("show", "Dana", "--json")))["conversations"] == []
@@ -67,7 +66,7 @@ def test_stage_without_a_note_logs_nothing_and_a_lone_channel_is_refused(cli):  
     assert json.loads(ok(cli("show", "Dana", "--json")))["stage"] == "called"
 
 
-def test_stats_count_calls_and_coffees_with_notes(cli):  # noqa: F811
+def test_stats_count_calls_and_coffees_with_notes(cli):
     ok(cli("add", "Ann Lee"))
     ok(cli("add", "Bo Chen"))
     ok(cli("stage", "Ann", "called", "--note", "talked shop"))

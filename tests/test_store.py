@@ -341,7 +341,7 @@ def test_a_lazy_store_adds_without_reading_other_contacts_and_stays_correct(db_p
         assert s.find("EV").id == new.id
         assert s.set_stage(first.id, Stage.CALLED).stage is Stage.CALLED
         s.log(Conversation(contact_id=first.id, on=D, note="lazy"))
-        assert "contacts" not in s._loaded_kinds
+        assert not s.contacts_loaded
         assert s.get(first.id).last_contact_on == D
         assert {c.name for c in s.contacts()} == {"Dana", "Eve"}
         assert s.get(first.id).name == "Dana" and s.get(new.id).name == "Eve"

@@ -110,6 +110,20 @@ def test_cell_width_counts_wide_and_combining_characters() -> None:
     assert cell_width("…") == 1
 
 
+def test_cell_width_counts_emoji_sequences_as_the_terminal_draws_them() -> None:
+    assert cell_width("❤️") == 2  # heart + emoji variation selector: one wide picture
+    assert cell_width("👨\u200d👩\u200d👧\u200d👦") == 2  # a ZWJ family: one picture
+    assert cell_width("🇫🇷") == 2  # a flag: two regional indicators, one picture
+    assert cell_width("👍🏽 ok") == 5
+
+
+def test_one_line_never_cuts_inside_an_emoji_sequence() -> None:
+    family = "👨\u200d👩\u200d👧\u200d👦"
+    assert one_line(f"{family}{family}{family}", 5) == f"{family}{family}…"
+    assert one_line(f"{family}{family}{family}", 4) == f"{family}…"
+    assert one_line("❤️❤️❤️", 4) == "❤️…"
+
+
 def _is_control(char: str) -> bool:
     return unicodedata.category(char) == "Cc"
 

@@ -68,7 +68,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from netui.cli.tui_launch import run_tui
 
             return run_tui(ctx, demo=args.demo)
-        return args.handler(args, ctx)
+        code: int = args.handler(args, ctx)
+        return code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

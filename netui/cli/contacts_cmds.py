@@ -11,8 +11,7 @@ from netui.cli.privacy_cmds import delete_conversation
 from netui.core.dates import format_date, humanize, parse_date
 from netui.core.db.store import Store
 from netui.core.errors import ValidationError
-from netui.core.followup.introductions import describe as describe_introduction
-from netui.core.followup.referrals import describe as describe_referral
+from netui.core.followup.card import contact_card
 from netui.core.model import Channel, Contact, Conversation, Stage
 from netui.core.rules import QueueItem
 from netui.core.text import cell_width, one_line
@@ -359,42 +358,13 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def card_lines(store: Store, contact: Contact, today: date) -> list[str]:
+    """The card's fields (the detail pane's too), one "  label: value" line each."""
+    card = contact_card(store, contact, today)
     lines = [contact.name + (" (archived)" if contact.archived else "")]
-    role = " at ".join(filter(None, (contact.title, contact.company)))
-    if role:
-        lines.append(f"  {role}")
-    for label, value in (
-        ("email", ", ".join(contact.emails)),
-        ("phone", ", ".join(contact.phones)),
-        ("reach", contact.reach),
-        ("tags", ", ".join(contact.tags)),
-        (
-            "met",
-            " on ".join(
-                filter(None, (contact.met_at, contact.met_on and format_date(contact.met_on)))
-            ),
-        ),
-        ("mention", contact.mention),
-        ("needs", ", ".join(contact.needs)),
-        ("offers", ", ".join(contact.offers)),
-        ("notes", contact.notes),
-    ):
-        if value:
-            lines.append(f"  {label}: {value}")
-    referrals = store.referrals_of(contact.id)
-    for referral in referrals:
-        lines.append(f"  {describe_referral(referral, store.contacts_by_id, contact.id)}")
-    for intro in store.introductions_of(contact.id):
-        lines.append(f"  {describe_introduction(intro, store.contacts_by_id, contact.id)}")
-    if contact.referred_by in store.contacts_by_id and not any(
-        r.referred_id == contact.id for r in referrals
-    ):
-        lines.append(f"  referred by: {store.contacts_by_id[contact.referred_by].name}")
-    steps = ", ".join(f"{s.stage.label} {format_date(s.on)}" for s in contact.stage_history)
-    lines.append(f"  stage: {contact.stage.label}" + (f" ({steps})" if steps else ""))
-    nxt = store.next_action(contact, today)
-    if nxt:
-        lines.append(f"  next: {nxt.action}, due {humanize(nxt.due, today)}")
+    for field in card.fields:
+        if field.key != "archived":
+            label = f"{field.label.lower()}: " if field.label else ""
+            lines.append(f"  {label}{field.text}")
     return lines
 
 

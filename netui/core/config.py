@@ -10,6 +10,7 @@ import os
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -83,7 +84,7 @@ def load_settings(path: Path | None = None) -> Settings:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config {path} is not valid TOML: {exc}") from None
     section = data.get("follow_up", data)
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}  # each checked against its field's type below
     for f in fields(Settings):
         if f.name not in section:
             continue

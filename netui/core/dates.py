@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from netui.core.errors import ValidationError
 from netui.core.text import one_line
@@ -81,7 +81,7 @@ def _parse_cleaned(text: str, base: pendulum.Date) -> date | None:
     if match := _IN_PAST.fullmatch(text):
         return _shift(base, -int(match[1]), match[2])
     if (match := _WEEKDAY.fullmatch(text)) and match[2] in _WEEKDAYS:
-        weekday = _WEEKDAYS[match[2]]
+        weekday = cast("pendulum.WeekDay", _WEEKDAYS[match[2]])  # an int does
         if match[1] == "last":
             return base.previous(weekday)
         return base.next(weekday)

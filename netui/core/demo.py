@@ -1,5 +1,5 @@
-"""Sample data: a believable few weeks of networking for `netui --demo` and the screenshots,
-and a bulk generator (10k contacts, 100k conversations) for the benchmarks.
+"""Sample data: a believable few weeks of networking for `netui --demo` and the screenshots
+(the benchmarks' bulk generator, built on it, is bench/bulk.py).
 
 Everything is deterministic for a given `today` and seed (ids included), so screenshots and
 snapshot tests stay the same from run to run. Dates are relative to `today`, so the demo
@@ -248,11 +248,11 @@ DUD = (
 )
 
 
-def _ids(rng: random.Random) -> str:
+def seeded_id(rng: random.Random) -> str:
     return uuid.UUID(int=rng.getrandbits(128)).hex
 
 
-def _stamp(day: date, minute: int = 0) -> str:
+def stamp(day: date, minute: int = 0) -> str:
     return f"{day.isoformat()}T{9 + minute // 60 % 10:02d}:{minute % 60:02d}:00+00:00"
 
 
@@ -265,7 +265,7 @@ def demo_data(today: date, seed: int = 7) -> SampleData:
         first = fold(name.split()[0])  # renée -> renee; other scripts get no address
         contact = Contact(
             name=name,
-            id=_ids(rng),
+            id=seeded_id(rng),
             company=company,
             title=title,
             met_at=event,
@@ -277,14 +277,14 @@ def demo_data(today: date, seed: int = 7) -> SampleData:
             if "law" in title.lower()
             else (["design"] if "Design" in event else []),
             reach="mornings, by phone" if n % 5 == 0 else "",
-            created=_stamp(met_on),
-            updated=_stamp(met_on),
+            created=stamp(met_on),
+            updated=stamp(met_on),
         )
         # One rung every few days after meeting; the stage reached decides how far it goes.
         # The rungs climbed so far are spread between the meeting and a recent day.
         latest = today - timedelta(days=min(rng.randint(0, 9), days_ago))
         span = (latest - met_on).days
-        rungs = list(Stage)[: stage.index + 1]
+        rungs = list(Stage)[: stage.rank + 1]
         steps = [
             StageStep(rung, met_on + timedelta(days=span * i // max(len(rungs) - 1, 1)))
             for i, rung in enumerate(rungs)
@@ -300,13 +300,13 @@ def demo_data(today: date, seed: int = 7) -> SampleData:
             conv = Conversation(
                 contact.id,
                 step.on,
-                id=_ids(rng),
+                id=seeded_id(rng),
                 channel=channel,
                 note=note.format(event=event, mention=topic),
                 recommended=recommended.format(event=event),
                 observations=observations,
                 did=did,
-                created=_stamp(step.on, i),
+                created=stamp(step.on, i),
             )
             if channel is Channel.EMAIL:
                 conv.correspondence = [
@@ -322,7 +322,7 @@ def demo_data(today: date, seed: int = 7) -> SampleData:
     met_on = today - timedelta(days=days_ago)
     dud = Contact(
         name=name,
-        id=_ids(rng),
+        id=seeded_id(rng),
         company=company,
         title=title,
         met_at=event,
@@ -330,22 +330,22 @@ def demo_data(today: date, seed: int = 7) -> SampleData:
         stage_history=[StageStep(Stage.MET, met_on)],
         archived=True,
         notes=note,
-        created=_stamp(met_on),
-        updated=_stamp(met_on),
+        created=stamp(met_on),
+        updated=stamp(met_on),
     )
     data.contacts.append(dud)
     by_name = {c.name: c for c in data.contacts}
     data.referrals = [
         Referral(
             by_name["Kwame Mensah"].id, by_name["Ana María Ruiz"].id,
-            today - timedelta(days=40), id=_ids(rng), introduce=Introduce.DONE,
+            today - timedelta(days=40), id=seeded_id(rng), introduce=Introduce.DONE,
             call_ahead=True, shared_details=True, reach="evenings", may_use_name=True,
-            thanked_on=today - timedelta(days=38), created=_stamp(today - timedelta(days=40)),
+            thanked_on=today - timedelta(days=38), created=stamp(today - timedelta(days=40)),
         ),
         Referral(
             by_name["Björn Ekström"].id, by_name["Grace Okafor"].id,
-            today - timedelta(days=2), id=_ids(rng), introduce=Introduce.AGREED,
-            shared_details=True, may_use_name=True, created=_stamp(today - timedelta(days=2)),
+            today - timedelta(days=2), id=seeded_id(rng), introduce=Introduce.AGREED,
+            shared_details=True, may_use_name=True, created=stamp(today - timedelta(days=2)),
         ),
     ]  # fmt: skip
     by_id = {c.id: c for c in data.contacts}
@@ -363,112 +363,3 @@ def load_into(store: Store, data: SampleData, description: str = "Sample data") 
         description=description,
         undoable=False,
     )
-
-
-FIRST = (
-    "Ana",
-    "Ben",
-    "Chen",
-    "Dara",
-    "Eli",
-    "Fatima",
-    "Gustav",
-    "Hiro",
-    "Ines",
-    "Jonas",
-    "Kemal",
-    "Lea",
-    "Marta",
-    "Nia",
-    "Oskar",
-    "Paula",
-    "Quinn",
-    "Rosa",
-    "Sami",
-    "Téa",
-)
-LAST = (
-    "Silva",
-    "Okoye",
-    "Wang",
-    "Novak",
-    "García",
-    "Smith",
-    "Haddad",
-    "Sato",
-    "Kowalski",
-    "Müller",
-    "Dubois",
-    "Rossi",
-    "Jensen",
-    "Petrov",
-    "Nguyen",
-    "Costa",
-)
-WORDS = (
-    "pricing",
-    "hiring",
-    "estate planning",
-    "logistics",
-    "design systems",
-    "fundraising",
-    "customs",
-    "mentoring",
-    "compliance",
-    "open source",
-    "marathons",
-    "wine",
-    "solar",
-    "robots",
-    "translation",
-    "accounting",
-    "negotiation",
-    "climate",
-    "literacy",
-    "tax",
-)
-
-
-def bulk_data(
-    today: date, contacts: int = 10_000, conversations: int = 100_000, seed: int = 1
-) -> SampleData:
-    """Many plain records for benchmarks: spread over two years, every stage, some overdue."""
-    rng = random.Random(seed)
-    data = SampleData()
-    stages = list(Stage)
-    for n in range(contacts):
-        met_on = today - timedelta(days=rng.randint(0, 730))
-        stage = rng.choice(stages)
-        steps = [StageStep(s, met_on + timedelta(days=i * 3)) for i, s in enumerate(stages)]
-        data.contacts.append(
-            Contact(
-                name=f"{rng.choice(FIRST)} {rng.choice(LAST)} {n}",
-                id=_ids(rng),
-                company=f"{rng.choice(LAST)} {rng.choice(('Ltd', 'GmbH', 'SA', 'LLC'))}",
-                met_at=f"{rng.choice(WORDS).title()} meetup",
-                met_on=met_on,
-                stage=stage,
-                stage_history=[s for s in steps[: stage.index + 1] if s.on <= today],
-                archived=rng.random() < 0.03,
-                created=_stamp(met_on),
-                updated=_stamp(met_on),
-            )
-        )
-    channels = list(Channel)
-    for n in range(conversations):
-        contact = data.contacts[rng.randrange(contacts)]
-        on = min(contact.met_on + timedelta(days=rng.randint(0, 400)), today)
-        data.conversations.append(
-            Conversation(
-                contact.id,
-                on,
-                id=_ids(rng),
-                channel=rng.choice(channels),
-                note=" ".join(rng.choice(WORDS) for _ in range(12)),
-                recommended=rng.choice(WORDS) if n % 3 == 0 else "",
-                created=_stamp(on, n % 600),
-            )
-        )
-        if contact.last_contact_on is None or on > contact.last_contact_on:
-            contact.last_contact_on = on
-    return data

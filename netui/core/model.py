@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from functools import lru_cache
-from typing import Any, Self
+from typing import Any, Self, TypeVar
 
 from netui.core.errors import ValidationError
 
+_Enum = TypeVar("_Enum", bound=StrEnum)
 
-def _choose(cls: type[StrEnum], what: str, text: str, key: str, aliases: dict[str, str]) -> Any:
+
+def _choose(cls: type[_Enum], what: str, text: str, key: str, aliases: dict[str, str]) -> _Enum:
     """The member a normalised `key` names (or an alias of it); else a one-line error."""
     try:
         return cls(aliases.get(key, key))
@@ -39,15 +41,16 @@ class Stage(StrEnum):
         return "met for coffee" if self is Stage.COFFEE else self.value
 
     @property
-    def index(self) -> int:
+    def rank(self) -> int:
+        """Place on the ladder, from 0 (met); named so as not to shadow `str.index`."""
         return list(Stage).index(self)
 
     def next(self) -> Stage | None:
         order = list(Stage)
-        return order[self.index + 1] if self.index + 1 < len(order) else None
+        return order[self.rank + 1] if self.rank + 1 < len(order) else None
 
     def previous(self) -> Stage | None:
-        return list(Stage)[self.index - 1] if self.index > 0 else None
+        return list(Stage)[self.rank - 1] if self.rank > 0 else None
 
     @classmethod
     def parse(cls, text: str) -> Stage:
@@ -213,7 +216,8 @@ class Contact:
             values[key] = _strs(get(key))
         for key in ("met_on", "follow_up_on", "last_contact_on"):
             values[key] = _date_in(get(key))
-        values["stage"] = _STAGE_OF.get(get("stage") or "met") or Stage(get("stage"))
+        stage = get("stage") or "met"
+        values["stage"] = _STAGE_OF.get(stage) or Stage(stage)
         values["stage_history"] = [
             _step(s["stage"], s["on"]) if isinstance(s, dict) else StageStep.from_dict(s)
             for s in get("stage_history") or ()

@@ -8,9 +8,8 @@ visible escapes (`\\x1b`, `\\u202e`) instead; everything else (emoji, CJK, accen
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Sequence
-from functools import lru_cache
+
+import wcwidth
 
 ELLIPSIS = "…"
 
@@ -50,19 +49,12 @@ def printable(text: str, keep_newlines: bool = True) -> str:
     return "".join(_tokens(text, keep_newlines))
 
 
-@lru_cache(maxsize=8192)
-def char_cells(char: str) -> int:
-    """Terminal cells one character takes: 2 for wide East Asian/emoji, 0 for combining marks."""
-    if unicodedata.combining(char) or unicodedata.category(char) in ("Mn", "Me", "Cf"):
-        return 0
-    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-
-
 def cell_width(text: str) -> int:
-    """Terminal cells a printable string takes."""
+    """Terminal cells a printable string takes, grapheme by grapheme (wcwidth: "❤️" with its
+    emoji selector is 2, a ZWJ family is one 2-cell picture, not four)."""
     if text.isascii():
         return len(text)
-    return sum(map(char_cells, text))
+    return wcwidth.width(text)
 
 
 def one_line(text: str, width: int | None = None) -> str:
@@ -72,16 +64,22 @@ def one_line(text: str, width: int | None = None) -> str:
         if width is None or len(folded) <= width:
             return folded
         return folded[: max(0, width - 1)] + ELLIPSIS if width > 0 else ""
-    clean = folded.isprintable()  # nothing to escape: each character is its own token
-    tokens: Sequence[str] = folded if clean else _tokens(folded, keep_newlines=False)
-    shown = folded if clean else "".join(tokens)
+    if folded.isprintable() and (width is None or cell_width(folded) <= width):
+        return folded  # nothing to escape, and it fits
+    # Cut between graphemes, never inside one (a family emoji, a letter and its accent); an
+    # unsafe character is a grapheme of its own, shown as its escape.
+    tokens = [
+        grapheme if grapheme.isprintable() else "".join(_tokens(grapheme, keep_newlines=False))
+        for grapheme in wcwidth.iter_graphemes(folded)
+    ]
+    shown = "".join(tokens)
     if width is None or cell_width(shown) <= width:
         return shown
     if width <= 0:
         return ""
     kept: list[str] = []
     used = 0
-    room = width - char_cells(ELLIPSIS)
+    room = width - cell_width(ELLIPSIS)
     for token in tokens:
         cells = cell_width(token)
         if used + cells > room:

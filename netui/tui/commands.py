@@ -14,6 +14,7 @@ from netui.tui.format import safe
 from netui.tui.screens.help import key_label
 
 if TYPE_CHECKING:
+    from netui.core.model import Contact
     from netui.tui.screens.main import MainScreen
 
 CONTACT_HITS = 20  # a palette is for jumping, not browsing: the best few are enough
@@ -75,7 +76,7 @@ class NetuiCommands(Provider):
             yield Hit(score, display, partial(screen.jump_to, contact.id), text=f"Go to {name}")
 
 
-def contact_matches(screen: MainScreen, query: str) -> list[tuple[float, object]]:
+def contact_matches(screen: MainScreen, query: str) -> list[tuple[float, Contact]]:
     """Contacts whose folded name contains the folded query; earlier matches score higher."""
     key = fold(" ".join(query.split()))
     if not key:

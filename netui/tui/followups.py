@@ -128,6 +128,7 @@ class FollowUps:
             for i in (r.referrer_id, r.referred_id)
             if i in everyone
         }
+        assert self.today is not None  # set by the first refresh, before any list is asked for
         thanks = rules.queue(
             involved,
             self.store.settings,

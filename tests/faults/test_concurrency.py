@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 from datetime import date
 
+import pytest
+
 from netui.core.model import Contact
 from tests.faults.helpers import collect, go, open_store, start_writer
 
@@ -17,6 +19,7 @@ def finish(child: subprocess.Popen[str]) -> None:
     assert out.strip() == "done", out
 
 
+@pytest.mark.slow
 def test_two_processes_adding_200_each_at_once_end_with_400(tmp_path):
     root = tmp_path / "db"
     open_store(root).close()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.faults.harness import kill_rounds
 
 KILLS = 60
 
 
+@pytest.mark.slow
 def test_kill_9_at_random_moments_loses_no_acknowledged_write(tmp_path):
     stats = kill_rounds(tmp_path / "db", KILLS, seed=7)
     print(stats)

@@ -3,17 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+import time
+import weakref
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 
 import pytest
 from textual.pilot import Pilot
+from textual.widget import Widget
+from textual.worker import WorkerState
 
 from netui.core.db.store import Store
 from netui.core.demo import demo_data, load_into
+from netui.core.followup.referrals import record_referral
+from netui.core.model import Contact, Stage, StageStep
 from netui.tui.app import NetuiApp, make_app
 from netui.tui.screens.main import MainScreen
+from netui.tui.screens.review import ReviewScreen
+from tests.conftest import TODAY
 
 SIZE = (100, 32)
+TRICKY = ["[bold]", "[/]", "[/", "Ann [b]x", "Zoë 🎉 Party", "שלום עליכם", "مرحبا بك", "[link=x]y"]
+PATIENCE = 30.0  # seconds a condition may take on a loaded machine before a test gives up
+_NOTICES: weakref.WeakKeyDictionary[NetuiApp, list[str]] = weakref.WeakKeyDictionary()
 
 
 class FakeEditor:
@@ -37,14 +49,64 @@ def demo_store(store: Store, frozen_today) -> Store:
 Scenario = Callable[[Pilot, NetuiApp, MainScreen], Awaitable[None]]
 
 
+async def settle(pilot: Pilot) -> None:
+    """Wait until what was pressed has fully landed: messages handled, thread workers done
+    (and the messages they posted handled), animations and refresh callbacks run."""
+    app = pilot.app
+    await pilot.wait_for_scheduled_animations()
+    while any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers):
+        await app.workers.wait_for_complete()
+        await pilot.wait_for_scheduled_animations()
+
+
+async def wait_until(pilot: Pilot, condition: Callable[[], object], what: str = "") -> None:
+    """Let the app run until `condition()` holds (a screen switch, a redraw); fail after
+    PATIENCE seconds, saying what was awaited."""
+    deadline = time.monotonic() + PATIENCE
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still waiting after {PATIENCE:.0f} s for {what or condition}")
+        await pilot.pause()
+
+
 async def settled(pilot: Pilot) -> None:
     """Wait for the first screen and the diary (it loads in a thread after the first frame)."""
     app = pilot.app
-    await pilot.pause()
-    while app.main_screen.loading:
-        await app.workers.wait_for_complete()
-        await pilot.pause(0.02)
-    await pilot.pause()
+    await wait_until(pilot, lambda: not app.main_screen.diary_loading, "the diary to load")
+    await settle(pilot)
+
+
+async def press(pilot: Pilot, *keys: str) -> None:
+    """Press keys, then wait until everything they started has landed."""
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+async def pick(pilot: Pilot, name: str) -> None:
+    """Select a contact the way a user does: filter by typing, enter to go to the list."""
+    await press(pilot, "f", *name, "enter")
+
+
+def by_name(store: Store, name: str) -> Contact:
+    return next(c for c in store.contacts_by_id.values() if c.name == name)
+
+
+def record_notices(app: NetuiApp) -> NetuiApp:
+    """Keep every message the app shows as a notification, for `notices` (toasts come and go)."""
+    seen = _NOTICES.setdefault(app, [])
+    notify = app.notify
+
+    def recording(message, *args, **kwargs):
+        seen.append(str(message))
+        return notify(message, *args, **kwargs)
+
+    app.notify = recording  # type: ignore[method-assign]
+    return app
+
+
+def notices(app: NetuiApp) -> list[str]:
+    """The notifications shown so far, oldest first (apps started by `drive`)."""
+    return _NOTICES[app]
 
 
 def drive(
@@ -55,7 +117,7 @@ def drive(
     `toasts` draws notifications on screen (run_test leaves them out unless asked)."""
 
     async def main() -> None:
-        app = make_app(store, editor=editor, poll_seconds=0)
+        app = record_notices(make_app(store, editor=editor, poll_seconds=0))
         async with app.run_test(size=size, notifications=toasts) as pilot:
             await settled(pilot)
             await scenario(pilot, app, app.main_screen)
@@ -69,6 +131,60 @@ def screen_text(app: NetuiApp) -> str:
     return "\n".join(strip.text for strip in strips)
 
 
+def pane_text(app: NetuiApp, widget: Widget) -> str:
+    """What the screen shows inside this widget's region, as plain text lines."""
+    region = widget.region
+    strips = app.screen._compositor.render_strips()[region.y : region.bottom]
+    return "\n".join(strip.crop(region.x, region.right).text for strip in strips)
+
+
 def card_text(main: MainScreen) -> str:
     """The detail pane's contact card as plain text (whatever the pane's width)."""
     return str(main.detail.query_one("#card").content)
+
+
+# -- the daily review: a day of six follow-ups in a known order ---------------------------------
+
+PLAN = [
+    ("Ann Lee", "Send a thank-you note"),
+    ("Bo Chen", "Call"),
+    ("Cy Diaz", "Keep in touch"),
+    ("Ann Lee", "Thank Ann Lee for the introduction to Eve Fox"),
+    ("Di Evans", "Send a thank-you note"),
+    ("Eve Fox", "Get in touch (referred to you)"),  # referred, not met yet
+]
+
+
+def climbed(name: str, stage: Stage, days_ago: int, **extra) -> Contact:
+    on = TODAY - timedelta(days=days_ago)
+    history = [StageStep(Stage.MET, on - timedelta(days=20)), StageStep(stage, on)]
+    return Contact(name, met_on=history[0].on, stage=stage, stage_history=history, **extra)
+
+
+def fill(store: Store) -> Store:
+    """Six follow-ups in a known order: the PLAN above."""
+    ann = store.add_contact(
+        Contact(
+            "Ann Lee",
+            met_at="PyCon",
+            met_on=TODAY - timedelta(days=5),
+            mention="her trip to Lisbon",
+        )
+    )
+    store.add_contact(climbed("Bo Chen", Stage.THANKED, 8))
+    store.add_contact(climbed("Cy Diaz", Stage.COFFEE, 31))
+    store.add_contact(Contact("Di Evans", met_on=TODAY - timedelta(days=1)))
+    store.add_contact(Contact("Zed Later", met_on=TODAY))  # due tomorrow: not in today's review
+    record_referral(store, ann.id, "Eve Fox", on=TODAY - timedelta(days=1))
+    return store
+
+
+def current(app) -> tuple[str, str] | None:
+    item = app.screen.session.current
+    return (item.contact.name, item.action) if item else None
+
+
+async def review(pilot, app) -> ReviewScreen:
+    await press(pilot, "r")
+    assert isinstance(app.screen, ReviewScreen)
+    return app.screen

@@ -5,8 +5,7 @@ from __future__ import annotations
 from netui.core.model import Contact, Conversation
 from netui.tui.screens.confirm import ConfirmScreen
 from tests.conftest import TODAY
-from tests.tui.conftest import drive, screen_text
-from tests.tui.test_keys import notices, pick, press
+from tests.tui.conftest import drive, notices, pick, press, screen_text
 
 
 def test_D_asks_with_counts_deletes_and_u_brings_back(store, frozen_today):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from netui.tui.screens.main import QUEUE_DAYS
 from netui.tui.sorted_rows import SortedRows
 from tests.conftest import TODAY
-from tests.tui.conftest import drive
+from tests.tui.conftest import drive, press
 
 
 def test_sorted_rows_keeps_order_through_replacements():
@@ -22,8 +22,7 @@ def test_panes_match_the_rules_after_many_changes(demo_store, frozen_today):
             ("n", *"New Person", "enter"),
             ("u",), ("tab", "j", "o", "escape"), ("shift+tab", "s", "j", "right_square_bracket"),
         ):  # fmt: skip
-            await pilot.press(*keys)
-            await pilot.pause(0.1)
+            await press(pilot, *keys)
         expected = demo_store.queue(TODAY, horizon_days=QUEUE_DAYS)
         shown = main.queue.table.rows
         as_tuples = lambda items: sorted((i.contact.id, i.action, i.due) for i in items)  # noqa: E731

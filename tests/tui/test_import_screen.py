@@ -7,8 +7,7 @@ from pathlib import Path
 from netui.core.db.store import Store
 from netui.core.model import Contact
 from netui.tui.screens.import_ import ImportScreen, PreviewTable
-from tests.tui.conftest import drive, screen_text
-from tests.tui.test_keys import by_name, press
+from tests.tui.conftest import by_name, drive, press, screen_text
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from netui.core.model import Contact, IntroStatus
 from netui.tui.screens.introduction import IntroductionScreen
-from tests.tui.conftest import drive, screen_text
-from tests.tui.test_keys import notices, pick, press
+from tests.tui.conftest import drive, notices, pick, press, screen_text
 
 
 def test_i_picks_by_name_then_ask_agree_and_introduce(store, frozen_today):

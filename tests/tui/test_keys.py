@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from textual.command import CommandPalette
 
-from netui.core.db.store import Store
 from netui.core.errors import StorageError
-from netui.core.model import Channel, Contact, Stage
+from netui.core.model import Channel, Stage
 from netui.tui.screens.capture import CaptureScreen
 from netui.tui.screens.confirm import ConfirmScreen
 from netui.tui.screens.help import HelpScreen
@@ -17,27 +17,18 @@ from netui.tui.screens.main import MainScreen
 from netui.tui.screens.snooze import SnoozeScreen
 from netui.tui.screens.thank_you import ThankYouScreen
 from tests.conftest import TODAY
-from tests.tui.conftest import FakeEditor, card_text, drive, screen_text
-
-
-def by_name(store: Store, name: str) -> Contact:
-    return next(c for c in store.contacts_by_id.values() if c.name == name)
-
-
-def notices(app) -> list[str]:
-    return [n.message for n in app._notifications]
-
-
-async def pick(pilot, name: str) -> None:
-    """Select a contact the way a user does: filter by typing, enter to go to the list."""
-    await pilot.press("f", *name, "enter")
-    await pilot.pause()
-
-
-async def press(pilot, *keys: str) -> None:
-    """Press keys, then let screen switches (50 ms in Textual 8) and redraws happen."""
-    await pilot.press(*keys)
-    await pilot.pause(0.1)
+from tests.tui.conftest import (
+    FakeEditor,
+    by_name,
+    card_text,
+    drive,
+    notices,
+    pick,
+    press,
+    screen_text,
+    settle,
+    wait_until,
+)
 
 
 def test_n_name_enter_is_the_whole_capture(demo_store, frozen_today):
@@ -318,10 +309,15 @@ def test_question_mark_lists_every_key(demo_store, frozen_today):
     drive(demo_store, scenario)
 
 
+def in_palette(app, text: str) -> bool:
+    """The command palette is open and lists `text`."""
+    return isinstance(app.screen, CommandPalette) and text in screen_text(app)
+
+
 def test_ctrl_p_jumps_to_a_contact_by_name(demo_store, frozen_today):
     async def scenario(pilot, app, main):
         await press(pilot, "ctrl+p", *"kwame")
-        await pilot.pause(0.5)
+        await wait_until(pilot, lambda: in_palette(app, "Kwame Mensah"), "the palette's hit")
         await press(pilot, "enter")
         assert app.screen is main
         assert main.selected_id == by_name(demo_store, "Kwame Mensah").id
@@ -333,8 +329,8 @@ def test_ctrl_p_jumps_to_a_contact_by_name(demo_store, frozen_today):
 def test_ctrl_p_lists_merge(demo_store, frozen_today):
     async def scenario(pilot, app, main):
         await press(pilot, "ctrl+p", *"merge")
-        await pilot.pause(0.5)
-        assert "Merge the selected contact with a duplicate" in screen_text(app)
+        merge = "Merge the selected contact with a duplicate"
+        await wait_until(pilot, lambda: in_palette(app, merge), "the palette's hit")
 
     drive(demo_store, scenario)
 
@@ -342,7 +338,7 @@ def test_ctrl_p_lists_merge(demo_store, frozen_today):
 def test_ctrl_p_runs_an_action_by_name(demo_store, frozen_today):
     async def scenario(pilot, app, main):
         await press(pilot, "ctrl+p", *"quick capture")
-        await pilot.pause(0.5)
+        await wait_until(pilot, lambda: in_palette(app, "Quick capture"), "the palette's hit")
         await press(pilot, "enter")
         assert isinstance(app.screen, CaptureScreen)
 
@@ -406,7 +402,7 @@ def test_keys_typed_faster_than_the_screen_act_on_the_row_under_the_cursor(
 ):
     async def scenario(pilot, app, main):
         await pilot.press("j", "j", "t")  # no pause: the highlight messages are still queued
-        await pilot.pause(0.1)
+        await settle(pilot)
         third = sorted(
             (c for c in demo_store.contacts_by_id.values() if not c.archived),
             key=lambda c: main.followups.rows[c.id].name_key,

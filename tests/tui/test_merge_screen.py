@@ -7,17 +7,13 @@ from datetime import date
 from netui.core.db.store import Store
 from netui.core.model import Contact, Conversation
 from netui.tui.screens.merge import MergeScreen
-from tests.tui.conftest import card_text, drive, screen_text
-from tests.tui.test_keys import press
+from tests.tui.conftest import card_text, drive, press, screen_text
 
 
 async def open_merge(pilot, app, main, contact: Contact) -> MergeScreen:
     """What `M` does on the main screen: the selected contact's merge screen, answer handled."""
     main.select(contact.id)
-    await pilot.press("M")
-    await pilot.pause(0.1)
-    await app.workers.wait_for_complete()  # the duplicates are looked for in a thread
-    await pilot.pause()
+    await press(pilot, "M")  # the duplicates are looked for in a thread: press waits for it
     assert isinstance(app.screen, MergeScreen)
     return app.screen
 

@@ -8,7 +8,7 @@ from netui.core.config import Settings
 from netui.core.db.store import Store
 from netui.core.model import Contact, Stage
 from netui.tui.app import make_app
-from tests.tui.conftest import screen_text
+from tests.tui.conftest import press, screen_text, settle, wait_until
 
 
 def test_another_process_s_changes_appear_and_nothing_is_lost(db_path, store, frozen_today):
@@ -17,13 +17,12 @@ def test_another_process_s_changes_appear_and_nothing_is_lost(db_path, store, fr
     async def main() -> None:
         app = make_app(store, poll_seconds=0.2)
         async with app.run_test(size=(100, 30)) as pilot:
-            await app.workers.wait_for_complete()
+            await settle(pilot)
             with Store.open(db_path, settings=Settings()) as other:
                 other.add_contact(Contact(name="Bea From Elsewhere"))
-            await pilot.pause(1.0)
-            assert "Bea From Elsewhere" in screen_text(app)
-            await pilot.press("t")  # our own write lands on top of theirs
-            await pilot.pause()
+            bea_shown = lambda: "Bea From Elsewhere" in screen_text(app)  # noqa: E731
+            await wait_until(pilot, bea_shown, "the next poll to show Bea")
+            await press(pilot, "t")  # our own write lands on top of theirs
         with Store.open(db_path, settings=Settings()) as fresh:
             names = {c.name: c for c in fresh.contacts()}
             assert set(names) == {"Ann Original", "Bea From Elsewhere"}

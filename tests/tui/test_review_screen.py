@@ -13,7 +13,7 @@ import pytest
 from netui.core.config import Settings
 from netui.core.db.store import Store
 from netui.core.followup.referrals import record_referral
-from netui.core.model import Channel, Contact, Introduce, Stage, StageStep
+from netui.core.model import Channel, Contact, Introduce, Stage
 from netui.tui.app import make_app
 from netui.tui.screens.log import LogScreen
 from netui.tui.screens.referral import ReferralScreen
@@ -22,57 +22,26 @@ from netui.tui.screens.snooze import SnoozeScreen
 from netui.tui.screens.stats import StatsScreen
 from netui.tui.screens.thank_you import ThankYouScreen
 from tests.conftest import TODAY
-from tests.tui.conftest import FakeEditor, card_text, drive, screen_text
-from tests.tui.test_keys import by_name, notices, pick, press
-
-PLAN = [
-    ("Ann Lee", "Send a thank-you note"),
-    ("Bo Chen", "Call"),
-    ("Cy Diaz", "Keep in touch"),
-    ("Ann Lee", "Thank Ann Lee for the introduction to Eve Fox"),
-    ("Di Evans", "Send a thank-you note"),
-    ("Eve Fox", "Get in touch (referred to you)"),  # referred, not met yet
-]
-
-
-def climbed(name: str, stage: Stage, days_ago: int, **extra) -> Contact:
-    on = TODAY - timedelta(days=days_ago)
-    history = [StageStep(Stage.MET, on - timedelta(days=20)), StageStep(stage, on)]
-    return Contact(name, met_on=history[0].on, stage=stage, stage_history=history, **extra)
-
-
-def fill(store: Store) -> Store:
-    """Six follow-ups in a known order: the PLAN above."""
-    ann = store.add_contact(
-        Contact(
-            "Ann Lee",
-            met_at="PyCon",
-            met_on=TODAY - timedelta(days=5),
-            mention="her trip to Lisbon",
-        )
-    )
-    store.add_contact(climbed("Bo Chen", Stage.THANKED, 8))
-    store.add_contact(climbed("Cy Diaz", Stage.COFFEE, 31))
-    store.add_contact(Contact("Di Evans", met_on=TODAY - timedelta(days=1)))
-    store.add_contact(Contact("Zed Later", met_on=TODAY))  # due tomorrow: not in today's review
-    record_referral(store, ann.id, "Eve Fox", on=TODAY - timedelta(days=1))
-    return store
+from tests.tui.conftest import (
+    PLAN,
+    FakeEditor,
+    by_name,
+    card_text,
+    current,
+    drive,
+    fill,
+    notices,
+    pick,
+    press,
+    review,
+    screen_text,
+    settle,
+)
 
 
 @pytest.fixture
 def day(store, frozen_today) -> Store:
     return fill(store)
-
-
-def current(app) -> tuple[str, str] | None:
-    item = app.screen.session.current
-    return (item.contact.name, item.action) if item else None
-
-
-async def review(pilot, app) -> ReviewScreen:
-    await press(pilot, "r")
-    assert isinstance(app.screen, ReviewScreen)
-    return app.screen
 
 
 def test_r_walks_overdue_first_then_today_one_contact_at_a_time(day):
@@ -408,17 +377,11 @@ def test_markup_in_names_and_notes_shows_literally_in_review(store, frozen_today
 # -- snapshots (demo data, today frozen) ------------------------------------------------------
 
 
-async def _settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def _review_snapshot(snap_compare, store, *keys: str, size=(80, 24)) -> bool:
     async def run_before(pilot) -> None:
-        await _settle(pilot)
+        await settle(pilot)
         for key in ("r", *keys):
-            await pilot.press(key)
-            await pilot.pause(0.1)
+            await press(pilot, key)
         pilot.app.clear_notifications()
 
     return snap_compare(make_app(store, poll_seconds=0), terminal_size=size, run_before=run_before)

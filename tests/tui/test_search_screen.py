@@ -11,9 +11,17 @@ from netui.tui.app import make_app
 from netui.tui.screens import search
 from netui.tui.screens.search import SearchScreen
 from tests.conftest import TODAY
-from tests.tui.conftest import drive, screen_text, settled
-from tests.tui.test_keys import by_name, press
-from tests.tui.test_user_text import TRICKY
+from tests.tui.conftest import (
+    TRICKY,
+    by_name,
+    drive,
+    pane_text,
+    press,
+    screen_text,
+    settle,
+    settled,
+    wait_until,
+)
 
 
 def diary_with_an_old_secret(store: Store) -> tuple[Contact, Conversation]:
@@ -31,17 +39,9 @@ def diary_with_an_old_secret(store: Store) -> tuple[Contact, Conversation]:
 
 
 async def open_search(pilot, app) -> SearchScreen:
-    await press(pilot, "slash")
-    await app.workers.wait_for_complete()  # the index is built in a thread
-    await pilot.pause()
+    await press(pilot, "slash")  # the index is built in a thread: press waits for it
     assert isinstance(app.screen, SearchScreen)
     return app.screen
-
-
-def visible_in(pane, widget) -> bool:
-    """The widget's top is inside the scrolled pane's window."""
-    top = widget.virtual_region.y
-    return pane.scroll_y <= top < pane.scroll_y + pane.scrollable_content_region.height
 
 
 def test_typing_shows_hits_and_enter_shows_that_conversation(store, frozen_today):
@@ -57,11 +57,10 @@ def test_typing_shows_hits_and_enter_shows_that_conversation(store, frozen_today
         await press(pilot, "enter")
         assert app.screen is main
         assert main.selected_id == dana.id and main.contacts.table.current_key == dana.id
-        await pilot.pause(0.1)
-        assert old.id in main.detail._shown_ids  # drawn although past the 50 newest
-        entry = main.detail._pool[main.detail._shown_ids.index(old.id)]
-        assert main.detail.scroll_y > 0 and visible_in(main.detail, entry)
-        assert "estate planning" in screen_text(app)
+        assert old.id in main.detail.shown_ids  # drawn although past the 50 newest
+        secret = "She said estate planning"  # (the rest wraps)
+        await wait_until(pilot, lambda: secret in pane_text(app, main.detail), "the old entry")
+        assert main.detail.scroll_y > 0
 
     drive(store, scenario, size=(100, 32))
 
@@ -99,7 +98,8 @@ def test_arrows_move_while_typing_and_j_k_in_the_results(store, frozen_today):
         wanted = screen.results.rows[1]
         await press(pilot, "enter")
         assert main.detail.contact_id == wanted.contact_id
-        assert wanted.conversation_id in main.detail._shown_ids
+        assert wanted.conversation_id in main.detail.shown_ids
+        await wait_until(pilot, lambda: wanted.snippet in pane_text(app, main.detail), "the entry")
 
     drive(store, scenario)
 
@@ -168,29 +168,37 @@ def test_keys_typed_while_indexing_are_searched_when_the_index_is_ready(
     monkeypatch.setattr(search, "indexed", slow_indexed)
 
     async def scenario(pilot, app, main):
-        await press(pilot, "slash", *"nimbus")
+        await pilot.press("slash", *"nimbus")  # not press(): that would wait for the index
+        await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen), "the search screen")
         screen = app.screen
+        await wait_until(pilot, lambda: screen.bar.value == "nimbus", "the typed query")
         assert "indexing…" in screen_text(app) and screen.results.rows == []
         ready.set()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert [h.name for h in screen.results.rows] == ["Eve Stone"]
 
     drive(store, scenario)
 
 
-def test_the_index_is_kept_and_brought_up_to_date_between_visits(store, frozen_today):
+def test_the_index_is_kept_and_brought_up_to_date_between_visits(store, frozen_today, monkeypatch):
     dana, _ = diary_with_an_old_secret(store)
+    given = []  # the index each visit started from (None: built from scratch)
+    build = search.indexed
+
+    def watched_indexed(store, known):
+        given.append(known)
+        return build(store, known)
+
+    monkeypatch.setattr(search, "indexed", watched_indexed)
 
     async def scenario(pilot, app, main):
         await open_search(pilot, app)
-        first = search._indexes[store]
         await press(pilot, "escape")
         store.log(Conversation(dana.id, TODAY, note="a fresh quillwort remark"))
         screen = await open_search(pilot, app)
         await press(pilot, *"quillwort")
         assert [h.snippet for h in screen.results.rows] == ["a fresh quillwort remark"]
-        assert search._indexes[store] is not first and search._indexes[store].is_current(store)
+        assert given[0] is None and given[-1] is not None  # the second visit refreshed the first
 
     drive(store, scenario)
 
@@ -198,11 +206,7 @@ def test_the_index_is_kept_and_brought_up_to_date_between_visits(store, frozen_t
 def test_snapshot_search_results(snap_compare, demo_store):
     async def run_before(pilot) -> None:
         await settled(pilot)
-        await pilot.press("slash")
-        await pilot.pause(0.1)
-        await pilot.app.workers.wait_for_complete()
-        await pilot.press(*"mixer")
-        await pilot.pause(0.1)
+        await press(pilot, "slash", *"mixer")
         pilot.app.screen.bar.cursor_blink = False
         await pilot.pause()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual.widgets import Input, TextArea
 
 from netui.tui.app import make_app
-from tests.tui.conftest import FakeEditor, settled
+from tests.tui.conftest import FakeEditor, press, settled
 
 SIZE = (100, 32)
 
@@ -20,8 +20,7 @@ def settle_then(*keys: str):
     async def run_before(pilot) -> None:
         app = pilot.app
         await settled(pilot)
-        await pilot.press(*keys)
-        await pilot.pause(0.2)
+        await press(pilot, *keys)
         for widget in app.screen.query("Input, TextArea"):
             if isinstance(widget, Input | TextArea):
                 widget.cursor_blink = False

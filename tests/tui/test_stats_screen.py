@@ -5,8 +5,7 @@ from __future__ import annotations
 from netui.core.model import Contact
 from netui.tui.app import make_app
 from netui.tui.screens.stats import StatsScreen
-from tests.tui.conftest import drive, screen_text
-from tests.tui.test_keys import press
+from tests.tui.conftest import drive, press, screen_text, settle
 
 
 def test_stats_show_the_funnel_with_bars_and_rates(demo_store):
@@ -37,10 +36,8 @@ def test_stats_of_an_empty_database_say_so_without_dividing_by_zero(store, froze
 
 def _stats_snapshot(snap_compare, store, size) -> bool:
     async def run_before(pilot) -> None:
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-        await pilot.press("S")
-        await pilot.pause(0.1)
+        await settle(pilot)
+        await press(pilot, "S")
 
     return snap_compare(make_app(store, poll_seconds=0), terminal_size=size, run_before=run_before)
 

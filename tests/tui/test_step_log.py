@@ -15,9 +15,18 @@ from netui.tui.screens.referral import ReferralScreen
 from netui.tui.screens.review import ReviewScreen
 from netui.tui.screens.step_log import StepLogScreen
 from tests.conftest import TODAY
-from tests.tui.conftest import drive, screen_text
-from tests.tui.test_keys import by_name, notices, pick, press
-from tests.tui.test_review_screen import PLAN, current, fill, review
+from tests.tui.conftest import (
+    PLAN,
+    by_name,
+    current,
+    drive,
+    fill,
+    notices,
+    pick,
+    press,
+    review,
+    screen_text,
+)
 
 
 def test_d_on_a_call_saves_the_step_and_what_was_said_as_one_undo(store, frozen_today):

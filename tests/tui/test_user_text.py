@@ -9,10 +9,7 @@ import pytest
 from netui.core.db.store import Store
 from netui.core.model import Contact, Conversation, Stage
 from tests.conftest import TODAY
-from tests.tui.conftest import card_text, drive, screen_text
-from tests.tui.test_keys import notices, press
-
-TRICKY = ["[bold]", "[/]", "[/", "Ann [b]x", "Zoë 🎉 Party", "שלום עליכם", "مرحبا بك", "[link=x]y"]
+from tests.tui.conftest import TRICKY, card_text, drive, notices, press, screen_text
 
 
 def test_markup_emoji_and_rtl_names_show_literally(store: Store, frozen_today):
@@ -33,9 +30,7 @@ def test_markup_emoji_and_rtl_names_show_literally(store: Store, frozen_today):
             await pilot.pause()
             assert card_text(main).startswith(name)
             assert f"said {name}" in screen_text(app)
-        await pilot.press("t", "question_mark", "escape", "ctrl+p", *"[/", "enter")
-        await pilot.pause(0.3)
-        await app.workers.wait_for_complete()
+        await press(pilot, "t", "question_mark", "escape", "ctrl+p", *"[/", "enter")
         assert any(c.stage is Stage.THANKED for c in store.contacts_by_id.values())
 
     drive(store, scenario, size=(120, 40))

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -275,6 +275,11 @@ class Store:
     def conversations_loaded(self) -> bool:
         return "conversations" in self._loaded_kinds
 
+    @property
+    def contacts_loaded(self) -> bool:
+        """True once every contact is read (a lazy store reads single shards until then)."""
+        return "contacts" in self._loaded_kinds
+
     def refresh(self) -> bool:
         """Pick up what another process wrote; True when anything changed."""
         with self._lock, self._db.shared():
@@ -297,13 +302,13 @@ class Store:
         return bool(stale or gone)
 
     def _forget_file(self, rel: str) -> None:
-        kind = kind_of(rel)
+        kind = kind_of(rel) or ""  # "": no data file (no table, no model)
         for record_id in self._file_ids.pop(rel, set()):
             self._drop_record(kind, record_id)
         self._sigs.pop(rel, None)
 
     def _load_file(self, rel: str, sig: Any) -> None:
-        kind = kind_of(rel)
+        kind = kind_of(rel) or ""  # "": no data file (no table, no model)
         if kind == "meta":
             self._sigs[rel] = sig
             return
@@ -318,7 +323,7 @@ class Store:
 
     def _parse(self, rel: str, doc: Any, record_id: str) -> Any:
         """A stored record as a model object; a bad one is refused naming its file."""
-        kind = kind_of(rel)
+        kind = kind_of(rel) or ""  # "": no data file (no table, no model)
         try:
             if kind == "undo":
                 return _checked_undo_entry(record_id, doc)
@@ -501,12 +506,13 @@ class Store:
     def _current(self, kind: str, record_id: str) -> dict[str, Any] | None:
         if kind == "conversation":
             self.load_conversations()
-        record = {
+        records: dict[str, Mapping[str, Contact | Conversation | Referral | Introduction]] = {
             "contact": self._contacts,
             "conversation": self._conversations,
             "referral": self._referrals,
             "introduction": self._introductions,
-        }[kind].get(record_id)
+        }
+        record = records[kind].get(record_id)
         return record.to_dict() if record is not None else None
 
     def _stage(self, tx: Transaction, kind: str, record_id: str, after: Any) -> None:
@@ -521,7 +527,7 @@ class Store:
     def _before(self, kind: str, record_id: str, after: dict[str, Any] | None) -> Any:
         if _TABLE[kind] not in self._loaded_kinds and after is not None:
             # A cold store (add, log): read the one file instead of loading every record.
-            rel = self._file_of(kind, after)
+            rel = self._file_of(kind, after) or ""  # never "": `after` is a record
             return self._db.load(rel).get(_TABLE[kind], {}).get(record_id)
         return self._current(kind, record_id)
 
@@ -538,13 +544,13 @@ class Store:
             new_rel = self._file_of(change.kind, change.after)
             if old_rel and old_rel != new_rel:
                 group(old_rel)[1].add(change.id)
-            if new_rel:
+            if new_rel and change.after is not None:
                 group(new_rel)[0][change.id] = change.after
         if not groups and tx.undoes is None:
             return
-        files = {}
+        files: dict[str, Any] = {}
         for rel, (upserts, deletes) in groups.items():
-            kind = kind_of(rel)
+            kind = kind_of(rel) or ""  # "": no data file (no table, no model)
             current = self._db.load(rel)
             if kind not in self._loaded_kinds:
                 # Never rewrite (and so rotate into the backup) a file we have not checked.
@@ -563,7 +569,7 @@ class Store:
             if change.after is not None:
                 self._keep_record(kind, change.id, change.after)
         for rel in files:
-            kind = kind_of(rel)
+            kind = kind_of(rel) or ""  # "": no data file (no table, no model)
             if kind not in self._loaded_kinds:
                 continue  # its signature stays unknown, so a later load reads it
             if kind == "undo":
@@ -639,7 +645,7 @@ class Store:
             for change in entry["changes"]:
                 self._stage(tx, change["kind"], change["id"], change["before"])
             self._commit(tx)
-            return entry["description"]
+            return str(entry["description"])
 
     # -- writes ------------------------------------------------------------------------------
 
@@ -943,7 +949,13 @@ class Store:
         caches). Irreversible: no undo entry is kept, and undo entries naming them go."""
         gone = self.traces(contact_id)
         person = Person()
-        for record in (gone.contact, *gone.conversations, *gone.referrals, *gone.introductions):
+        records: list[Contact | Conversation | Referral | Introduction] = [
+            gone.contact,
+            *gone.conversations,
+            *gone.referrals,
+            *gone.introductions,
+        ]
+        for record in records:
             person.learn(record.to_dict())
         self.delete_contact(contact_id, undoable=False)
         with self._lock, self._db.exclusive():
@@ -1035,14 +1047,18 @@ class Store:
                 if moved["referrer_id"] == moved["referred_id"]:
                     self._stage(tx, "referral", ref.id, None)
                 else:
-                    self._stage(tx, "referral", ref.id, replace(ref, **moved))
+                    ends = replace(
+                        ref, referrer_id=moved["referrer_id"], referred_id=moved["referred_id"]
+                    )
+                    self._stage(tx, "referral", ref.id, ends)
             for intro in self._introductions.values():
                 sides = {"a_id": intro.a_id, "b_id": intro.b_id}
                 moved = {k: keep_id if v == drop_id else v for k, v in sides.items()}
                 if moved == sides:
                     continue
                 same = moved["a_id"] == moved["b_id"]
-                self._stage(tx, "introduction", intro.id, None if same else replace(intro, **moved))
+                joined = replace(intro, a_id=moved["a_id"], b_id=moved["b_id"])
+                self._stage(tx, "introduction", intro.id, None if same else joined)
             for other in self._contacts.values():
                 if other.referred_by == drop_id and other.id not in (keep_id, drop_id):
                     self._stage(
@@ -1077,7 +1093,12 @@ def merge_contacts(keep: Contact, drop: Contact) -> Contact:
 
     def union(a: list[str], b: list[str]) -> list[str]:
         seen = {fold(x) for x in a}
-        return a + [x for x in b if fold(x) not in seen and not seen.add(fold(x))]
+        added = []
+        for x in b:
+            if fold(x) not in seen:
+                seen.add(fold(x))
+                added.append(x)
+        return a + added
 
     merged = Contact.from_dict(keep.to_dict())
     for name in ("emails", "phones", "tags", "needs", "offers"):
@@ -1093,9 +1114,9 @@ def merge_contacts(keep: Contact, drop: Contact) -> Contact:
     )
     steps = {(s.stage, s.on) for s in keep.stage_history + drop.stage_history}
     merged.stage_history = sorted(
-        (StageStep(st, on) for st, on in steps), key=lambda s: (s.on, s.stage.index)
+        (StageStep(st, on) for st, on in steps), key=lambda s: (s.on, s.stage.rank)
     )
-    merged.stage = max(keep.stage, drop.stage, key=lambda s: s.index)
+    merged.stage = max(keep.stage, drop.stage, key=lambda s: s.rank)
     merged.archived = keep.archived and drop.archived
     merged.cadence_days = keep.cadence_days or drop.cadence_days
     merged.follow_up_on = keep.follow_up_on or drop.follow_up_on

@@ -139,7 +139,7 @@ def funnel(contacts: list[Contact]) -> tuple[FunnelStep, ...]:
     steps = []
     previous: FunnelStep | None = None
     for stage in Stage:
-        reached = sum(1 for c in contacts if c.stage.index >= stage.index)
+        reached = sum(1 for c in contacts if c.stage.rank >= stage.rank)
         rate = median = None
         if previous is not None:
             rate = reached / previous.reached if previous.reached else None
@@ -163,7 +163,7 @@ def productive_events(contacts: list[Contact], top: int = TOP) -> tuple[Tally, .
         met[key] += 1
         coffee[key] += contact.stage is Stage.COFFEE
     # "PyCon" and "pycon" are one event, shown as most people typed it.
-    shown = {}
+    shown: dict[str, str] = {}
     for (key, event), _ in sorted(spellings.items(), key=lambda kv: (-kv[1], kv[0][1])):
         shown.setdefault(key, event)
     ranked = sorted(met, key=lambda k: (-coffee[k], -met[k], k))

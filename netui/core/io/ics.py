@@ -29,7 +29,8 @@ def write_ics(items: Iterable[QueueItem], today: date) -> str:
     stamp = datetime.now(UTC).replace(microsecond=0)
     for item in items:
         calendar.add_component(_event(item, today, stamp))
-    return calendar.to_ical().decode("utf-8")
+    ical: bytes = calendar.to_ical()
+    return ical.decode("utf-8")
 
 
 def _event(item: QueueItem, today: date, stamp: datetime) -> icalendar.Event:

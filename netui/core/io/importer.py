@@ -255,7 +255,11 @@ class _Planner:
                 "referred_id": self.id_map[referral.referred_id],
             }
             if referral.id not in known and ends["referrer_id"] != ends["referred_id"]:
-                kept.append(replace(referral, **ends))
+                kept.append(
+                    replace(
+                        referral, referrer_id=ends["referrer_id"], referred_id=ends["referred_id"]
+                    )
+                )
         return kept
 
     def _introductions(self, introductions: list[Introduction]) -> list[Introduction]:
@@ -265,7 +269,7 @@ class _Planner:
         for intro in introductions:
             sides = {"a_id": self.id_map[intro.a_id], "b_id": self.id_map[intro.b_id]}
             if intro.id not in known and sides["a_id"] != sides["b_id"]:
-                kept.append(replace(intro, **sides))
+                kept.append(replace(intro, a_id=sides["a_id"], b_id=sides["b_id"]))
         return kept
 
     def _link_referrers(self) -> None:

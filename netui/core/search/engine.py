@@ -678,7 +678,9 @@ def docs_matching(term: Term, joined: str, ends: Sequence[int]) -> Iterator[int]
         pos = ends[i]
 
 
-def utf8_docs_matching(term: Term, joined: bytes, ends: Sequence[int]) -> Iterator[int]:
+def utf8_docs_matching(
+    term: Term, joined: bytes | memoryview, ends: Sequence[int]
+) -> Iterator[int]:
     """`docs_matching` over the UTF-8 bytes of the joined text, without decoding all of it.
 
     On bytes the pattern finds every document it finds on text (no byte of a non-ASCII
@@ -752,7 +754,7 @@ class _WordIndex:
             matched = self.vocabulary[lo:hi]
         else:
             matched = [word]
-        bits, rare = 0, []
+        bits, rare = 0, list[int]()
         for w in matched:
             if w in self._dense:
                 bits |= self._dense[w]
@@ -1114,8 +1116,8 @@ class SearchIndex:
             if limit is not None and len(hits) >= limit:
                 return hits
             hits.append(contact_hit(q, doc.contact))
-        for doc, owner in self._conversation_stream(q, convs):
+        for conv_doc, owner in self._conversation_stream(q, convs):
             if limit is not None and len(hits) >= limit:
                 break
-            hits.append(conversation_hit(q, doc.conversation, owner.contact))
+            hits.append(conversation_hit(q, conv_doc.conversation, owner.contact))
         return hits

@@ -10,8 +10,10 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.widgets import Input, Static
 
 from netui.core.dates import today
+from netui.core.db.store import Store
 from netui.core.model import Channel, Contact, Conversation
 from netui.tui.format import safe
 from netui.tui.screens.form import FORM_ERRORS, FormScreen, field_row, text_input
@@ -29,7 +31,7 @@ class CaptureScreen(FormScreen[list[str]]):
     ]
     FORM_TITLE = "New contact"
 
-    def __init__(self, store, event: str = "") -> None:
+    def __init__(self, store: Store, event: str = "") -> None:
         super().__init__(store)
         self.event = event
         self.saved: list[str] = []
@@ -90,7 +92,7 @@ class CaptureScreen(FormScreen[list[str]]):
         name = self.store.contacts_by_id[contact_id].name
         self.notify(f"Saved {safe(name)}; next person from the same event", markup=False)
         for field_id in ("name", "company", "talked", "mention"):
-            self.query_one(f"#{field_id}").value = ""
-        self.query_one("#form-error").update("")
+            self.query_one(f"#{field_id}", Input).value = ""
+        self.query_one("#form-error", Static).update("")
         self._initial = self.values()
         self.query_one("#name").focus()

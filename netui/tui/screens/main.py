@@ -267,7 +267,7 @@ class MainScreen(Screen[None]):
             )
 
     @property
-    def loading(self) -> bool:
+    def diary_loading(self) -> bool:
         """True while the diary is still loading in the background."""
         return self._loading
 

@@ -8,7 +8,7 @@ from enum import Enum
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -205,7 +205,7 @@ class ContactsPane(Vertical):
     def _chosen(self, event: ContactTable.Chosen) -> None:
         event.stop()
 
-    def on_key(self, event) -> None:
+    def on_key(self, event: events.Key) -> None:
         """In the filter box, escape clears it and down goes to the list."""
         if not self.filter_input.has_focus:
             return

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import time
 from datetime import date
-from types import SimpleNamespace
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -20,12 +19,10 @@ from textual.content import Content
 from textual.geometry import Region
 from textual.widgets import Static
 
-from netui.core.dates import format_date, humanize
 from netui.core.db.store import Store
-from netui.core.followup.introductions import describe as describe_introduction
-from netui.core.followup.referrals import describe
+from netui.core.followup.card import Card, day
+from netui.core.followup.card import contact_card as card_of
 from netui.core.model import Contact, Conversation, Stage
-from netui.core.rules import NextAction
 from netui.tui.format import safe, safe_block, short_date
 
 TIMELINE_LIMIT = 50  # entries drawn at once; a search hit further back is drawn too
@@ -54,72 +51,39 @@ def labelled(label: str, value: str) -> Content:
     return Content.assemble((f"{label}: ", "bold"), safe_block(value))
 
 
-def day(d: date, today: date) -> str:
-    return f"{format_date(d)} ({humanize(d, today)})"
-
-
 def ladder(contact: Contact, today: date) -> Content:
     """Each rung with the day it was reached: 'met 3 Mar ✓ → thanked 4 Mar ✓ → called …'."""
     parts: list[Content] = []
     for stage in Stage:
-        reached = contact.reached_on(stage) if stage.index <= contact.stage.index else None
+        reached = contact.reached_on(stage) if stage.rank <= contact.stage.rank else None
         if reached is not None:
             text = f"{stage.label} {short_date(reached, today)} ✓"
             parts.append(Content.styled(text, "bold" if stage is contact.stage else ""))
-        elif stage.index <= contact.stage.index:
+        elif stage.rank <= contact.stage.rank:
             parts.append(Content.styled(f"{stage.label} ✓", ""))
         else:
             parts.append(Content.styled(stage.label, "dim"))
     return Content(" → ").join(parts)
 
 
-def contact_card(
-    contact: Contact,
-    nxt: NextAction | None,
-    referrals: list[str],
-    referred_by: str | None,
-    today: date,
-) -> Content:
-    """The card at the top of the pane; `referrals` holds one line per referral (who, when,
-    the ladder of help); `referred_by` names the referrer when no referral line does."""
+def contact_card(card: Card, today: date) -> Content:
+    """The card at the top of the pane: the fields `netui show` prints, the ladder drawn rung
+    by rung and the next step coloured by how late it is."""
+    contact, nxt = card.contact, card.next
     lines: list[Content] = [Content.styled(safe(contact.name), "bold")]
-    role = " at ".join(safe(x) for x in (contact.title, contact.company) if x)
-    if role:
-        lines.append(Content(role))
-    if contact.archived:
-        lines.append(Content.styled("Archived as a dud (x brings them back)", "italic"))
-    reach = [safe(x) for x in (*contact.emails, *contact.phones)]
-    if reach:
-        lines.append(labelled("Reach", " · ".join(reach)))
-    if contact.reach:
-        lines.append(labelled("Best way", contact.reach))
-    met = []
-    if contact.met_at:
-        met.append(f"at {safe(contact.met_at)}")
-    if contact.met_on:
-        met.append(f"on {day(contact.met_on, today)}")
-    if met:
-        lines.append(labelled("Met", " ".join(met)))
-    lines.append(Content.assemble(("Ladder: ", "bold"), ladder(contact, today)))
-    if nxt is not None:
-        when = day(nxt.due, today) + (" (snoozed)" if nxt.snoozed else "")
-        style = "bold $error" if nxt.due < today else "bold $warning" if nxt.due == today else ""
-        lines.append(Content.assemble(("Next: ", "bold"), (f"{nxt.action}, due {when}", style)))
-    if contact.mention:
-        lines.append(labelled("Mention", contact.mention))
-    if referred_by:
-        lines.append(labelled("Referred by", referred_by))
-    for line in referrals:
-        lines.append(labelled("Referral", line))
-    for label, values in (("Tags", contact.tags), ("Needs", contact.needs)):
-        if values:
-            lines.append(labelled(label, ", ".join(values)))
-    if contact.offers:
-        lines.append(labelled("Offers", ", ".join(contact.offers)))
-    if contact.cadence_days:
-        lines.append(labelled("Keep in touch", f"every {contact.cadence_days} days"))
-    if contact.notes:
-        lines.append(labelled("Notes", contact.notes))
+    for field in card.fields:
+        if field.key == "role":
+            lines.append(Content(field.text))
+        elif field.key == "archived":
+            lines.append(Content.styled(f"{field.text} (x brings them back)", "italic"))
+        elif field.key == "ladder":
+            lines.append(Content.assemble(("Ladder: ", "bold"), ladder(contact, today)))
+        elif field.key == "next" and nxt is not None:
+            late = nxt.due < today
+            style = "bold $error" if late else "bold $warning" if nxt.due == today else ""
+            lines.append(Content.assemble(("Next: ", "bold"), (field.text, style)))
+        else:
+            lines.append(labelled(field.label, field.text))
     return Content("\n").join(lines)
 
 
@@ -147,10 +111,11 @@ def replace_content(widget: Static, content: Content) -> None:
     if isinstance(old, Content) and (old.plain, old.spans) == (content.plain, content.spans):
         return
     width = widget.content_size.width
+    styles: Any = widget.styles  # a RulesMap at run time, as Textual's own Widget passes it
     same_height = (
         isinstance(old, Content)
         and width > 0
-        and old.get_height(widget.styles, width) == content.get_height(widget.styles, width)
+        and old.get_height(styles, width) == content.get_height(styles, width)
     )
     widget.update(content, layout=not same_height)
 
@@ -180,8 +145,6 @@ class DetailPane(VerticalScroll):
     def shown_ids(self) -> list[str]:
         """The conversations on screen, newest first."""
         return [c.id for c in self._shown]
-
-    _shown_ids = shown_ids  # the name tests/tui/test_search_screen.py reads
 
     def compose(self) -> ComposeResult:
         yield Static(WELCOME, id="card")
@@ -234,18 +197,7 @@ class DetailPane(VerticalScroll):
             self.scroll_home(animate=False)
 
     def _card(self, contact: Contact, today: date) -> Content:
-        everyone = self.store.contacts_by_id
-        referrals = self.store.referrals_of(contact.id)
-        # The same words as `netui show`: declined, won't call ahead, don't use their name…
-        lines = [safe(describe(r, everyone, contact.id)) for r in referrals]
-        intros = self.store.introductions_of(contact.id)
-        lines += [safe(describe_introduction(i, everyone, contact.id)) for i in intros]
-        referred_by = None
-        if contact.referred_by and all(r.referred_id != contact.id for r in referrals):
-            referrer = everyone.get(contact.referred_by)
-            referred_by = safe(referrer.name) if referrer else "(deleted contact)"
-        nxt = self.store.next_action(contact, today)
-        return contact_card(contact, nxt, lines, referred_by, today)
+        return contact_card(card_of(self.store, contact, today), today)
 
     def _fill(self, conversations: list[Conversation], today: date) -> None:
         """Draw these entries, unless the timeline already shows these very records."""
@@ -281,14 +233,7 @@ class DetailPane(VerticalScroll):
         timeline = self.query_one("#timeline", Static)
         width = timeline.content_size.width
         day = self._shown_day or date.today()
-        heights = [diary_entry(c, day).get_height(timeline.styles, width) for c in self._shown]
+        styles: Any = timeline.styles  # as in replace_content
+        heights = [diary_entry(c, day).get_height(styles, width) for c in self._shown]
         top = timeline.virtual_region.y + sum(h + 1 for h in heights[:index])
         return Region(0, top, width, heights[index] if index < len(heights) else 0)
-
-    @property
-    def _pool(self) -> list[SimpleNamespace]:
-        """One place per drawn entry: what tests/tui/test_search_screen.py reads (it was a
-        widget per entry); `entry_region` is the way to ask."""
-        return [
-            SimpleNamespace(virtual_region=self.entry_region(i)) for i in range(len(self._shown))
-        ]
