@@ -16,6 +16,7 @@ from netui import __version__
 from netui.cli import (
     contacts_cmds,
     doctor_cmds,
+    inbox_cmds,
     io_cmds,
     ladder_cmds,
     privacy_cmds,
@@ -24,7 +25,15 @@ from netui.cli import (
 from netui.cli.context import CliError, Context, fail
 from netui.core.errors import NetuiError
 
-COMMAND_MODULES = (contacts_cmds, search_cmds, io_cmds, ladder_cmds, doctor_cmds, privacy_cmds)
+COMMAND_MODULES = (
+    contacts_cmds,
+    search_cmds,
+    io_cmds,
+    inbox_cmds,
+    ladder_cmds,
+    doctor_cmds,
+    privacy_cmds,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -85,6 +85,15 @@ class QueueItem:
         }
 
 
+def standing(contact: Contact) -> str:
+    """Where a contact stands, in words: its rung, or unsorted, or kept in touch."""
+    if contact.unsorted:
+        return "unsorted"
+    if contact.keep_since is not None:
+        return "keep in touch"
+    return contact.stage.label
+
+
 def gone_cold(due: date, on: date, settings: Settings) -> bool:
     """Overdue by more than the setting: no longer today's work but a group to sort."""
     return (on - due).days > settings.gone_cold_days
