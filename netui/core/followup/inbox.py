@@ -13,7 +13,7 @@ from datetime import date
 
 from netui.core.db.store import Store
 from netui.core.model import Contact
-from netui.core.rules import QueueItem
+from netui.core.rules import QueueItem, SortChoice
 from netui.core.search.engine import search_records
 
 COLD_ACTIONS = ("snooze", "archive", "keep")
@@ -57,3 +57,86 @@ def handle_cold(
     if action == "keep":
         return store.keep_in_touch(ids, today)
     raise ValueError(f"unknown bulk action {action!r}")
+
+
+class SortWalk:
+    """The Sort screen's walk: the unsorted people a query finds, one at a time, by name.
+
+    The list is fixed when the walk starts (or its query changes); someone sorted
+    meanwhile (elsewhere, or as part of a group) is passed over. Each step is one store
+    change, so undo works as everywhere; `undo` puts the walk back on whom it restored.
+    """
+
+    def __init__(self, store: Store, today: date, query: str = "") -> None:
+        self.store = store
+        self.today = today
+        self.query = ""
+        self.ids: list[str] = []
+        self.position = 0
+        self.sorted = 0  # people this walk sorted (one by one or in groups)
+        self._group: tuple[int, list[Contact]] | None = None
+        self.restart(query)
+
+    def restart(self, query: str = "") -> None:
+        """Walk the unsorted people `query` finds (QueryError for a malformed one)."""
+        found = matching(unsorted_contacts(self.store), query, self.today)
+        self.query = query.strip()
+        self.ids = [c.id for c in found]
+        self.position = 0
+        self._group = (self.store.version, found)
+        self._pass_sorted()
+
+    @property
+    def current(self) -> Contact | None:
+        if self.position < len(self.ids):
+            return self.store.contacts_by_id.get(self.ids[self.position])
+        return None
+
+    def group(self) -> list[Contact]:
+        """Everyone the query finds who is still unsorted: what a group action sorts."""
+        if self._group is None or self._group[0] != self.store.version:
+            found = matching(unsorted_contacts(self.store), self.query, self.today)
+            self._group = (self.store.version, found)
+        return self._group[1]
+
+    def _pass_sorted(self) -> None:
+        everyone = self.store.contacts_by_id
+        while self.position < len(self.ids):
+            contact = everyone.get(self.ids[self.position])
+            if contact is not None and contact.unsorted and not contact.archived:
+                return
+            self.position += 1
+
+    def sort(self, choice: SortChoice) -> Contact:
+        """Sort the current person as `choice`, then move on; returns them as they were."""
+        contact = self.current
+        if contact is None:
+            raise LookupError("nobody left to sort")
+        self.store.sort_out([contact.id], choice, self.today)
+        self.sorted += 1
+        self.position += 1
+        self._pass_sorted()
+        return contact
+
+    def skip(self) -> None:
+        if self.current is not None:
+            self.position += 1
+            self._pass_sorted()
+
+    def sort_group(self, choice: SortChoice) -> int:
+        """Sort everyone in the group as `choice` (one undoable change); how many."""
+        ids = [c.id for c in self.group()]
+        count = self.store.sort_out(ids, choice, self.today) if ids else 0
+        self.sorted += count
+        self._pass_sorted()
+        return count
+
+    def undo(self) -> str:
+        """Undo the newest change; the walk starts over on the people it made unsorted again."""
+        before = {c.id for c in self.group()}
+        description = self.store.undo()
+        self.restart(self.query)
+        back = [i for i, cid in enumerate(self.ids) if cid not in before]
+        if back:
+            self.position = back[0]
+        return description

@@ -87,6 +87,11 @@ def contact_card(
         lines.append(Content(role))
     if contact.archived:
         lines.append(Content.styled("Archived as a dud (x brings them back)", "italic"))
+    elif contact.unsorted:
+        lines.append(Content.styled("Unsorted: imported, not in the queue (U sorts)", "italic"))
+    elif contact.keep_since is not None:
+        since = day(contact.keep_since, today)
+        lines.append(Content.styled(f"Kept in touch off the ladder since {since}", "italic"))
     reach = [safe(x) for x in (*contact.emails, *contact.phones)]
     if reach:
         lines.append(labelled("Reach", " · ".join(reach)))
