@@ -39,7 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp.add_argument("--tag", metavar="TAG", help="tag every imported contact")
     imp.add_argument(
         "--stage",
-        choices=[s.value for s in Stage],
+        metavar="{met,thanked,called,coffee}",
         help="put new contacts on this rung from today (default: unsorted, out of the queue "
         "until sorted)",
     )
@@ -71,6 +71,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     from netui.core.io.importer import MERGE, apply, plan_import
 
+    stage = Stage.parse(args.stage) if args.stage else None
     bar = ProgressBar() if sys.stderr.isatty() else None
     try:
         plan = plan_import(
@@ -79,7 +80,7 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
             fmt=args.format,
             tag=args.tag,
             progress=bar,
-            stage=Stage(args.stage) if args.stage else None,
+            stage=stage,
         )
     finally:
         if bar is not None:
