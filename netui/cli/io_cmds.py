@@ -99,8 +99,7 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
         if entry.action == MERGE:
             out(f"merged {entry.where}: {one_line(entry.name, _NAME_CELLS)} {entry.reason}")
     out(f"Imported {Path(plan.source).name} ({plan.format}): {plan.summary()}.")
-    waiting = sum(1 for c in plan.contacts if c.unsorted and c.id not in plan.base)
-    if waiting:
+    if waiting := plan.unsorted_added:
         out(
             f"{waiting} new contacts wait unsorted, out of the queue: sort them in the TUI "
             "(U), or see them with netui list --unsorted."

@@ -63,6 +63,11 @@ class ImportPlan:
     def writes_anything(self) -> bool:
         return not self.errors and bool(self.contacts or self.conversations or self.referrals)
 
+    @property
+    def unsorted_added(self) -> int:
+        """New contacts this import leaves unsorted (out of the queue until sorted)."""
+        return sum(1 for c in self.contacts if c.unsorted and c.id not in self.base)
+
     def counts(self) -> dict[str, int]:
         return {
             "added": len(self.of(ADD)),
