@@ -82,6 +82,8 @@ def test_a_filtered_group_is_sorted_at_once_after_a_confirmation_and_undone_at_o
         assert isinstance(app.screen, ConfirmScreen)
         assert "Sort all 5 unsorted people matching" in screen_text(app)
         await press(pilot, "y")
+        await app.workers.wait_for_complete()  # a group is written in a thread
+        await pilot.pause()
         assert unsorted_names(demo_store) == []
         assert all(by_name(demo_store, n).archived for n in UNSORTED)
         await press(pilot, "u")  # the group was one change
@@ -140,6 +142,8 @@ def test_the_review_gathers_the_gone_cold_after_today_s_work(demo_store):
         await press(pilot, "w")
         assert isinstance(app.screen, ConfirmScreen)
         await press(pilot, "y")
+        await app.workers.wait_for_complete()  # a group is written in a thread
+        await pilot.pause()
         week = TODAY + timedelta(days=7)
         assert [by_name(demo_store, n).follow_up_on for n in COLD] == [week, week]
         assert "Review finished" in screen_text(app)
@@ -153,6 +157,8 @@ def test_in_the_review_x_archives_every_gone_cold_contact_at_once(demo_store):
     async def scenario(pilot, app, main):
         today_s_work = [i for i in demo_store.queue(TODAY) if not i.cold]
         await press(pilot, "r", *"s" * len(today_s_work), "X", "y")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         assert all(by_name(demo_store, n).archived for n in COLD)
         assert "Archived        2" in screen_text(app)
 

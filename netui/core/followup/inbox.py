@@ -62,8 +62,9 @@ def handle_cold(
 class SortWalk:
     """The Sort screen's walk: the unsorted people a query finds, one at a time, by name.
 
-    The list is fixed when the walk starts (or its query changes); someone sorted
-    meanwhile (elsewhere, or as part of a group) is passed over. Each step is one store
+    The list is fixed when the walk starts (or its query changes): someone sorted
+    meanwhile (elsewhere, or as part of a group) is passed over, someone imported meanwhile
+    joins at the next filter. Each step is one store
     change, so undo works as everywhere; `undo` puts the walk back on whom it restored.
     """
 
@@ -74,7 +75,6 @@ class SortWalk:
         self.ids: list[str] = []
         self.position = 0
         self.sorted = 0  # people this walk sorted (one by one or in groups)
-        self._group: tuple[int, list[Contact]] | None = None
         self.restart(query)
 
     def restart(self, query: str = "") -> None:
@@ -83,7 +83,6 @@ class SortWalk:
         self.query = query.strip()
         self.ids = [c.id for c in found]
         self.position = 0
-        self._group = (self.store.version, found)
         self._pass_sorted()
 
     @property
@@ -93,11 +92,16 @@ class SortWalk:
         return None
 
     def group(self) -> list[Contact]:
-        """Everyone the query finds who is still unsorted: what a group action sorts."""
-        if self._group is None or self._group[0] != self.store.version:
-            found = matching(unsorted_contacts(self.store), self.query, self.today)
-            self._group = (self.store.version, found)
-        return self._group[1]
+        """Everyone in the walk still unsorted: what a group action sorts.
+
+        Read from the walk's list, not searched again: after each key at 10,000 unsorted,
+        listing them again took 240 ms (the store re-sorts every name after a write)."""
+        everyone = self.store.contacts_by_id
+        return [
+            c
+            for c in map(everyone.get, self.ids)
+            if c is not None and c.unsorted and not c.archived
+        ]
 
     def _pass_sorted(self) -> None:
         everyone = self.store.contacts_by_id

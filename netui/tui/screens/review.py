@@ -315,12 +315,16 @@ class ReviewScreen(Screen[str | None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._write(
-                    lambda: self.session.handle_cold(action, until),
-                    f"{count} {done} — {UNDO_HINT} (all at once)",
-                )
+                self.handle_cold(action, until, f"{count} {done} — {UNDO_HINT} (all at once)")
 
         self.app.push_screen(ConfirmScreen(question), answered)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="review-cold")
+    def handle_cold(self, action: str, until: date | None, done: str) -> None:
+        """One transaction for the whole group, off the UI thread (thousands take seconds)."""
+        self.app.call_from_thread(
+            self._write, lambda: self.session.handle_cold(action, until), done
+        )
 
     def action_leave(self) -> None:
         summary = self.session.summary()
