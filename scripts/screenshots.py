@@ -1,6 +1,6 @@
 """Regenerate screenshots/*.svg from the demo data: the main screen, quick capture, the log
-form, help, the daily review with its thank-you note and a call's log form, the stats, and an
-introduction's draft.
+form, help, the daily review with its thank-you note and a call's log form, the stats, an
+introduction's draft and the Sort screen.
 
 The app is driven with real keys through `run_test` and saved with `save_screenshot`, the way
 harlequin makes its README pictures; each picture starts from a fresh demo database in a
@@ -46,6 +46,7 @@ SHOTS = {
                         "tab", *"Introduced her to Grace Okafor"),
     "stats.svg": ("S",),
     "introduction.svg": ("S", "enter"),
+    "sort.svg": ("U",),
 }  # fmt: skip
 SMALL = {"main-80x24.svg": ("j", "j", "j")}  # the smallest terminal the app is made for
 

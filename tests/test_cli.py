@@ -39,6 +39,7 @@ def test_the_issue_walkthrough(cli):
             "action": "Call",
             "due": "2026-12-01",
             "overdue": False,
+            "cold": False,
         }
     ]
 

@@ -86,6 +86,7 @@ def test_queue_lists_due_items_overdue_first_and_skips_future_and_archived():
         "action": "Send a thank-you note",
         "due": "2026-11-11",
         "overdue": True,
+        "cold": False,
     }
 
 

@@ -16,6 +16,7 @@ from netui import __version__
 from netui.cli import (
     contacts_cmds,
     doctor_cmds,
+    inbox_cmds,
     intro_cmds,
     io_cmds,
     ladder_cmds,
@@ -31,6 +32,7 @@ COMMAND_MODULES = (
     io_cmds,
     ladder_cmds,
     intro_cmds,
+    inbox_cmds,
     doctor_cmds,
     privacy_cmds,
 )

@@ -13,7 +13,7 @@ from netui.core.db.store import Store
 from netui.core.errors import ValidationError
 from netui.core.followup.card import contact_card
 from netui.core.model import Channel, Contact, Conversation, Stage
-from netui.core.rules import QueueItem
+from netui.core.rules import QueueItem, standing
 from netui.core.text import cell_width, one_line
 
 WIDTH = 80
@@ -82,6 +82,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     lst.add_argument("--stage", metavar="S")
     lst.add_argument("--tag", metavar="T")
     lst.add_argument("--archived", action="store_true", help="list archived contacts instead")
+    lst.add_argument(
+        "--unsorted", action="store_true", help="only the unsorted (imported, not yet sorted)"
+    )
     lst.add_argument("--json", action="store_true")
     lst.set_defaults(handler=cmd_list)
 
@@ -92,7 +95,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     que = sub.add_parser("queue", help="follow-ups overdue or due by DATE (default today)")
     que.add_argument("--on", metavar="DATE")
-    que.add_argument("--json", action="store_true")
+    que.add_argument(
+        "--cold", action="store_true", help="list the gone-cold group too (netui cold acts on it)"
+    )
+    que.add_argument("--json", action="store_true", help="every item, gone-cold ones marked")
     que.set_defaults(handler=cmd_queue)
 
     snooze = sub.add_parser("snooze", help="set the next follow-up date (or --clear it)")
@@ -124,6 +130,8 @@ def contact_json(store: Store, contact: Contact, today: date) -> dict[str, objec
         "tags": contact.tags,
         "stage": contact.stage.value,
         "archived": contact.archived,
+        "unsorted": contact.unsorted,
+        "keep_since": contact.keep_since.isoformat() if contact.keep_since else None,
         "met_at": contact.met_at,
         "met_on": contact.met_on.isoformat() if contact.met_on else None,
         "mention": contact.mention,
@@ -234,16 +242,16 @@ def cmd_stage(args: argparse.Namespace, ctx: Context) -> int:
     stage = Stage.parse(args.stage)
     on = date_arg(args.on, ctx) or ctx.today
     contact = ctx.store.find(args.contact)
-    before = contact.stage
+    was = standing(contact)  # a rung, or unsorted / keep in touch
     said = _step_conversation(args, contact.id, stage, on)
     if said is None:
         contact = ctx.store.set_stage(contact.id, stage, on)
     else:
         contact = ctx.store.step_and_log(contact.id, stage, said)
-    if before is stage:
+    if was == stage.label:
         out(f"{contact.name} is already at {stage.label}.")
     else:
-        out(f"{contact.name}: {before.label} → {stage.label} ({format_date(on)}).")
+        out(f"{contact.name}: {was} → {stage.label} ({format_date(on)}).")
     if said is not None:
         out(f"Logged {said.channel.label} with {contact.name} on {format_date(on)}.")
     _print_next(ctx, contact)
@@ -305,6 +313,7 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
         c
         for c in store.contacts(include_archived=True)
         if c.archived == args.archived
+        and (not args.unsorted or c.unsorted)
         and (stage is None or c.stage is stage)
         and (args.tag is None or args.tag.casefold() in (t.casefold() for t in c.tags))
     ]
@@ -312,13 +321,13 @@ def cmd_list(args: argparse.Namespace, ctx: Context) -> int:
         out_json([contact_json(store, c, today) for c in contacts])
         return 0
     if not contacts:
-        out("No contacts." if not args.archived else "No archived contacts.")
+        out("No archived contacts." if args.archived else "No contacts.")
         return 0
     lines = [f"{'NAME':<26} {'COMPANY':<22} {'STAGE':<14} NEXT"]
     for c in contacts:
         nxt = store.next_action(c, today)
         due = ("overdue " if nxt.due < today else "") + humanize(nxt.due, today) if nxt else "-"
-        lines.append(f"{cell(c.name, 26)} {cell(c.company, 22)} {c.stage.label:<14} {due}")
+        lines.append(f"{cell(c.name, 26)} {cell(c.company, 22)} {standing(c):<14} {due}")
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
 
@@ -380,12 +389,25 @@ def cmd_queue(args: argparse.Namespace, ctx: Context) -> int:
     if args.json:
         out_json([i.to_json() for i in items])
         return 0
-    if not items:
+    current = [i for i in items if not i.cold]
+    cold = [i for i in items if i.cold]
+    if not current and not cold:
         out("Nothing due. Nice.")
-        return 0
-    for item in items:
+    for item in current:
         sys.stdout.write(queue_line(item, ctx.today) + "\n")
+    if cold:
+        out(cold_line(len(cold), ctx.store.settings.gone_cold_days))
+        if args.cold:
+            for item in cold:
+                sys.stdout.write(queue_line(item, ctx.today) + "\n")
+        else:
+            out("  netui queue --cold lists them; netui cold --snooze DATE|--archive|--keep")
     return 0
+
+
+def cold_line(count: int, days: int) -> str:
+    s = "s" if count != 1 else ""
+    return f"Gone cold ({count}): follow-up{s} overdue by more than {days} days"
 
 
 def cmd_undo(args: argparse.Namespace, ctx: Context) -> int:

@@ -29,13 +29,20 @@ def register(sub: argparse._SubParsersAction) -> None:
         "import",
         help="import contacts from vCard, CSV, LinkedIn Connections.csv or netui JSON",
         description="Import contacts. Records matching an existing contact (same email, "
-        "phone, or name and company) are merged into it. All or nothing: one bad record "
-        "and nothing is written.",
+        "phone, or name and company) are merged into it. New contacts wait unsorted (listed "
+        "and searchable, not in the queue) until sorted in the TUI (U) or with --stage. All "
+        "or nothing: one bad record and nothing is written.",
     )
     imp.add_argument("path", metavar="PATH", help="a file, or a folder of .vcf files")
     imp.add_argument("--format", choices=IMPORT_FORMATS, help="default: recognised from content")
     imp.add_argument("--dry-run", action="store_true", help="show what would happen; write nothing")
     imp.add_argument("--tag", metavar="TAG", help="tag every imported contact")
+    imp.add_argument(
+        "--stage",
+        metavar="{met,thanked,called,coffee}",
+        help="put new contacts on this rung from today (default: unsorted, out of the queue "
+        "until sorted)",
+    )
     imp.set_defaults(handler=cmd_import)
 
     exp = sub.add_parser(
@@ -64,9 +71,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     from netui.core.io.importer import MERGE, apply, plan_import
 
+    stage = Stage.parse(args.stage) if args.stage else None
     bar = ProgressBar() if sys.stderr.isatty() else None
     try:
-        plan = plan_import(args.path, ctx.store, fmt=args.format, tag=args.tag, progress=bar)
+        plan = plan_import(
+            args.path,
+            ctx.store,
+            fmt=args.format,
+            tag=args.tag,
+            progress=bar,
+            stage=stage,
+        )
     finally:
         if bar is not None:
             bar.clear()
@@ -84,6 +99,11 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
         if entry.action == MERGE:
             out(f"merged {entry.where}: {one_line(entry.name, _NAME_CELLS)} {entry.reason}")
     out(f"Imported {Path(plan.source).name} ({plan.format}): {plan.summary()}.")
+    if waiting := plan.unsorted_added:
+        out(
+            f"{waiting} new contacts wait unsorted, out of the queue: sort them in the TUI "
+            "(U), or see them with netui list --unsorted."
+        )
     return 0
 
 

@@ -8,7 +8,7 @@ import sys
 from dataclasses import replace
 from datetime import timedelta
 
-from netui.cli.contacts_cmds import cell, date_arg, queue_line
+from netui.cli.contacts_cmds import cell, cold_line, date_arg, queue_line
 from netui.cli.context import CliError, Context, out, out_json
 from netui.core.dates import format_date, humanize
 from netui.core.db.store import Store, fold
@@ -97,18 +97,24 @@ def cmd_review(args: argparse.Namespace, ctx: Context) -> int:
     if args.json:
         out_json([_review_json(store, item) for item in items])
         return 0
+    cold = [i for i in items if i.cold]
+    items = [i for i in items if not i.cold]
     if not items:
         out("Nothing due today: all caught up.")
-        return 0
-    overdue = sum(1 for i in items if i.overdue)
-    out(f"Daily review, {format_date(today)}: {overdue} overdue, {len(items) - overdue} due today.")
+    else:
+        overdue = sum(1 for i in items if i.overdue)
+        due = len(items) - overdue
+        out(f"Daily review, {format_date(today)}: {overdue} overdue, {due} due today.")
     for number, item in enumerate(items, 1):
         step = reviewing.step_for(item, store.get(item.contact.id).stage)
         sys.stdout.write(f"{number:>3}. {queue_line(item, today)}\n")
         out(f"     do: {step.label}")
         if item.kind == "stage" and item.contact.mention:
             out(f"     mention: {item.contact.mention}")
-    if not args.list:
+    if cold:
+        out(cold_line(len(cold), store.settings.gone_cold_days) + ", after today's work.")
+        out("  netui queue --cold lists them; netui cold --snooze DATE|--archive|--keep")
+    if not args.list and (items or cold):
         out("Walk through it one contact at a time in the TUI: run `netui` and press r.")
     return 0
 

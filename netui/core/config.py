@@ -50,12 +50,15 @@ Best regards,
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Follow-up intervals (days), the thank-you template, and how steps are logged."""
+    """Follow-up intervals (days), when a follow-up goes cold, the thank-you template, and
+    how steps are logged."""
 
     thank_you_days: int = 1  # met -> thank-you due the day after meeting
     call_days: int = 7  # thanked -> call
     coffee_days: int = 7  # called -> invite to coffee or lunch
     keep_in_touch_days: int = 30  # after coffee, again and again
+    # Overdue by more than this, a follow-up has gone cold: gathered after the day's work.
+    gone_cold_days: int = 60
     thank_you_template: str = DEFAULT_THANK_YOU
     log_on_step: bool = True  # c / o (and d in the review) open the log form for the step
     introduction_follow_up_days: int = 14  # introduced -> ask how it went

@@ -351,7 +351,72 @@ def demo_data(today: date, seed: int = 7) -> SampleData:
     by_id = {c.id: c for c in data.contacts}
     for referral in data.referrals:
         by_id[referral.referred_id].referred_by = referral.referrer_id
+    data.contacts += _gone_cold(today) + _imported(today)
     return data
+
+
+# Met months ago, never followed up: gone cold (name, company, event, days since met, stage).
+GONE_COLD = (
+    ("Pieter de Vries", "Rotterdam Port Authority", "Logistics Summit", 150, Stage.THANKED),
+    ("Kenji Watanabe", "Kumo Robotics", "Robotics Expo", 95, Stage.MET),
+)
+# An address book brought in: people known for years, waiting unsorted (name, company, title).
+IMPORTED = (
+    ("Bruno Costa", "Lusa Ventures", "Partner"),
+    ("Chloé Martin", "Atelier Martin", "Architect"),
+    ("Dara Walsh", "Walsh & Co", "Founder"),
+    ("Fatima Zahra", "Atlas Health", "Clinic manager"),
+    ("Henrik Larsen", "Nordlys Energy", "Engineer"),
+)
+
+
+def _gone_cold(today: date) -> list[Contact]:
+    """Follow-ups left for months: the queue and the review gather them after today's work."""
+    rng = random.Random(11)  # its own stream: the other sample ids stay as they were
+    people = []
+    for name, company, event, days_ago, stage in GONE_COLD:
+        met_on = today - timedelta(days=days_ago)
+        rungs = list(Stage)[: stage.rank + 1]
+        steps = [StageStep(rung, met_on + timedelta(days=2 * i)) for i, rung in enumerate(rungs)]
+        people.append(
+            Contact(
+                name=name,
+                id=seeded_id(rng),
+                company=company,
+                met_at=event,
+                met_on=met_on,
+                stage=stage,
+                stage_history=steps,
+                created=stamp(met_on),
+                updated=stamp(met_on),
+            )
+        )
+    return people
+
+
+def _imported(today: date) -> list[Contact]:
+    """A LinkedIn export imported last week: connected years ago, not yet sorted."""
+    rng = random.Random(13)
+    people = []
+    for n, (name, company, title) in enumerate(IMPORTED):
+        met_on = today - timedelta(days=400 + 170 * n)
+        imported = stamp(today - timedelta(days=6))
+        people.append(
+            Contact(
+                name=name,
+                id=seeded_id(rng),
+                company=company,
+                title=title,
+                met_at="LinkedIn",
+                met_on=met_on,
+                tags=["linkedin"],
+                stage_history=[StageStep(Stage.MET, met_on)],
+                unsorted=True,
+                created=imported,
+                updated=imported,
+            )
+        )
+    return people
 
 
 def load_into(store: Store, data: SampleData, description: str = "Sample data") -> None:

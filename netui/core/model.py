@@ -182,6 +182,10 @@ class Contact:
     cadence_days: int | None = None  # keep-in-touch rhythm; None = the configured default
     follow_up_on: date | None = None  # a snooze or a plan: overrides the rule until it passes
     last_contact_on: date | None = None  # date of the newest conversation, kept by the store
+    # Imported people wait here, out of the queue, until sorted (see rules.sort_out).
+    unsorted: bool = False
+    sorted_on: date | None = None  # the day it left the unsorted inbox: the ladder's clock
+    keep_since: date | None = None  # kept in touch off the ladder since (rules.keep_in_touch)
     created: str = field(default_factory=utc_now)
     updated: str = field(default_factory=utc_now)
 
@@ -203,7 +207,7 @@ class Contact:
         data = _shallow(self)
         data["stage"] = self.stage.value
         data["stage_history"] = [s.to_dict() for s in self.stage_history]
-        for key in ("met_on", "follow_up_on", "last_contact_on"):
+        for key in _DATE_FIELDS:
             data[key] = _date_out(getattr(self, key))
         return data
 
@@ -214,7 +218,7 @@ class Contact:
         get = values.get
         for key in ("emails", "phones", "tags", "needs", "offers"):
             values[key] = _strs(get(key))
-        for key in ("met_on", "follow_up_on", "last_contact_on"):
+        for key in _DATE_FIELDS:
             values[key] = _date_in(get(key))
         stage = get("stage") or "met"
         values["stage"] = _STAGE_OF.get(stage) or Stage(stage)
@@ -223,6 +227,7 @@ class Contact:
             for s in get("stage_history") or ()
         ]
         values["archived"] = bool(get("archived", False))
+        values["unsorted"] = bool(get("unsorted", False))  # absent in older files
         cadence = get("cadence_days")
         values["cadence_days"] = int(cadence) if cadence not in (None, "") else None
         for key in ("company", "title", "met_at", "reach", "mention", "notes"):
@@ -232,6 +237,7 @@ class Contact:
 
 
 _STAGE_OF = {stage.value: stage for stage in Stage}
+_DATE_FIELDS = ("met_on", "follow_up_on", "last_contact_on", "sorted_on", "keep_since")
 
 
 @lru_cache(maxsize=65536)

@@ -1,13 +1,25 @@
-"""The follow-up rules: what to do next with each contact, and by when."""
+"""The follow-up rules: what to do next with each contact, and by when.
+
+Two states sit beside the ladder. An *unsorted* contact (new from an import: an address
+book holds people you already know, and a 1,351-person LinkedIn import put 1,351 overdue
+thank-yous in the queue) has no next action until it is sorted. A contact *kept in touch*
+(`keep_since`) is off the ladder: its one action is to keep in touch, due a cadence after
+the later of the day it was kept and the last conversation.
+
+A follow-up overdue by more than `gone_cold_days` has *gone cold*: the queue and the
+review put such items after the day's work, in one group that can be handled in bulk
+(at 10,000 imported contacts the review opened on "1 of 9393: ... 3983 days overdue").
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 
 from netui.core.config import Settings
-from netui.core.model import Contact, Introduction, IntroStatus, Referral, Stage
+from netui.core.model import Contact, Introduction, IntroStatus, Referral, Stage, StageStep
 
 ACTIONS = {
     Stage.MET: "Send a thank-you note",
@@ -16,6 +28,26 @@ ACTIONS = {
     Stage.COFFEE: "Keep in touch",
 }
 GET_IN_TOUCH = "Get in touch (referred to you)"
+KEEP_IN_TOUCH = ACTIONS[Stage.COFFEE]
+
+
+class SortChoice(StrEnum):
+    """Where sorting puts an unsorted contact: a rung, kept in touch, or archived as a dud."""
+
+    MET = "met"
+    THANKED = "thanked"
+    CALLED = "called"
+    COFFEE = "coffee"
+    KEEP = "keep"
+    DUD = "dud"
+
+    @property
+    def label(self) -> str:
+        if self is SortChoice.KEEP:
+            return "keep in touch"
+        if self is SortChoice.DUD:
+            return "dud (archived)"
+        return Stage(self.value).label
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +73,7 @@ class QueueItem:
     kind: str = "stage"  # "stage", "thank-referrer", or "ask-introduction"
     referral_id: str | None = None
     introduction_id: str | None = None  # for "ask-introduction": ask how it went
+    cold: bool = False  # overdue by more than gone_cold_days: after the day's work
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -49,17 +82,42 @@ class QueueItem:
             "action": self.action,
             "due": self.due.isoformat(),
             "overdue": self.overdue,
+            "cold": self.cold,
         }
+
+
+def standing(contact: Contact) -> str:
+    """Where a contact stands, in words: its rung, or unsorted, or kept in touch."""
+    if contact.unsorted:
+        return "unsorted"
+    if contact.keep_since is not None:
+        return "keep in touch"
+    return contact.stage.label
+
+
+def gone_cold(due: date, on: date, settings: Settings) -> bool:
+    """Overdue by more than the setting: no longer today's work but a group to sort."""
+    return (on - due).days > settings.gone_cold_days
+
+
+def stage_item(contact: Contact, nxt: NextAction, on: date, settings: Settings) -> QueueItem:
+    """The queue row of a contact's next action."""
+    return QueueItem(
+        contact, nxt.action, nxt.due, nxt.due < on, cold=gone_cold(nxt.due, on, settings)
+    )
+
+
+def queue_order(item: QueueItem) -> tuple[bool, date, str]:
+    """Today's work first (overdue first), then the gone-cold group, each soonest first."""
+    return (item.cold, item.due, item.contact.name.casefold())
 
 
 def _stage_since(contact: Contact) -> date:
     """The day the contact reached its current stage (falls back to met / created)."""
     reached = contact.reached_on(contact.stage)
-    if reached:
-        return reached
-    if contact.met_on:
-        return contact.met_on
-    return date.fromisoformat(contact.created[:10])
+    if not reached:
+        reached = contact.met_on or date.fromisoformat(contact.created[:10])
+    return max(reached, contact.sorted_on or reached)
 
 
 def cadence_days(contact: Contact, settings: Settings) -> int:
@@ -69,8 +127,12 @@ def cadence_days(contact: Contact, settings: Settings) -> int:
 def rule_due(contact: Contact, settings: Settings) -> date:
     """The due date the ladder gives, ignoring any snooze."""
     since = _stage_since(contact)
+    if contact.keep_since is not None:
+        last = max(filter(None, (contact.last_contact_on, contact.keep_since)))
+        return last + timedelta(days=cadence_days(contact, settings))
     if contact.stage is Stage.MET:
-        return (contact.met_on or since) + timedelta(days=settings.thank_you_days)
+        start = contact.met_on or since
+        return max(start, contact.sorted_on or start) + timedelta(days=settings.thank_you_days)
     if contact.stage is Stage.THANKED:
         return since + timedelta(days=settings.call_days)
     if contact.stage is Stage.CALLED:
@@ -82,15 +144,17 @@ def rule_due(contact: Contact, settings: Settings) -> date:
 def next_action(
     contact: Contact, settings: Settings, today: date | None = None
 ) -> NextAction | None:
-    """The next step and its due date; None for an archived contact.
+    """The next step and its due date; None for an archived or unsorted contact.
 
     An explicit follow-up date (a snooze or a plan) replaces the rule's date; the store
     clears it when the contact moves a stage or a conversation is logged.
     """
-    if contact.archived:
+    if contact.archived or contact.unsorted:
         return None
     action = ACTIONS[contact.stage]
-    if contact.stage is Stage.MET and contact.referred_by and contact.last_contact_on is None:
+    if contact.keep_since is not None:
+        action = KEEP_IN_TOUCH
+    elif contact.stage is Stage.MET and contact.referred_by and contact.last_contact_on is None:
         # Referred to you, not met yet: there is nothing to thank them for.
         action = GET_IN_TOUCH
     due = rule_due(contact, settings)
@@ -136,14 +200,15 @@ def queue(
     introductions: Iterable[Introduction] = (),
     horizon_days: int = 0,
 ) -> list[QueueItem]:
-    """Follow-ups due by `on` (+ horizon), overdue first, soonest first, then by name."""
+    """Follow-ups due by `on` (+ horizon): the day's work, then the gone-cold group, each
+    soonest first, then by name (referral thank-yous never go cold)."""
     limit = on + timedelta(days=horizon_days)
     items = []
     for contact in contacts.values():
         nxt = next_action(contact, settings, on)
         if nxt is None or nxt.due > limit:
             continue
-        items.append(QueueItem(contact, nxt.action, nxt.due, nxt.due < on))
+        items.append(stage_item(contact, nxt, on, settings))
     for ref, referrer, due in referral_thanks(referrals, contacts):
         if due <= limit:
             referred = contacts.get(ref.referred_id)
@@ -161,5 +226,44 @@ def queue(
                     asker, what, due, due < on, kind="ask-introduction", introduction_id=intro.id
                 )
             )
-    items.sort(key=lambda i: (i.due, i.contact.name.casefold()))
+    items.sort(key=queue_order)
     return items
+
+
+def sort_out(contact: Contact, choice: SortChoice, on: date) -> Contact:
+    """The contact taken out of the unsorted inbox as `choice` says, on day `on` (a copy).
+
+    A rung starts its clock on `on` (a thank-you chosen today is due tomorrow, not 4,888
+    days ago); `keep` keeps in touch from `on`; `dud` archives.
+    """
+    out = Contact.from_dict(contact.to_dict())
+    out.unsorted = False
+    out.sorted_on = on
+    if choice is SortChoice.DUD:
+        out.archived = True
+    elif choice is SortChoice.KEEP:
+        out.keep_since = on
+        out.follow_up_on = None
+    else:
+        placed_on_ladder(out, Stage(choice.value), on)
+        out.sorted_on = on  # a rung already reached long ago restarts today
+    return out
+
+
+def placed_on_ladder(contact: Contact, stage: Stage, on: date) -> None:
+    """Put the contact (in place) on a rung dated `on`: sorted, and back on the ladder."""
+    if contact.stage is not stage or contact.reached_on(stage) is None:
+        contact.stage_history.append(StageStep(stage, on))
+    contact.stage = stage
+    contact.unsorted = False
+    contact.keep_since = None
+    contact.follow_up_on = None
+    contact.sorted_on = None  # the step's own day runs the clock from now on
+
+
+def keep_in_touch(contact: Contact, on: date) -> Contact:
+    """The contact kept in touch off the ladder from `on` (a copy): due a cadence later."""
+    out = Contact.from_dict(contact.to_dict())
+    out.keep_since = on
+    out.follow_up_on = None
+    return out

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from netui.core import rules
 from netui.core.db.store import Store, fold
+from netui.core.followup.inbox import count_unsorted
 from netui.core.model import Contact, Referral
 from netui.core.rules import NextAction, QueueItem
 
@@ -59,6 +60,7 @@ class FollowUps:
         self.rows: dict[str, ContactRow] = {}
         self.today: date | None = None
         self.active = 0  # contacts not archived
+        self.unsorted = 0  # of which unsorted: the Sort screen's count
         self._referrals: list[Referral] = []
         self._involved: set[str] = set()
         self._thanks: list[QueueItem] = []
@@ -70,6 +72,7 @@ class FollowUps:
             self.today = today
             self.rows = {i: self._row(c) for i, c in contacts.items()}
             self.active = sum(1 for c in contacts.values() if not c.archived)
+            self.unsorted = count_unsorted(contacts.values())
             return Delta(full=True)
         delta = Delta(full=False)
         rows = self.rows
@@ -85,6 +88,9 @@ class FollowUps:
                 delta.old.append(rows.pop(gone))
         self.active += sum(not r.contact.archived for r in delta.new) - sum(
             not r.contact.archived for r in delta.old
+        )
+        self.unsorted += count_unsorted(r.contact for r in delta.new) - count_unsorted(
+            r.contact for r in delta.old
         )
         return delta
 
@@ -102,8 +108,9 @@ class FollowUps:
         limit = today + timedelta(days=self.horizon_days)
         rows = self.rows
         chosen = rows.values() if changed is None else [rows[i] for i in changed if i in rows]
+        settings = self.store.settings
         return [
-            QueueItem(r.contact, r.next.action, r.next.due, r.next.due < today)
+            rules.stage_item(r.contact, r.next, today, settings)
             for r in chosen
             if r.next is not None and r.next.due <= limit
         ]

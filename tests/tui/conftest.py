@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from textual.pilot import Pilot
 from textual.widget import Widget
+from textual.widgets import Input, TextArea
 from textual.worker import WorkerState
 
 from netui.core.db.store import Store
@@ -188,3 +189,25 @@ async def review(pilot, app) -> ReviewScreen:
     await press(pilot, "r")
     assert isinstance(app.screen, ReviewScreen)
     return app.screen
+
+
+# -- snapshots ---------------------------------------------------------------------------
+
+
+def settle_then(*keys: str):
+    """A `run_before` that waits for the diary, presses keys, and stops cursors blinking."""
+
+    async def run_before(pilot) -> None:
+        app = pilot.app
+        await settled(pilot)
+        await press(pilot, *keys)
+        for widget in app.screen.query("Input, TextArea"):
+            if isinstance(widget, Input | TextArea):
+                widget.cursor_blink = False
+        await pilot.pause()
+
+    return run_before
+
+
+def app_for(store: Store) -> NetuiApp:
+    return make_app(store, editor=FakeEditor(""), poll_seconds=0)

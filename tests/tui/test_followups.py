@@ -27,12 +27,14 @@ def test_panes_match_the_rules_after_many_changes(demo_store, frozen_today):
         shown = main.queue.table.rows
         as_tuples = lambda items: sorted((i.contact.id, i.action, i.due) for i in items)  # noqa: E731
         assert as_tuples(shown) == as_tuples(expected)
-        assert [i.due for i in shown] == sorted(i.due for i in shown)  # overdue first
+        order = [(i.cold, i.due) for i in shown]
+        assert order == sorted(order)  # overdue first, the gone-cold group last
         active = [c for c in demo_store.contacts_by_id.values() if not c.archived]
         listed = main.contacts.table.rows
         assert {r.contact.id for r in listed} == {c.id for c in active}
         assert all(r.contact is demo_store.contacts_by_id[r.contact.id] for r in listed)
-        dues = [r.next.due for r in listed]
+        dues = [r.next.due for r in listed if r.next]  # the unsorted have none: last
         assert dues == sorted(dues)  # still sorted by due after the changes
+        assert all(r.next is None for r in listed[len(dues) :])
 
     drive(demo_store, scenario)

@@ -6,31 +6,9 @@ run `pytest tests/tui/test_snapshots.py --snapshot-update`, and look at the repo
 
 from __future__ import annotations
 
-from textual.widgets import Input, TextArea
-
-from netui.tui.app import make_app
-from tests.tui.conftest import FakeEditor, press, settled
+from tests.tui.conftest import app_for, settle_then
 
 SIZE = (100, 32)
-
-
-def settle_then(*keys: str):
-    """A `run_before` that waits for the diary, presses keys, and stops cursors blinking."""
-
-    async def run_before(pilot) -> None:
-        app = pilot.app
-        await settled(pilot)
-        await press(pilot, *keys)
-        for widget in app.screen.query("Input, TextArea"):
-            if isinstance(widget, Input | TextArea):
-                widget.cursor_blink = False
-        await pilot.pause()
-
-    return run_before
-
-
-def app_for(store):
-    return make_app(store, editor=FakeEditor(""), poll_seconds=0)
 
 
 def test_main_screen(snap_compare, demo_store):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -51,7 +51,16 @@ from netui.core.model import (
     clean_name,
     utc_now,
 )
-from netui.core.rules import NextAction, QueueItem, next_action, queue
+from netui.core.rules import (
+    NextAction,
+    QueueItem,
+    SortChoice,
+    next_action,
+    placed_on_ladder,
+    queue,
+    sort_out,
+)
+from netui.core.rules import keep_in_touch as rules_keep_in_touch
 
 __all__ = [
     "AmbiguousContact",
@@ -705,9 +714,8 @@ class Store:
         with self._transaction("Stage") as tx:
             contact = self._copy(contact_id)
             tx.description = f"{contact.name}: {contact.stage.label} → {stage.label}"
-            if contact.stage is stage:
+            if not _place(contact, stage, on):
                 return self.get(contact_id)
-            _move(contact, stage, on)
             self._stage(tx, "contact", contact_id, self._touch(contact))
         return self.get(contact_id)
 
@@ -728,11 +736,8 @@ class Store:
             raise ValidationError("the conversation belongs to another contact")
         with self._transaction("Step") as tx:
             contact = self._copy(contact_id)
-            moved = stage is not None and contact.stage is not Stage(stage)
-            if moved:
-                assert stage is not None
+            if stage is not None and _place(contact, Stage(stage), conversation.on):
                 tx.description = f"{contact.name}: {Stage(stage).label}, with notes"
-                _move(contact, Stage(stage), conversation.on)
             else:
                 tx.description = f"Log {conversation.channel.label} with {contact.name}"
             _heard(contact, conversation)
@@ -825,6 +830,46 @@ class Store:
             contact.follow_up_on = until
             self._stage(tx, "contact", contact_id, self._touch(contact))
         return self.get(contact_id)
+
+    def sort_out(self, contact_ids: Iterable[str], choice: SortChoice, on: date) -> int:
+        """Take unsorted contacts out of the inbox (one undoable change for the group)."""
+        choice = SortChoice(choice)
+        return self._change_each(
+            contact_ids, f"Sort as {choice.label}", lambda c: sort_out(c, choice, on)
+        )
+
+    def keep_in_touch(self, contact_ids: Iterable[str], on: date) -> int:
+        """Keep these contacts in touch off the ladder from `on` (one undoable change)."""
+        return self._change_each(contact_ids, "Keep in touch", lambda c: rules_keep_in_touch(c, on))
+
+    def snooze_all(self, contact_ids: Iterable[str], until: date) -> int:
+        """Set one follow-up date for many contacts (one undoable change)."""
+        return self._change_each(
+            contact_ids, f"Snooze to {until.isoformat()}", lambda c: replace(c, follow_up_on=until)
+        )
+
+    def archive_all(self, contact_ids: Iterable[str]) -> int:
+        """Archive many contacts as duds (one undoable change)."""
+        return self._change_each(contact_ids, "Archive", lambda c: replace(c, archived=True))
+
+    def _change_each(
+        self, contact_ids: Iterable[str], what: str, change: Callable[[Contact], Contact]
+    ) -> int:
+        """Apply `change` to a copy of each contact in one transaction; how many changed.
+
+        The description names the one contact, or counts the group ("Archive 12 contacts").
+        Past UNDO_MAX_CHANGES records the change lands but is not kept for undo.
+        """
+        ids = list(dict.fromkeys(contact_ids))
+        with self._transaction(what) as tx:
+            for contact_id in ids:
+                after = change(self._copy(contact_id))
+                self._stage(tx, "contact", contact_id, self._touch(after))
+            if len(ids) == 1:
+                tx.description = f"{what}: {self.get(ids[0]).name}"
+            else:
+                tx.description = f"{what}: {len(ids)} contacts"
+        return len(ids)
 
     def add_referral(self, referral: Referral) -> Referral:
         """Record who recommended whom; the referred contact gets `referred_by` if unset."""
@@ -1075,10 +1120,21 @@ class Store:
 
 
 def _move(contact: Contact, stage: Stage, on: date) -> None:
-    """Put a contact on a rung: the step is dated and kept, any snooze ends."""
-    contact.stage = stage
-    contact.stage_history.append(StageStep(stage, on))
-    contact.follow_up_on = None
+    """Put a contact on a rung: the step is dated and kept, any snooze ends, and an unsorted
+    or kept-in-touch contact is back on the ladder (the rules' `placed_on_ladder`)."""
+    placed_on_ladder(contact, stage, on)
+
+
+def _place(contact: Contact, stage: Stage, on: date) -> bool:
+    """Move the contact to `stage` on `on` unless it is already there on the ladder; an
+    unsorted or kept contact goes back on its rung from `on`. True when it moved."""
+    if contact.stage is stage and not contact.unsorted and contact.keep_since is None:
+        return False
+    restarts = contact.stage is stage
+    _move(contact, stage, on)
+    if restarts:
+        contact.sorted_on = on
+    return True
 
 
 def _heard(contact: Contact, conversation: Conversation) -> None:
@@ -1118,6 +1174,9 @@ def merge_contacts(keep: Contact, drop: Contact) -> Contact:
     )
     merged.stage = max(keep.stage, drop.stage, key=lambda s: s.rank)
     merged.archived = keep.archived and drop.archived
+    merged.unsorted = keep.unsorted and drop.unsorted  # sorted once is sorted
+    merged.keep_since = keep.keep_since or drop.keep_since
+    merged.sorted_on = max(filter(None, (keep.sorted_on, drop.sorted_on)), default=None)
     merged.cadence_days = keep.cadence_days or drop.cadence_days
     merged.follow_up_on = keep.follow_up_on or drop.follow_up_on
     return merged

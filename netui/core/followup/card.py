@@ -50,6 +50,17 @@ def ladder_text(contact: Contact) -> str:
     return " → ".join(rungs)
 
 
+def standing_text(contact: Contact, today: date) -> str:
+    """Off the ladder: waiting unsorted after an import, or kept in touch (else empty)."""
+    if contact.archived:
+        return ""
+    if contact.unsorted:
+        return "Unsorted: imported, not in the queue (U sorts)"
+    if contact.keep_since is not None:
+        return f"Kept in touch off the ladder since {day(contact.keep_since, today)}"
+    return ""
+
+
 def contact_card(store: Store, contact: Contact, today: date) -> Card:
     """The card's fields in the order both front ends show them."""
     fields: list[CardField] = []
@@ -67,6 +78,7 @@ def contact_card(store: Store, contact: Contact, today: date) -> Card:
         met.append(f"on {day(contact.met_on, today)}")
     add("met", "Met", " ".join(met))
     add("ladder", "Ladder", ladder_text(contact))
+    add("standing", "", standing_text(contact, today))
     nxt = store.next_action(contact, today)
     if nxt is not None:
         when = day(nxt.due, today) + (" (snoozed)" if nxt.snoozed else "")

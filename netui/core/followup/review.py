@@ -1,5 +1,8 @@
 """The daily review: today's follow-ups in the order to do them, and what "do it" means.
 
+Gone-cold follow-ups (overdue by more than `gone_cold_days`) come last, as one group that
+can also be handled at once (`ReviewSession.handle_cold`), so the review stays a day's work.
+
 Doing a step here calls the same `Store` method as the main screen's key for that step
 (`set_stage` for t/c/o), so the change and its undo are the same wherever it was made.
 A call, a coffee or a keep-in-touch is worth nothing without what was said: those steps
@@ -13,6 +16,7 @@ from datetime import date
 from enum import StrEnum
 
 from netui.core.db.store import Store
+from netui.core.followup import inbox
 from netui.core.model import Channel, Conversation, Stage
 from netui.core.rules import QueueItem
 
@@ -48,7 +52,7 @@ def step_for(item: QueueItem, current_stage: Stage | None = None) -> Step:
         return Step(StepKind.ASK_INTRODUCTION, "Log how the introduction went", logs=True)
     stage = current_stage or item.contact.stage
     target = stage.next()
-    if target is None:
+    if target is None or item.contact.keep_since is not None:
         return Step(StepKind.KEEP_IN_TOUCH, "Log that you kept in touch", logs=True)
     channel = STEP_CHANNELS.get(target)
     return Step(
@@ -137,6 +141,7 @@ class Tally:
     snoozed: int = 0
     skipped: int = 0
     archived: int = 0
+    kept: int = 0  # gone cold, moved to keep in touch
 
     def notes_text(self) -> str:
         """' (2 with notes, 1 without)' once a call, coffee or keep-in-touch was done."""
@@ -146,22 +151,25 @@ class Tally:
 
     @property
     def touched(self) -> int:
-        return self.done + self.logged + self.snoozed + self.skipped + self.archived
+        return self.done + self.logged + self.snoozed + self.skipped + self.archived + self.kept
 
 
 @dataclass(frozen=True, slots=True)
 class Summary:
     tally: Tally
-    left: int  # follow-ups still due today when the review ended
+    left: int  # follow-ups still due today when the review ended (not gone cold)
     finished: bool  # walked to the end rather than left early
+    cold: int = 0  # gone-cold follow-ups left
 
     def text(self) -> str:
         t = self.tally
         parts = [f"{t.done} done" + t.notes_text()]
         parts += [f"{n} {what}" for n, what in ((t.logged, "logged"),) if n]
         parts += [f"{t.snoozed} snoozed", f"{t.skipped} skipped", f"{t.archived} archived"]
+        parts += [f"{t.kept} kept in touch"] if t.kept else []
         left = "nothing left for today" if self.left == 0 else f"{self.left} still due today"
-        return f"Review: {', '.join(parts)}; {left}."
+        cold = f"; {self.cold} gone cold" if self.cold else ""
+        return f"Review: {', '.join(parts)}; {left}{cold}."
 
 
 class ReviewSession:
@@ -248,6 +256,24 @@ class ReviewSession:
         self.tally.archived += 1
         self._advance()
 
+    def cold_left(self) -> list[QueueItem]:
+        """The gone-cold items from here on that are still due: what a bulk action takes."""
+        due = self._still_due()
+        return [i for i in self.items[self.position :] if i.cold and item_key(i) in due]
+
+    def handle_cold(self, action: str, until: date | None = None) -> int:
+        """Snooze, archive or keep in touch every gone-cold item left, as one undoable change."""
+        count = inbox.handle_cold(self.store, self.cold_left(), action, self.today, until)
+        if action == "snooze":
+            self.tally.snoozed += count
+        elif action == "archive":
+            self.tally.archived += count
+        else:
+            self.tally.kept += count
+        self._skip_stale()
+        return count
+
     def summary(self) -> Summary:
-        left = len(self.store.queue(self.today))
-        return Summary(replace(self.tally), left, self.finished)
+        queue = self.store.queue(self.today)
+        cold = sum(1 for i in queue if i.cold)
+        return Summary(replace(self.tally), len(queue) - cold, self.finished, cold)

@@ -5,6 +5,9 @@ it is one store transaction, so an import lands whole or not at all. A record th
 already in netui (same email, phone, or name and company; see `dupes.py`) is merged into
 the existing contact, never added twice, and merging only adds what is missing, so
 importing the same file again plans nothing but skips.
+
+New people wait unsorted (out of the queue: an address book holds people already known)
+unless `stage` puts them on the ladder at once; netui's own JSON keeps what it says.
 """
 
 from __future__ import annotations
@@ -14,12 +17,22 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from netui.core.dates import today as local_today
 from netui.core.db.store import Store, fold, merge_contacts
 from netui.core.errors import BadRecords, StalePlan
 from netui.core.io.dupes import ContactIndex, phone_key
 from netui.core.io.reader import Progress, read_path
 from netui.core.io.records import Bundle, unique
-from netui.core.model import Contact, Conversation, Introduction, Referral, StageStep, utc_now
+from netui.core.model import (
+    Contact,
+    Conversation,
+    Introduction,
+    Referral,
+    Stage,
+    StageStep,
+    utc_now,
+)
+from netui.core.rules import SortChoice, sort_out
 
 ADD, MERGE, SKIP = "add", "merge", "skip"
 _LIST_FIELDS = ("emails", "phones", "tags", "needs", "offers")
@@ -61,6 +74,11 @@ class ImportPlan:
             self.contacts or self.conversations or self.referrals or self.introductions
         )
 
+    @property
+    def unsorted_added(self) -> int:
+        """New contacts this import leaves unsorted (out of the queue until sorted)."""
+        return sum(1 for c in self.contacts if c.unsorted and c.id not in self.base)
+
     def counts(self) -> dict[str, int]:
         return {
             "added": len(self.of(ADD)),
@@ -87,6 +105,7 @@ def plan_import(
     fmt: str | None = None,
     tag: str | None = None,
     progress: Progress | None = None,
+    stage: Stage | None = None,
 ) -> ImportPlan:
     """Read `path` and decide, record by record, what importing it would do.
 
@@ -98,7 +117,7 @@ def plan_import(
     except BadRecords as exc:
         return ImportPlan(source=str(path), format=fmt or "", errors=exc.problems)
     tag = tag.strip() if tag else None
-    return _Planner(store, tag).plan(bundle, str(path))
+    return _Planner(store, tag, stage).plan(bundle, str(path))
 
 
 def apply(plan: ImportPlan, store: Store) -> None:
@@ -126,11 +145,13 @@ def apply(plan: ImportPlan, store: Store) -> None:
 def absorb(current: Contact, incoming: Contact) -> Contact:
     """The existing contact with what the incoming record adds; existing values win.
 
-    The store's merge rules, except that an import never un-archives a contact and
+    The store's merge rules, except that an import never moves a contact (archived,
+    unsorted or sorted, kept in touch: all stay as they are) and
     phones are compared by their digits ("555-123 4567" is "5551234567").
     """
     merged = merge_contacts(current, incoming)
-    merged.archived = current.archived
+    for name in ("archived", "unsorted", "sorted_on", "keep_since"):
+        setattr(merged, name, getattr(current, name))  # where it stands is ours to keep
     merged.phones = unique(current.phones + incoming.phones, key=lambda p: phone_key(p) or fold(p))
     return merged
 
@@ -163,9 +184,10 @@ def _same(a: Contact, b: Contact) -> bool:
 class _Planner:
     """Walks the file's records against the store, building one ImportPlan."""
 
-    def __init__(self, store: Store, tag: str | None) -> None:
+    def __init__(self, store: Store, tag: str | None, stage: Stage | None = None) -> None:
         self.store = store
         self.tag = tag
+        self.stage = stage
         # A locked copy: a TUI worker may plan while the UI thread writes.
         everyone = store.contacts(include_archived=True)
         self.existing: Mapping[str, Contact] = {c.id: c for c in everyone}
@@ -196,7 +218,7 @@ class _Planner:
             incoming.tags.append(self.tag)
         target = self._target(incoming)
         if target is None:
-            new = _as_new(incoming)
+            new = _as_new(incoming, self.stage, foreign=not self.distinct)
             self.planned[new.id] = new
             self.added_at[new.id] = where
             self.id_map[incoming.id] = new.id
@@ -282,9 +304,15 @@ class _Planner:
             contact.referred_by = mapped if mapped != contact.id else None
 
 
-def _as_new(incoming: Contact) -> Contact:
-    """A record becoming a contact: its stage dated by when met, if the file says."""
+def _as_new(incoming: Contact, stage: Stage | None, *, foreign: bool) -> Contact:
+    """A record becoming a contact: its stage dated by when met, if the file says; on
+    `stage` from today if asked, else unsorted when from another program (netui's own
+    JSON keeps its own `unsorted`)."""
     contact = Contact.from_dict(incoming.to_dict())
     if not contact.stage_history and contact.met_on is not None:
         contact.stage_history = [StageStep(contact.stage, contact.met_on)]
+    if stage is not None:
+        contact = sort_out(contact, SortChoice(stage.value), local_today())
+    elif foreign:
+        contact.unsorted = True
     return contact

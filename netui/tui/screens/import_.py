@@ -285,6 +285,8 @@ class ImportScreen(Screen[None]):
         source = safe(Path(plan.source).name)
         if plan.writes_anything:
             done = f"Imported {source}: {plan.summary()} — u on the main screen undoes it"
+            if plan.unsorted_added:
+                done += f". {plan.unsorted_added} wait unsorted: U sorts them"
         else:
             done = f"Nothing new in {source} ({plan.summary()})"
         self.say(done + ". esc closes", "bold $success")

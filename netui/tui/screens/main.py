@@ -162,6 +162,14 @@ class MainScreen(Screen[None]):
             "I", "import_contacts", "Import", tooltip="Import contacts", id="import", show=False
         ),
         Binding(
+            "U",
+            "sort_inbox",
+            "Sort",
+            tooltip="Sort the unsorted: imported people onto the ladder",
+            id="sort-inbox",
+            show=False,
+        ),
+        Binding(
             "a",
             "toggle_archived",
             "Archived",
@@ -313,8 +321,11 @@ class MainScreen(Screen[None]):
             self.selected_id = self.contacts.current_id or self.queue.current_id
         self.detail.show(self.selected_id, today)
         shown = len(rows) if self.show_archived else self.followups.active
+        counts = f"{self.queue.overdue} overdue · {self.queue.due_today} due today"
+        if self.queue.cold:
+            counts += f" · {self.queue.cold:,} gone cold"
         self.query_one(CountsHeader).show_counts(
-            f"{self.queue.overdue} overdue · {self.queue.due_today} due today · {shown} contacts"
+            f"{counts} · {shown} contacts", self.followups.unsorted
         )
 
     def _follow(self, contact_id: str) -> None:
@@ -590,6 +601,14 @@ class MainScreen(Screen[None]):
         from netui.tui.screens.import_ import ImportScreen
 
         self.app.push_screen(ImportScreen(self.store), self._screen_closed)
+
+    def action_sort_inbox(self) -> None:
+        from netui.tui.screens.sort import SortScreen
+
+        if not self.followups.unsorted:
+            self.notify("Nobody is unsorted: imported people wait here until sorted")
+            return
+        self.app.push_screen(SortScreen(self.store), self._screen_closed)
 
     def action_thank_you(self) -> None:
         from netui.tui.screens.thank_you import ThankYouScreen

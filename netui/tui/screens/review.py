@@ -3,12 +3,15 @@
 Each key is one call into `ReviewSession` (netui.core.followup.review), which makes the same store
 call as the main screen's key for that step, so `u` there undoes a step done here.
 Leaving shows the summary; the screen answers the contact it was on, for the main screen
-to select.
+to select. Gone-cold follow-ups come last, one group: each can be handled like any other,
+or all of them at once (`Z` snooze, `X` archive, `K` keep in touch; each asks first and is
+one undoable change).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import ClassVar
 
 from textual import work
@@ -32,6 +35,7 @@ from netui.core.followup.review import (
 )
 from netui.core.rules import QueueItem
 from netui.tui.format import safe
+from netui.tui.screens.confirm import ConfirmScreen
 from netui.tui.screens.log import LogScreen
 from netui.tui.screens.snooze import Snooze, SnoozeScreen
 from netui.tui.screens.step_log import StepLogScreen
@@ -50,6 +54,27 @@ class ReviewScreen(Screen[str | None]):
         Binding("s", "skip", "Skip", tooltip="Skip for now: it stays due", id="skip"),
         Binding("x", "archive", "Dud", tooltip="Archive as a dud: history kept", id="dud"),
         Binding("escape", "leave", "Leave", tooltip="End the review, with a summary", id="leave"),
+        Binding(
+            "Z",
+            "cold('snooze')",
+            "Snooze all",
+            tooltip="Gone cold: snooze them all to one date (asks first)",
+            id="cold-snooze",
+        ),
+        Binding(
+            "X",
+            "cold('archive')",
+            "Archive all",
+            tooltip="Gone cold: archive them all as duds (asks first)",
+            id="cold-archive",
+        ),
+        Binding(
+            "K",
+            "cold('keep')",
+            "Keep all",
+            tooltip="Gone cold: keep them all in touch, due a cadence from today (asks first)",
+            id="cold-keep",
+        ),
     ]
 
     def __init__(self, store: Store) -> None:
@@ -93,6 +118,8 @@ class ReviewScreen(Screen[str | None]):
         panel = self.query_one("#review-step", Static)
         panel.update(self._step_content(item))
         number = f"{self.session.position + 1} of {self.session.total}"
+        if item.cold:
+            number = f"Gone cold · {number}"
         panel.border_title = Content(f"{number}: {safe(item.contact.name)}")  # never markup
         detail = self.query_one(DetailPane)
         detail.show(item.contact.id, self.today)
@@ -113,6 +140,15 @@ class ReviewScreen(Screen[str | None]):
             line = describe(referral, self.store.contacts_by_id, item.contact.id)
             lines.append(Content(safe(line)))
         lines.append(Content.assemble(("d ", "bold $accent"), self._what_d_does(step)))
+        if item.cold:
+            count = len(self.session.cold_left())
+            days = self.store.settings.gone_cold_days
+            lines.append(
+                Content.assemble(
+                    (f"Gone cold: {count} overdue by more than {days} days. ", "bold"),
+                    "All at once: Z snooze · X archive · K keep in touch",
+                )
+            )
         return Content("\n").join(lines)
 
     def _what_d_does(self, step: Step) -> str:
@@ -134,19 +170,24 @@ class ReviewScreen(Screen[str | None]):
             ("Snoozed", t.snoozed),
             ("Skipped", t.skipped),
             ("Archived", t.archived),
+            *((("Kept in touch", t.kept),) if t.kept else ()),
             ("Still due today", summary.left),
+            *((("Gone cold", summary.cold),) if summary.cold else ()),
         ]
         if t.with_notes or t.without_notes:  # calls, coffees, keep-in-touch done
             rows[1:1] = [("  with notes", t.with_notes), ("  without notes", t.without_notes)]
         lines = [Content.styled(head, "bold")]
         lines += [Content.assemble((f"{label:<16}", "bold"), str(n)) for label, n in rows]
-        if t.touched == 0 and summary.left == 0:
+        if t.touched == 0 and summary.left == 0 and summary.cold == 0:
             lines = [Content.styled("Nothing due today: all caught up.", "bold")]
         lines.append(Content.styled("\nescape to go back", "dim"))
         return Content("\n").join(lines)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Once the plan is walked only leaving is left."""
+        """Once the plan is walked only leaving is left; bulk keys only in the cold group."""
+        if action == "cold":
+            item = self.session.current
+            return item is not None and item.cold
         return action == "leave" or not self.session.finished
 
     # -- keys ---------------------------------------------------------------------------------
@@ -245,6 +286,45 @@ class ReviewScreen(Screen[str | None]):
             self._write(
                 self.session.archive, f"{safe(item.contact.name)} archived as a dud — {UNDO_HINT}"
             )
+
+    def action_cold(self, action: str) -> None:
+        """A bulk action on the gone-cold group: snooze asks the date, then all ask first."""
+        count = len(self.session.cold_left())
+        if not count:
+            return
+        if action == "snooze":
+            screen = SnoozeScreen(f"all {count} gone cold", self.today)
+            self.app.push_screen(
+                screen, lambda c: self._confirm_cold(action, count, c.until if c else None)
+            )
+        else:
+            self._confirm_cold(action, count)
+
+    def _confirm_cold(self, action: str, count: int, until: date | None = None) -> None:
+        if action == "snooze" and until is None:
+            return
+        day = dates.format_date(until) if until else ""
+        question, done = {
+            "snooze": (f"Snooze all {count} gone-cold follow-ups to {day}?", f"snoozed to {day}"),
+            "archive": (f"Archive all {count} gone-cold contacts as duds?", "archived"),
+            "keep": (
+                f"Keep all {count} gone-cold contacts in touch, due a cadence from today?",
+                "kept in touch",
+            ),
+        }[action]
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.handle_cold(action, until, f"{count} {done} — {UNDO_HINT} (all at once)")
+
+        self.app.push_screen(ConfirmScreen(question), answered)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="review-cold")
+    def handle_cold(self, action: str, until: date | None, done: str) -> None:
+        """One transaction for the whole group, off the UI thread (thousands take seconds)."""
+        self.app.call_from_thread(
+            self._write, lambda: self.session.handle_cold(action, until), done
+        )
 
     def action_leave(self) -> None:
         summary = self.session.summary()

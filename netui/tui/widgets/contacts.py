@@ -16,6 +16,7 @@ from textual.signal import Signal
 from textual.widgets import Input
 
 from netui.core.db.store import fold
+from netui.core.model import Contact
 from netui.tui.followups import ContactRow, Delta
 from netui.tui.format import due_short, safe
 from netui.tui.sorted_rows import SortedRows
@@ -51,6 +52,14 @@ def matches(row: ContactRow, words: Sequence[str]) -> bool:
     return all(word in row.haystack for word in words)
 
 
+def stage_cell(contact: Contact) -> str:
+    """The rung, or where an off-ladder contact stands (7 cells): "inbox" for the unsorted,
+    "keep" for a contact kept in touch."""
+    if contact.unsorted:
+        return "inbox"
+    return "keep" if contact.keep_since is not None else contact.stage.value
+
+
 class ContactTable(RowTable[ContactRow]):
     """The list itself: name, company, stage and when the next step is due."""
 
@@ -84,7 +93,7 @@ class ContactTable(RowTable[ContactRow]):
         return (
             Text(safe(contact.name)),
             Text(safe(contact.company)),
-            Text(contact.stage.value),
+            Text(stage_cell(contact)),
             due,
         )
 

@@ -76,6 +76,8 @@ def contact_card(card: Card, today: date) -> Content:
             lines.append(Content(field.text))
         elif field.key == "archived":
             lines.append(Content.styled(f"{field.text} (x brings them back)", "italic"))
+        elif field.key == "standing":
+            lines.append(Content.styled(field.text, "italic"))
         elif field.key == "ladder":
             lines.append(Content.assemble(("Ladder: ", "bold"), ladder(contact, today)))
         elif field.key == "next" and nxt is not None:

@@ -1,4 +1,5 @@
-"""The follow-up queue: overdue first, then today, then the next days; who and what to do."""
+"""The follow-up queue: overdue first, then today, then the next days, then the gone-cold
+group (overdue by more than `gone_cold_days`, dimmed); who and what to do."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ class QueueTable(RowTable[QueueItem]):
     COMPONENT_CLASSES: ClassVar[set[str]] = RowTable.COMPONENT_CLASSES | {
         "queue-table--overdue",
         "queue-table--today",
+        "queue-table--cold",
     }
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -52,6 +54,8 @@ class QueueTable(RowTable[QueueItem]):
         )
 
     def row_style(self, row: QueueItem) -> Style | None:
+        if row.cold:
+            return self.get_component_rich_style("queue-table--cold")
         if row.due < self.today:
             return self.get_component_rich_style("queue-table--overdue")
         if row.due == self.today:
@@ -68,6 +72,7 @@ class QueuePane(Vertical):
 
     overdue = 0
     due_today = 0
+    cold = 0
 
     def compose(self) -> ComposeResult:
         yield QueueTable(id="queue-table")
@@ -102,7 +107,7 @@ class QueuePane(Vertical):
         name = self._names.get(contact_id)
         if name is None:
             name = self._names[contact_id] = self._name_key(contact_id)
-        return (item.due, name, contact_id, item.referral_id or "")
+        return (item.cold, item.due, name, contact_id, item.referral_id or "")
 
     def set_items(
         self,
@@ -134,9 +139,11 @@ class QueuePane(Vertical):
         table = self.table
         table.today = today
         table.set_rows(rows, keep=table.current_key)
-        self.overdue = self._sorted.count_below((today,))
-        self.due_today = self._sorted.count_below((today + timedelta(days=1),)) - self.overdue
-        retitle(self, f"Follow-up ({self.overdue} overdue, {self.due_today} today)")
+        self.overdue = self._sorted.count_below((False, today))
+        self.due_today = self._sorted.count_below((False, today + timedelta(days=1))) - self.overdue
+        self.cold = len(self._sorted) - self._sorted.count_below((True,))
+        cold = f", {self.cold} gone cold" if self.cold else ""
+        retitle(self, f"Follow-up ({self.overdue} overdue, {self.due_today} today{cold})")
 
     def select(self, contact_id: str) -> bool:
         """Put the cursor on this contact's first row, if they have one."""
