@@ -181,6 +181,9 @@ class Contact:
     last_contact_on: date | None = None  # date of the newest conversation, kept by the store
     created: str = field(default_factory=utc_now)
     updated: str = field(default_factory=utc_now)
+    # Values that lost a sync merge ({"field", "value", "updated"}), kept so nothing typed is
+    # lost (see core/sync/merge.py); stored only when there are some.
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.name = clean_name(self.name)
@@ -202,6 +205,8 @@ class Contact:
         data["stage_history"] = [s.to_dict() for s in self.stage_history]
         for key in ("met_on", "follow_up_on", "last_contact_on"):
             data[key] = _date_out(getattr(self, key))
+        if not self.conflicts:
+            del data["conflicts"]
         return data
 
     @classmethod
@@ -219,6 +224,7 @@ class Contact:
             for s in get("stage_history") or ()
         ]
         values["archived"] = bool(get("archived", False))
+        values["conflicts"] = [c for c in get("conflicts") or () if isinstance(c, dict)]
         cadence = get("cadence_days")
         values["cadence_days"] = int(cadence) if cadence not in (None, "") else None
         for key in ("company", "title", "met_at", "reach", "mention", "notes"):

@@ -1099,4 +1099,5 @@ def merge_contacts(keep: Contact, drop: Contact) -> Contact:
     merged.archived = keep.archived and drop.archived
     merged.cadence_days = keep.cadence_days or drop.cadence_days
     merged.follow_up_on = keep.follow_up_on or drop.follow_up_on
+    merged.conflicts = keep.conflicts + [c for c in drop.conflicts if c not in keep.conflicts]
     return merged
