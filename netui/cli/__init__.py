@@ -21,6 +21,7 @@ from netui.cli import (
     ladder_cmds,
     privacy_cmds,
     search_cmds,
+    sync_cmds,
 )
 from netui.cli.context import CliError, Context, fail
 from netui.core.errors import NetuiError
@@ -33,6 +34,7 @@ COMMAND_MODULES = (
     intro_cmds,
     doctor_cmds,
     privacy_cmds,
+    sync_cmds,
 )
 
 

@@ -15,6 +15,7 @@ from netui.core.followup.introductions import describe as describe_introduction
 from netui.core.followup.referrals import describe as describe_referral
 from netui.core.model import Channel, Contact, Conversation, Stage
 from netui.core.rules import QueueItem
+from netui.core.sync.merge import describe_conflict
 from netui.core.text import cell_width, one_line
 
 WIDTH = 80
@@ -337,6 +338,7 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
         data["conversations"] = [conversation_json(c) for c in convs]
         data["referrals"] = [r.to_dict() for r in store.referrals_of(contact.id)]
         data["introductions"] = [i.to_dict() for i in store.introductions_of(contact.id)]
+        data["conflicts"] = contact.conflicts
         out_json(data)
         return 0
     for line in card_lines(store, contact, today):
@@ -390,6 +392,7 @@ def card_lines(store: Store, contact: Contact, today: date) -> list[str]:
         r.referred_id == contact.id for r in referrals
     ):
         lines.append(f"  referred by: {store.contacts_by_id[contact.referred_by].name}")
+    lines.extend(f"  {describe_conflict(c)}" for c in contact.conflicts)
     steps = ", ".join(f"{s.stage.label} {format_date(s.on)}" for s in contact.stage_history)
     lines.append(f"  stage: {contact.stage.label}" + (f" ({steps})" if steps else ""))
     nxt = store.next_action(contact, today)

@@ -209,6 +209,23 @@ def _keep_referenced(out: Records, ours: Records, theirs: Records) -> None:
             contacts[cid] = merge_record("contacts", None, o, t)
 
 
+def describe_conflict(conflict: dict[str, Any]) -> str:
+    """One line for the card: "sync conflict: title was 'CEO' (until 2026-12-01 09:00 UTC)"."""
+    value = conflict.get("value")
+    shown = (
+        "empty"
+        if value in (None, "", [])
+        else f"'{value}'"
+        if isinstance(value, str)
+        else (json.dumps(value, ensure_ascii=False))
+    )
+    line = f"sync conflict: {conflict.get('field', '?')} was {shown}"
+    when = str(conflict.get("updated") or "")
+    if len(when) >= 16:
+        line += f" (set {when[:10]} {when[11:16]} UTC)"
+    return line
+
+
 def count_changed(before: Records, after: Records) -> int:
     """How many records differ (added, changed or deleted) between two versions."""
     total = 0
