@@ -5,26 +5,28 @@ USB stick or a NAS over ssh); netui never asks for or stores credentials (git's 
 ssh do). What git cannot do is merge two versions of a JSON file without tearing records
 apart, so a sync never lets git touch the data files:
 
+    fetch                        a failure changes nothing here: an "offline" message
     under the database's write lock:
-      commit what changed here          git add -A; git commit
-      fetch                             a failure changes nothing here: "offline" message
-      merge by record                   base = merge-base, ours = HEAD, theirs = the remote;
-                                        only the files either side changed are read, and the
-                                        result is written through `Database.commit` (temp +
-                                        fsync + journal + rename, the previous file as .bak)
-      record the merge                  git add -A; write-tree; commit-tree -p HEAD -p remote
-      push                              rejected (someone pushed meanwhile): fetch and again
+      commit what changed here   git add -A; git commit
+      merge by record            base = merge-base, ours = HEAD, theirs = the remote; only the
+                                 files either side changed are read, and the result is saved
+                                 through `Database.commit` (temp + fsync + journal + rename)
+      record the merge           git add -A; write-tree; commit-tree -p HEAD -p remote
+    push                         rejected (someone pushed meanwhile): fetch and merge again
 
-A kill -9 at any point leaves a database that opens (every data write is the store's atomic
-commit) and a repository the next sync completes: stale git lock files are cleared under our
-lock, and a merge written but not yet recorded is committed as a local change and merged
-again, which changes nothing more. A merge driver (`netui merge-driver`, set up here) lets a
-plain `git pull` merge the data files by record too. Local and derived files (lock, journal,
-temp files, *.bak, backups/, cache/, undo.json) never leave the device.
+The network steps run outside the write lock, so a slow remote never freezes an open TUI;
+one sync at a time holds `.git/netui-sync.lock`. A kill -9 at any point leaves a database
+that opens (every data write is the store's atomic commit) and a repository the next sync
+completes: git's stale lock files are cleared, and a merge saved but not yet recorded is
+committed as a local change and merged again, which changes nothing more. A merge driver
+(`netui merge-driver`, set up here) lets a plain `git pull` merge data files by record too.
+Local and derived files (lock, journal, temp files, *.bak, backups/, cache/, undo.json)
+never leave the device.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shlex
@@ -32,7 +34,8 @@ import shutil
 import socket
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -52,6 +55,7 @@ from netui.core.sync.merge import KINDS, Records, count_changed, empty, merge_da
 BRANCH = "main"
 REMOTE = "origin"
 LAST_SYNC = "netui-last-sync"  # inside .git: this device's own, never committed
+SYNC_LOCK = "netui-sync.lock"
 PUSH_TRIES = 3
 GITIGNORE = """\
 # Written by `netui sync`: what is local to this device or derived never travels.
@@ -215,12 +219,7 @@ def driver_command() -> str:
 def _prepare(git: Git, remote: str | None) -> str:
     """Make the folder a repository ready to sync; returns how it began ("" if it had)."""
     started = ""
-    if not (git.root / ".git").is_dir():
-        if remote is None:
-            raise SyncError(
-                f"{git.root} is not synced yet: run `netui sync --remote URL` once (a git "
-                "URL or the path of a bare repository; `git init --bare` makes one)"
-            )
+    if not (git.root / ".git" / "HEAD").is_file():
         git.run("init", "-q", "-b", BRANCH)
         started = "set up"
     head = git.run("symbolic-ref", "-q", "HEAD", check=False).strip()
@@ -263,7 +262,7 @@ def _write_if_changed(path: Path, text: str) -> None:
 
 
 def _clear_stale_locks(root: Path) -> None:
-    """git's own lock files left by a killed git; safe to drop while we hold the db lock."""
+    """git's own lock files left by a killed git: no other sync runs while we hold ours."""
     gitdir = root / ".git"
     for lock in [gitdir / "index.lock", gitdir / "HEAD.lock", gitdir / "config.lock"]:
         lock.unlink(missing_ok=True)
@@ -277,32 +276,56 @@ def _clear_stale_locks(root: Path) -> None:
 
 
 def sync(db: Database, remote: str | None = None) -> SyncReport:
-    """Commit, fetch, merge by record, push; under the database's write lock."""
+    """Commit, fetch, merge by record, push; every local change under the write lock.
+
+    The network steps (fetch, push) run without it, so an open TUI keeps working while git
+    talks to a slow remote; what was written meanwhile is committed before the merge.
+    """
     git = Git(db.root)
-    with db.exclusive():
-        if (db.root / ".git").is_dir():
-            _clear_stale_locks(db.root)
-        report = SyncReport(started=_prepare(git, remote))
-        report.remote = git.run("remote", "get-url", REMOTE).strip()
-        fresh = git.rev("HEAD") is None and not _has_records(db)
-        if not fresh:
-            _commit_local(git, "netui sync: changes made here")
-        for _attempt in range(PUSH_TRIES):
-            _fetch(git, report.remote)
+    if not (db.root / ".git").is_dir() and remote is None:
+        raise SyncError(
+            f"{db.root} is not synced yet: run `netui sync --remote URL` once (a git URL or "
+            "the path of a bare repository; `git init --bare` makes one)"
+        )
+    (db.root / ".git").mkdir(mode=0o700, exist_ok=True)
+    with _one_sync_at_a_time(db.root):
+        _clear_stale_locks(db.root)
+        with db.exclusive():
+            report = SyncReport(started=_prepare(git, remote))
+            report.remote = git.run("remote", "get-url", REMOTE).strip()
+            fresh = git.rev("HEAD") is None and not _has_records(db)
+        return _exchange(db, git, report, fresh)
+
+
+@contextmanager
+def _one_sync_at_a_time(root: Path) -> Iterator[None]:
+    fd = os.open(root / ".git" / SYNC_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _exchange(db: Database, git: Git, report: SyncReport, fresh: bool) -> SyncReport:
+    for _attempt in range(PUSH_TRIES):
+        _fetch(git, report.remote)
+        with db.exclusive():
             theirs = git.rev(f"refs/remotes/{REMOTE}/{BRANCH}")
-            if fresh and theirs is None:
-                _commit_local(git, "netui sync: a new database")
-            elif fresh and report.started:
+            if not fresh or theirs is None:
+                _commit_local(git, "netui sync: changes made here")
+            elif report.started:
                 report.started = "cloned"
             fresh = False
             _merge(db, git, git.rev("HEAD"), theirs, report)
-            if _push(git, report.remote):
-                break
-        else:
-            raise SyncError(
-                "the remote kept changing while we synced; your changes are saved and "
-                "committed here: run `netui sync` again"
-            )
+        if _push(git, report.remote):
+            break
+    else:
+        raise SyncError(
+            "the remote kept changing while we synced; your changes are saved and "
+            "committed here: run `netui sync` again"
+        )
+    with db.exclusive():
         (db.root / ".git" / LAST_SYNC).write_text(datetime.now(UTC).isoformat() + "\n")
     return report
 
@@ -322,8 +345,8 @@ def _fetch(git: Git, url: str) -> None:
         git.run("fetch", "-q", REMOTE)
     except GitFailed as exc:
         raise SyncError(
-            f"cannot reach {url} ({exc.detail}); nothing was received, your data here is "
-            "untouched (and committed locally): run `netui sync` again when it can be reached"
+            f"cannot reach {url} ({exc.detail}); nothing was sent or received and your data "
+            "here is untouched: run `netui sync` again when it can be reached"
         ) from None
 
 
