@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from datetime import date
 
 import pendulum
@@ -39,3 +41,22 @@ def db_path(tmp_path):
 def store(db_path):
     with Store.open(db_path, settings=Settings()) as s:
         yield s
+
+
+@pytest.fixture
+def git_env(tmp_path, monkeypatch):
+    """git sees only our config (user.* set), nothing from the machine's; skip without git."""
+    if shutil.which("git") is None:
+        pytest.skip("needs git")
+    config = tmp_path / "gitconfig"
+    config.write_text("[user]\n\tname = Test\n\temail = test@example.com\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+
+
+@pytest.fixture
+def remote(tmp_path, git_env):
+    """An empty bare repository: the remote two devices sync through."""
+    path = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(path)], check=True)
+    return path

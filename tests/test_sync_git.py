@@ -18,26 +18,7 @@ from netui.core.db import doctor
 from netui.core.db.store import Store
 from netui.core.model import Contact, Conversation, Stage
 
-pytestmark = pytest.mark.skipif(
-    subprocess.run(["git", "--version"], capture_output=True).returncode != 0,
-    reason="needs git",
-)
-
-
-@pytest.fixture(autouse=True)
-def git_env(tmp_path, monkeypatch):
-    """git sees only our config: user.* set, nothing from the machine's."""
-    config = tmp_path / "gitconfig"
-    config.write_text("[user]\n\tname = Test\n\temail = test@example.com\n")
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-
-
-@pytest.fixture
-def remote(tmp_path) -> Path:
-    path = tmp_path / "remote.git"
-    subprocess.run(["git", "init", "-q", "--bare", str(path)], check=True)
-    return path
+pytestmark = pytest.mark.usefixtures("git_env")
 
 
 def run(db: Path, *args: str, capsys=None) -> tuple[int, str, str]:

@@ -26,6 +26,7 @@ from netui.core.followup.introductions import describe as describe_introduction
 from netui.core.followup.referrals import describe
 from netui.core.model import Contact, Conversation, Stage
 from netui.core.rules import NextAction
+from netui.core.sync.merge import describe_conflict
 from netui.tui.format import safe, safe_block, short_date
 
 TIMELINE_LIMIT = 50  # entries drawn at once; a search hit further back is drawn too
@@ -120,6 +121,8 @@ def contact_card(
         lines.append(labelled("Keep in touch", f"every {contact.cadence_days} days"))
     if contact.notes:
         lines.append(labelled("Notes", contact.notes))
+    for conflict in contact.conflicts:  # a value that lost a sync merge, kept in sight
+        lines.append(Content.styled(safe(describe_conflict(conflict)), "$warning"))
     return Content("\n").join(lines)
 
 
