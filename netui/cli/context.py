@@ -43,7 +43,8 @@ class Context:
     def db_path(self) -> Path:
         return Path(self.db).expanduser() if self.db else default_db_path()
 
-    notices: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # what opening did (copies merged)
+    print_notices: bool = True  # the TUI shows them itself
 
     @property
     def store(self) -> Store:
@@ -56,8 +57,8 @@ class Context:
             except BaseException:
                 store.close()
                 raise
-            for notice in self.notices:  # said once: the copies are in backups/ now
-                print(f"netui: {printable(notice)}", file=sys.stderr)
+            for notice in self.notices if self.print_notices else ():
+                print(f"netui: {printable(notice)}", file=sys.stderr)  # once: copies moved
             self._store = store
         return self._store
 

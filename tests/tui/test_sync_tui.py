@@ -99,3 +99,15 @@ def test_a_kept_conflict_is_on_the_card_literally(store, frozen_today):
             assert "sync conflict: title was '[bold]CEO[/]' (set 2026-11-20 09:30 UTC)" in card
 
     asyncio.run(main())
+
+
+def test_what_opening_did_is_said_once_in_the_tui(store, frozen_today):
+    said = "merged the conflict copy contacts/07 (conflicted copy).json into contacts/07.json"
+
+    async def main() -> None:
+        app = make_app(store, poll_seconds=0, notices=[said])
+        async with app.run_test(size=(120, 30), notifications=True) as pilot:
+            await settled(pilot)
+            await until(pilot, lambda: "merged the conflict copy" in screen_text(app))
+
+    asyncio.run(main())
