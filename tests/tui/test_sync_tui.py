@@ -58,33 +58,28 @@ def test_the_palette_syncs_in_a_worker_and_says_what_came(devices):
     with Store.open(laptop, settings=Settings()) as other:
         other.add_contact(Contact(name="Bea From Laptop"))
     assert cli(["--db", str(laptop), "sync"]) == 0
-
-    async def main() -> None:
-        with Store.open(desktop, settings=Settings()) as store:
-            app = make_app(store, poll_seconds=0)
-            async with app.run_test(size=(100, 30), notifications=True) as pilot:
-                await settled(pilot)
-                await pilot.press("ctrl+p", *"sync now")
-                await until(pilot, lambda: "last synced" in screen_text(app))
-                await pilot.press("enter")
-                await until(pilot, lambda: "Synced: 0 changes sent, 1 received" in screen_text(app))
-                assert "Bea From Laptop" in screen_text(app)
-
-    asyncio.run(main())
+    with Store.open(desktop, settings=Settings()) as store:
+        text = asyncio.run(sync_from_palette(store, "sync now", "last synced", "Synced:"))
+    assert "Synced: 0 changes sent, 1 received" in text
+    assert "Bea From Laptop" in text
 
 
 def test_sync_from_the_palette_before_set_up_says_how(db_path, store, git_env):
-    async def main() -> None:
-        app = make_app(store, poll_seconds=0)
-        async with app.run_test(size=(100, 30), notifications=True) as pilot:
-            await settled(pilot)
-            await pilot.press("ctrl+p", *"sync")
-            await until(pilot, lambda: "netui sync --remote URL" in screen_text(app))
-            await pilot.press("enter")
-            await until(pilot, lambda: "Sync failed" in screen_text(app))
-            assert "not synced yet" in screen_text(app)
+    text = asyncio.run(sync_from_palette(store, "sync", "--remote URL", "Sync failed"))
+    assert "not synced yet" in text
 
-    asyncio.run(main())
+
+async def sync_from_palette(store: Store, typed: str, offered: str, answer: str) -> str:
+    """Type `typed` in the palette, wait for the sync command (`offered` in its title), run
+    it, and return the screen once the notice (`answer`) is up."""
+    app = make_app(store, poll_seconds=0)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settled(pilot)
+        await pilot.press("ctrl+p", *typed)
+        await until(pilot, lambda: offered in screen_text(app))
+        await pilot.press("enter")
+        await until(pilot, lambda: answer in screen_text(app))
+        return screen_text(app)
 
 
 def test_a_kept_conflict_is_on_the_card_literally(store, frozen_today):
