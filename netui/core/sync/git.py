@@ -385,7 +385,7 @@ def _merge(db: Database, git: Git, ours: str | None, theirs: str | None, report:
         str(result.records["contacts"][cid].get("name", cid)) for cid in result.conflicted
     ]
     meta = git.blobs(theirs, ["meta.json"]) if ours is None else {}
-    _write(db, git, ours, files, result.records, meta)
+    _write(db, files, result.records, meta)
     git.run("add", "-A")
     tree = git.run("write-tree").strip()
     if tree == git.run("rev-parse", f"{theirs}^{{tree}}").strip():
@@ -420,20 +420,15 @@ def _home_of(kind: str, record: dict) -> str:
     return "referrals.json"
 
 
-def _write(
-    db: Database,
-    git: Git,
-    ours: str | None,
-    files: set[str],
-    merged: Records,
-    meta: dict[str, bytes],
-) -> None:
+def _write(db: Database, files: set[str], merged: Records, meta: dict[str, bytes]) -> None:
     """Save the merged records of the files involved, in one atomic commit of the database."""
     tables: dict[str, Tables] = {}
     for rel in sorted(files):
         kind = kind_of(rel)
         if kind in KINDS:
-            tables[rel] = {TABLE_OF_KIND[kind]: {}}
+            # this file's records in the order they are on disk, new ones after
+            on_disk = db.load(rel).get(TABLE_OF_KIND[kind], {})
+            tables[rel] = {TABLE_OF_KIND[kind]: dict.fromkeys(on_disk)}
     for kind in KINDS:
         for record_id, record in merged[kind].items():
             rel = _home_of(kind, record)
@@ -442,20 +437,16 @@ def _write(
             tables[rel][TABLE_OF_KIND[kind]][record_id] = record
     if "meta.json" in meta:
         tables["meta.json"] = json.loads(meta["meta.json"])
-    changed = {
-        rel: content
-        for rel, content in tables.items()
-        if _on_disk(db, rel) != encode(content)
-        and (content[next(iter(content))] or (db.root / rel).exists())
-    }
+    changed = {}
+    for rel, content in tables.items():
+        table = next(iter(content))
+        content[table] = {k: v for k, v in content[table].items() if v is not None}
+        if not (db.root / rel).exists():
+            if content[table]:
+                changed[rel] = content
+        elif db.load(rel) != content:  # records compared, not bytes: order is no change
+            changed[rel] = content
     db.commit(changed)
-
-
-def _on_disk(db: Database, rel: str) -> bytes | None:
-    try:
-        return (db.root / rel).read_bytes()
-    except FileNotFoundError:
-        return None
 
 
 # -- the merge driver --------------------------------------------------------------------------

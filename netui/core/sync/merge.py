@@ -70,7 +70,7 @@ def merge_databases(base: Records, ours: Records, theirs: Records) -> MergeResul
     for kind in KINDS:
         b, o, t = base.get(kind, {}), ours.get(kind, {}), theirs.get(kind, {})
         merged = out[kind]
-        for record_id in o.keys() | t.keys():
+        for record_id in dict.fromkeys([*o, *t]):  # ours' order: unchanged files stay so
             record = merge_record(kind, b.get(record_id), o.get(record_id), t.get(record_id))
             if record is not None:
                 merged[record_id] = record
