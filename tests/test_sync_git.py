@@ -193,6 +193,11 @@ def test_a_field_changed_on_both_sides_keeps_the_other_value_visibly(pair, capsy
     _, text, _ = run(a, "show", "Dana", capsys=capsys)
     assert "sync conflict: title was 'Founder'" in text
     healthy(a)
+    _, text, _ = run(a, "resolve", "Dana", capsys=capsys)
+    assert text.strip() == "Cleared 1 sync conflict of Dana Kim."
+    run(a, "sync")
+    run(b, "sync")
+    assert records(b)["contacts"][dana_id].get("conflicts") is None  # cleared on both
 
 
 def test_a_plain_git_pull_merges_data_files_by_record(pair):

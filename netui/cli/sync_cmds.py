@@ -1,6 +1,7 @@
 """`netui sync [--remote URL]`: this database and a git remote, merged record by record.
 
-Also the hidden `netui merge-driver %O %A %B %P` that git runs for a data file, so a plain
+`netui resolve CONTACT` clears the conflicts a merge kept on a contact, once read. Also the
+hidden `netui merge-driver %O %A %B %P` that git runs for a data file, so a plain
 `git pull` in the database folder merges by record too (set up by the first `netui sync`).
 """
 
@@ -29,6 +30,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="the git remote to sync with (needed once; later syncs remember it)",
     )
     parser.set_defaults(handler=cmd_sync)
+    resolve = sub.add_parser(
+        "resolve",
+        help="clear a contact's kept sync conflicts once you have read them (u undoes it)",
+    )
+    resolve.add_argument("contact", metavar="CONTACT")
+    resolve.set_defaults(handler=cmd_resolve)
     # No help=: git runs it, people do not (and it stays out of `netui --help`).
     driver = sub.add_parser("merge-driver")
     for name in ("base", "ours", "theirs", "path"):
@@ -39,6 +46,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_sync(args: argparse.Namespace, ctx: Context) -> int:
     report = git.sync(ctx.store.database, args.remote)
     out(report.summary())
+    return 0
+
+
+def cmd_resolve(args: argparse.Namespace, ctx: Context) -> int:
+    contact = ctx.store.find(args.contact)
+    if not contact.conflicts:
+        out(f"{contact.name} has no sync conflicts.")
+        return 0
+    ctx.store.update_contact(contact.id, conflicts=[])
+    count = len(contact.conflicts)
+    out(f"Cleared {count} sync conflict{'' if count == 1 else 's'} of {contact.name}.")
     return 0
 
 

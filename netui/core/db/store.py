@@ -153,6 +153,7 @@ _EDITABLE = {
     "cadence_days",
     "follow_up_on",
     "referred_by",
+    "conflicts",  # cleared by `netui resolve` once read
 }
 
 
