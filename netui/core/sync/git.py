@@ -422,19 +422,25 @@ def _home_of(kind: str, record: dict) -> str:
 
 def _write(db: Database, files: set[str], merged: Records, meta: dict[str, bytes]) -> None:
     """Save the merged records of the files involved, in one atomic commit of the database."""
+    on_disk: dict[str, Tables] = {}
+
+    def current(rel: str) -> Tables:
+        if rel not in on_disk:
+            on_disk[rel] = db.load(rel)
+        return on_disk[rel]
+
     tables: dict[str, Tables] = {}
     for rel in sorted(files):
         kind = kind_of(rel)
         if kind in KINDS:
             # this file's records in the order they are on disk, new ones after
-            on_disk = db.load(rel).get(TABLE_OF_KIND[kind], {})
-            tables[rel] = {TABLE_OF_KIND[kind]: dict.fromkeys(on_disk)}
+            tables[rel] = {TABLE_OF_KIND[kind]: dict.fromkeys(current(rel).get(kind, {}))}
     for kind in KINDS:
         for record_id, record in merged[kind].items():
             rel = _home_of(kind, record)
             if rel not in tables:  # a file neither side changed: its records as they are
-                tables[rel] = {TABLE_OF_KIND[kind]: dict(db.load(rel).get(TABLE_OF_KIND[kind], {}))}
-            tables[rel][TABLE_OF_KIND[kind]][record_id] = record
+                tables[rel] = {kind: dict(current(rel).get(kind, {}))}
+            tables[rel][kind][record_id] = record
     if "meta.json" in meta:
         tables["meta.json"] = json.loads(meta["meta.json"])
     changed = {}
@@ -444,7 +450,7 @@ def _write(db: Database, files: set[str], merged: Records, meta: dict[str, bytes
         if not (db.root / rel).exists():
             if content[table]:
                 changed[rel] = content
-        elif db.load(rel) != content:  # records compared, not bytes: order is no change
+        elif current(rel) != content:  # records compared, not bytes: order is no change
             changed[rel] = content
     db.commit(changed)
 
