@@ -66,7 +66,8 @@ def test_the_palette_syncs_in_a_worker_and_says_what_came(devices):
 
 def test_sync_from_the_palette_before_set_up_says_how(db_path, store, git_env):
     text = asyncio.run(sync_from_palette(store, "sync", "--remote URL", "Sync failed"))
-    assert "not synced yet" in text
+    words = " ".join(text.replace("▌", " ").replace("│", " ").split())
+    assert "Sync failed: this database is not synced yet" in words
 
 
 async def sync_from_palette(store: Store, typed: str, offered: str, answer: str) -> str:

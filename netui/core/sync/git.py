@@ -284,8 +284,8 @@ def sync(db: Database, remote: str | None = None) -> SyncReport:
     git = Git(db.root)
     if not (db.root / ".git").is_dir() and remote is None:
         raise SyncError(
-            f"{db.root} is not synced yet: run `netui sync --remote URL` once (a git URL or "
-            "the path of a bare repository; `git init --bare` makes one)"
+            "this database is not synced yet: run `netui sync --remote URL` once (a git URL "
+            "or the path of a bare repository; `git init --bare` makes one)"
         )
     (db.root / ".git").mkdir(mode=0o700, exist_ok=True)
     with _one_sync_at_a_time(db.root):
