@@ -37,6 +37,7 @@ def records(db: Path) -> dict:
             "contacts": {c.id: c.to_dict() for c in store.contacts(include_archived=True)},
             "conversations": {c.id: c.to_dict() for c in store.all_conversations()},
             "referrals": {r.id: r.to_dict() for r in store.referrals()},
+            "introductions": {i.id: i.to_dict() for i in store.introductions()},
         }
 
 
@@ -118,6 +119,11 @@ def _archive(store, dana_id):
     return ("archived", True)
 
 
+def _introduce(store, dana_id):
+    lee = store.add_contact(Contact(name="Lee Park"))
+    return ("introduction", store.introduce(dana_id, lee.id, date(2026, 11, 30)).id)
+
+
 EDITS = {
     "none": None,
     "add": _add,
@@ -126,6 +132,7 @@ EDITS = {
     "log": _log,
     "unlog": _unlog,
     "archive": _archive,
+    "introduce": _introduce,
 }
 
 
@@ -142,6 +149,8 @@ def _expect(db_records: dict, dana_id: str, want: tuple) -> None:
         assert value in db_records["conversations"]
     elif what == "archived":
         assert dana["archived"] is True
+    elif what == "introduction":
+        assert value in db_records["introductions"]
 
 
 @pytest.mark.slow

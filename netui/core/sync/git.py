@@ -74,10 +74,11 @@ GITATTRIBUTES = """\
 # Written by `netui sync`: data files merge record by record (`netui merge-driver`).
 meta.json merge=netui
 referrals.json merge=netui
+introductions.json merge=netui
 contacts/*.json merge=netui
 conversations/*.json merge=netui
 """
-_DATA_PATHS = ("meta.json", "referrals.json", "contacts", "conversations")
+_DATA_PATHS = ("meta.json", "referrals.json", "introductions.json", "contacts", "conversations")
 
 
 class SyncError(NetuiError):
@@ -417,7 +418,7 @@ def _home_of(kind: str, record: dict) -> str:
         return contact_file(record["id"])
     if kind == "conversations":
         return conversation_file(date.fromisoformat(str(record["on"])[:10]))
-    return "referrals.json"
+    return f"{kind}.json"  # referrals.json, introductions.json
 
 
 def _write(db: Database, files: set[str], merged: Records, meta: dict[str, bytes]) -> None:

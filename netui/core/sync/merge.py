@@ -2,18 +2,21 @@
 
 Two devices edit copies of one database; git (or a file-sync tool) hands us both copies and,
 for git, the version they last shared. Merging whole JSON files line by line would tear
-records apart; here each record (contact, diary entry, referral) is merged by its stable id:
+records apart; here each record (contact, diary entry, referral, introduction) is merged by
+its stable id:
 
 - added on one side: added; changed on one side only: that change; deleted on one side and
   untouched on the other: deleted; deleted on one side and changed on the other: kept;
 - changed on both sides: merged field by field against the base. Set-like lists (emails,
-  phones, tags, needs, offers, correspondence, conflicts) merge as sets (an item removed on one
-  side stays removed, an item added on either side is added); `stage_history` is the union
+  phones, tags, needs, offers, correspondence, conflicts, an introduction's history and
+  diary entries) merge as sets (an item removed on one side stays removed, an item added on
+  either side is added); `stage_history` is the union
   ordered by date, and the stage is that of its latest step (the furthest rung on a tie), so a
   later explicit move down wins over an earlier move up;
 - a field changed differently on both sides: the record with the later `updated` wins and the
   other value is kept, visibly: in the contact's `conflicts` list (shown on the card and in
-  `show --json`), or, for a diary entry or a referral, as a "sync conflict:" line in its note.
+  `show --json`), or, for a diary entry, referral or introduction, as a "sync conflict:" line
+  in its note.
 
 The merge is symmetric: `merge_databases(base, a, b) == merge_databases(base, b, a)` (ties are
 broken on the records' JSON), so two devices that merge each other's changes converge.
@@ -34,11 +37,12 @@ from netui.core.model import Stage
 Record = dict[str, Any]
 Records = dict[str, dict[str, Record]]  # kind ("contacts", ...) -> id -> record as stored
 
-KINDS = ("contacts", "conversations", "referrals")
+KINDS = ("contacts", "conversations", "referrals", "introductions")
 SET_FIELDS = {
     "contacts": frozenset({"emails", "phones", "tags", "needs", "offers", "conflicts"}),
     "conversations": frozenset({"correspondence"}),
     "referrals": frozenset(),
+    "introductions": frozenset({"history", "conversation_ids"}),
 }
 # Kept up to date by the store from other fields: the larger (or, for created, smaller) is right.
 _LATEST = frozenset({"updated", "last_contact_on"})
@@ -196,6 +200,8 @@ def _keep_referenced(out: Records, ours: Records, theirs: Records) -> None:
         wanted = {c["contact_id"] for c in out["conversations"].values()}
         for ref in out["referrals"].values():
             wanted |= {ref.get("referrer_id"), ref.get("referred_id")}
+        for intro in out["introductions"].values():
+            wanted |= {intro.get("a_id"), intro.get("b_id")}
         wanted |= {c.get("referred_by") for c in contacts.values()}
         missing = {
             cid

@@ -16,6 +16,7 @@ LIST_FIELDS = {
     "contacts": ["emails", "phones", "tags", "needs", "offers", "conflicts", "stage_history"],
     "conversations": ["correspondence"],
     "referrals": [],
+    "introductions": ["history", "conversation_ids"],
 }
 
 
@@ -24,8 +25,8 @@ def _text(value: Any) -> str:
 
 
 def reference_merge(base: dict, ours: dict, theirs: dict) -> dict:
-    result: dict = {"contacts": {}, "conversations": {}, "referrals": {}}
-    for kind in ("contacts", "conversations", "referrals"):
+    result: dict = {"contacts": {}, "conversations": {}, "referrals": {}, "introductions": {}}
+    for kind in ("contacts", "conversations", "referrals", "introductions"):
         every_id = []
         for side in (ours, theirs):
             for record_id in side.get(kind, {}):
@@ -166,6 +167,9 @@ def _bring_back_named(result: dict, ours: dict, theirs: dict) -> None:
         for ref in result["referrals"].values():
             named.append(ref.get("referrer_id"))
             named.append(ref.get("referred_id"))
+        for intro in result["introductions"].values():
+            named.append(intro.get("a_id"))
+            named.append(intro.get("b_id"))
         for contact in result["contacts"].values():
             named.append(contact.get("referred_by"))
         for contact_id in named:
