@@ -4,6 +4,8 @@ in-process (`cli`, with `ok`/`error` to read its result)."""
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
 import sys
 from datetime import date
 from pathlib import Path
@@ -85,3 +87,22 @@ def error(result: CliResult) -> str:
     assert err.startswith("netui: error: ") and err.count("\n") == 1, err
     assert "Traceback" not in err
     return err
+
+
+@pytest.fixture
+def git_env(tmp_path, monkeypatch):
+    """git sees only our config (user.* set), nothing from the machine's; skip without git."""
+    if shutil.which("git") is None:
+        pytest.skip("needs git")
+    config = tmp_path / "gitconfig"
+    config.write_text("[user]\n\tname = Test\n\temail = test@example.com\n")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+
+
+@pytest.fixture
+def remote(tmp_path, git_env):
+    """An empty bare repository: the remote two devices sync through."""
+    path = tmp_path / "remote.git"
+    subprocess.run(["git", "init", "-q", "--bare", str(path)], check=True)
+    return path

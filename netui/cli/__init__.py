@@ -22,6 +22,7 @@ from netui.cli import (
     ladder_cmds,
     privacy_cmds,
     search_cmds,
+    sync_cmds,
 )
 from netui.cli.context import CliError, Context, fail
 from netui.core.errors import NetuiError
@@ -35,6 +36,7 @@ COMMAND_MODULES = (
     inbox_cmds,
     doctor_cmds,
     privacy_cmds,
+    sync_cmds,
 )
 
 

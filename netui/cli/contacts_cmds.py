@@ -345,6 +345,7 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
         data["conversations"] = [conversation_json(c) for c in convs]
         data["referrals"] = [r.to_dict() for r in store.referrals_of(contact.id)]
         data["introductions"] = [i.to_dict() for i in store.introductions_of(contact.id)]
+        data["conflicts"] = contact.conflicts
         out_json(data)
         return 0
     for line in card_lines(store, contact, today):

@@ -15,6 +15,7 @@ from netui.core.dates import today as local_today
 from netui.core.db.store import Store
 from netui.core.errors import NetuiError
 from netui.core.paths import default_db_path
+from netui.core.sync.copies import merge_copies
 from netui.core.text import printable
 
 
@@ -42,10 +43,23 @@ class Context:
     def db_path(self) -> Path:
         return Path(self.db).expanduser() if self.db else default_db_path()
 
+    notices: list[str] = field(default_factory=list)  # what opening did (copies merged)
+    print_notices: bool = True  # the TUI shows them itself
+
     @property
     def store(self) -> Store:
         if self._store is None:
-            self._store = Store.open(self.db_path, settings=load_settings(), lazy=True)
+            store = Store.open(self.db_path, settings=load_settings(), lazy=True)
+            try:
+                self.notices = merge_copies(store.database)
+                if self.notices:
+                    store.refresh()
+            except BaseException:
+                store.close()
+                raise
+            for notice in self.notices if self.print_notices else ():
+                print(f"netui: {printable(notice)}", file=sys.stderr)  # once: copies moved
+            self._store = store
         return self._store
 
     @property

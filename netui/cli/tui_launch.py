@@ -29,11 +29,12 @@ def _run(ctx: Context, demo: bool) -> int:
     from netui.tui.app import make_app  # Textual loads only when the TUI is wanted.
 
     if not demo:
+        ctx.print_notices = False  # the app shows them
         try:
             store = ctx.store
         except NetuiError as exc:
             return fail(str(exc))
-        make_app(store).run()
+        make_app(store, notices=ctx.notices).run()
         return 0
     # The demo lives in a fresh temporary folder: never the user's data, gone on exit.
     folder = Path(tempfile.mkdtemp(prefix="netui-demo-"))

@@ -188,6 +188,9 @@ class Contact:
     keep_since: date | None = None  # kept in touch off the ladder since (rules.keep_in_touch)
     created: str = field(default_factory=utc_now)
     updated: str = field(default_factory=utc_now)
+    # Values that lost a sync merge ({"field", "value", "updated"}), kept so nothing typed is
+    # lost (see core/sync/merge.py); stored only when there are some.
+    conflicts: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.name = clean_name(self.name)
@@ -209,6 +212,8 @@ class Contact:
         data["stage_history"] = [s.to_dict() for s in self.stage_history]
         for key in _DATE_FIELDS:
             data[key] = _date_out(getattr(self, key))
+        if not self.conflicts:
+            del data["conflicts"]
         return data
 
     @classmethod
@@ -228,6 +233,7 @@ class Contact:
         ]
         values["archived"] = bool(get("archived", False))
         values["unsorted"] = bool(get("unsorted", False))  # absent in older files
+        values["conflicts"] = [c for c in get("conflicts") or () if isinstance(c, dict)]
         cadence = get("cadence_days")
         values["cadence_days"] = int(cadence) if cadence not in (None, "") else None
         for key in ("company", "title", "met_at", "reach", "mention", "notes"):

@@ -20,16 +20,28 @@ class NetuiApp(App[None]):
     COMMANDS = App.COMMANDS | {NetuiCommands}
 
     def __init__(
-        self, store: Store, *, editor: TextEditor, poll_seconds: float, title: str
+        self,
+        store: Store,
+        *,
+        editor: TextEditor,
+        poll_seconds: float,
+        title: str,
+        notices: list[str] | None = None,
     ) -> None:
         super().__init__()
         self.store = store
+        self.notices = list(notices or [])
         self.editor = editor
         self.poll_seconds = poll_seconds
         self.title = title
 
     def get_default_screen(self) -> Screen:
         return MainScreen(self.store, poll_seconds=self.poll_seconds)
+
+    def on_mount(self) -> None:
+        """What opening the database did that the user should know (conflict copies merged)."""
+        for notice in self.notices:
+            self.notify(notice, markup=False, timeout=15)
 
     @property
     def main_screen(self) -> MainScreen:
@@ -46,9 +58,15 @@ def make_app(
     editor: TextEditor | None = None,
     poll_seconds: float = 1.0,
     demo: bool = False,
+    notices: list[str] | None = None,
 ) -> NetuiApp:
-    """The app over an opened store; `editor` is the $EDITOR seam tests replace."""
+    """The app over an opened store; `editor` is the $EDITOR seam tests replace; `notices`
+    are shown once at start (what opening the database did, e.g. conflict copies merged)."""
     title = "netui — demo data" if demo else "netui"
     return NetuiApp(
-        store, editor=editor or ExternalEditor(), poll_seconds=poll_seconds, title=title
+        store,
+        editor=editor or ExternalEditor(),
+        poll_seconds=poll_seconds,
+        title=title,
+        notices=notices,
     )

@@ -1,4 +1,5 @@
-"""The command palette (`ctrl+p`): every main-screen action by name, and any contact by name."""
+"""The command palette (`ctrl+p`): every main-screen action by name, sync (with the time of
+the last one, which has no key), and any contact by name."""
 
 from __future__ import annotations
 
@@ -45,6 +46,8 @@ class NetuiCommands(Provider):
         screen = self._main()
         if screen is None:
             return
+        title = screen.sync_title()
+        yield DiscoveryHit(Content(title), screen.action_sync, text=title)
         for binding in action_bindings(screen):
             title = binding.tooltip or binding.description
             yield DiscoveryHit(
@@ -68,6 +71,10 @@ class NetuiCommands(Provider):
                     partial(screen.run_action, binding.action),
                     text=title,
                 )
+        title = screen.sync_title()
+        score = matcher.match(title)
+        if score > 0:
+            yield Hit(score, matcher.highlight(title), screen.action_sync, text=title)
         for score, contact in contact_matches(screen, query):
             name = safe(contact.name)
             about = safe(" · ".join(x for x in (contact.company, contact.stage.label) if x))

@@ -29,6 +29,7 @@ from netui.core.db.storage import (
     Database,
     contact_file,
     conversation_file,
+    copied_file,
     kind_of,
 )
 from netui.core.model import Contact, Conversation, Introduction, Referral
@@ -350,6 +351,14 @@ def _check_leftovers(root: Path, report: Report) -> None:
             message = "a torn journal (never committed); netui drops it on the next open"
         report.add(WARNING, JOURNAL, message)
     for rel in _walk(root):
+        original = copied_file(Path(rel).name)
+        if original and kind_of(str(Path(rel).with_name(original))):
+            report.add(
+                WARNING,
+                rel,
+                f"a conflict copy left by a file-sync tool; netui merges it into {original} "
+                "record by record on the next open and keeps it in backups/",
+            )
         if TMP_MARK in Path(rel).name:
             report.add(
                 WARNING,
@@ -384,7 +393,7 @@ def _walk(root: Path, *, folders: bool = False) -> list[str]:
     """Relative paths of the files (and, if asked, folders) netui keeps, backups/ excluded."""
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d != "backups")
+        dirnames[:] = sorted(d for d in dirnames if d not in ("backups", ".git"))
         here = Path(dirpath)
         names = filenames + (dirnames if folders else [])
         found.extend(str((here / name).relative_to(root)) for name in sorted(names))

@@ -26,6 +26,7 @@ import errno
 import fcntl
 import json
 import os
+import re
 import shutil
 import threading
 import zlib
@@ -121,6 +122,21 @@ def kind_of(rel: str) -> str | None:
     if head in ("contacts", "conversations") and name.endswith(".json") and "/" not in name:
         return head
     return None
+
+
+# Copies that file-sync tools leave beside a file two devices changed at once, by tool:
+# Syncthing `NN.sync-conflict-20261201-101010-DEVICE.json`, Dropbox `NN (Alice's conflicted
+# copy 2026-12-01).json`, Nextcloud `NN (conflicted copy 2026-12-01 101010).json`.
+_CONFLICT_COPY = re.compile(
+    r"(?P<stem>.+?)(?:\.sync-conflict-\d{8}-\d{6}-[^./]*| \([^()/]*conflicted copy[^/]*\))"
+    r"\.json$"
+)
+
+
+def copied_file(name: str) -> str | None:
+    """The file name a file-sync conflict copy copies (`00.json`), or None if it is not one."""
+    found = _CONFLICT_COPY.fullmatch(name)
+    return f"{found['stem']}.json" if found else None
 
 
 def _fsync_dir(path: Path) -> None:
@@ -268,7 +284,9 @@ class Database:
                 found.extend(
                     f"{sub}/{entry.name}"
                     for entry in os.scandir(folder)
-                    if entry.name.endswith(".json") and TMP_MARK not in entry.name
+                    if entry.name.endswith(".json")
+                    and TMP_MARK not in entry.name
+                    and copied_file(entry.name) is None  # merged in on open: core/sync/copies
                 )
         return sorted(found)
 

@@ -162,6 +162,7 @@ _EDITABLE = {
     "cadence_days",
     "follow_up_on",
     "referred_by",
+    "conflicts",  # cleared by `netui resolve` once read
 }
 
 
@@ -1179,4 +1180,5 @@ def merge_contacts(keep: Contact, drop: Contact) -> Contact:
     merged.sorted_on = max(filter(None, (keep.sorted_on, drop.sorted_on)), default=None)
     merged.cadence_days = keep.cadence_days or drop.cadence_days
     merged.follow_up_on = keep.follow_up_on or drop.follow_up_on
+    merged.conflicts = keep.conflicts + [c for c in drop.conflicts if c not in keep.conflicts]
     return merged

@@ -16,6 +16,7 @@ from netui.core.followup.introductions import describe as describe_introduction
 from netui.core.followup.referrals import describe
 from netui.core.model import Contact, Stage
 from netui.core.rules import NextAction
+from netui.core.sync.merge import describe_conflict
 from netui.core.text import one_line, printable
 
 
@@ -99,6 +100,8 @@ def contact_card(store: Store, contact: Contact, today: date) -> Card:
     for intro in store.introductions_of(contact.id):
         line = one_line(describe_introduction(intro, everyone, contact.id))
         add("introduction", "Intro", line)  # a short label: the pane is narrow
+    for conflict in contact.conflicts:
+        add("conflict", "", one_line(describe_conflict(conflict)))
     add("tags", "Tags", printable(", ".join(contact.tags)))
     add("needs", "Needs", printable(", ".join(contact.needs)))
     add("offers", "Offers", printable(", ".join(contact.offers)))

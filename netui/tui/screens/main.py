@@ -24,6 +24,7 @@ from netui.core.errors import NetuiError, StorageError
 from netui.core.followup import review
 from netui.core.model import Contact, Stage
 from netui.core.rules import QueueItem
+from netui.core.sync import git as git_sync
 from netui.tui import startup_gc
 from netui.tui.followups import FollowUps
 from netui.tui.format import safe
@@ -261,6 +262,9 @@ class MainScreen(Screen[None]):
         self.store.load_conversations()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.name == "sync":
+            self._sync_done(event)
+            return
         if event.worker.name != "load-diary":
             return
         if event.state is WorkerState.SUCCESS:
@@ -641,6 +645,34 @@ class MainScreen(Screen[None]):
             self.select(result)
         elif isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], str):
             self.select(result[0], result[1])
+
+    # -- sync (from the palette) --------------------------------------------------------------
+
+    def sync_title(self) -> str:
+        """The palette's sync command, saying when this device last synced."""
+        root = self.store.path
+        if not git_sync.is_synced(root):
+            return "Sync with other devices (set up once: netui sync --remote URL)"
+        when = git_sync.last_sync(root)
+        if when is None:
+            return "Sync now (not finished yet on this device)"
+        return f"Sync now (last synced {when.astimezone().strftime('%a %-d %b %H:%M')})"
+
+    def action_sync(self) -> None:
+        self.notify("Syncing…", markup=False)
+        self.run_sync()
+
+    @work(thread=True, exit_on_error=False, group="sync", name="sync", exclusive=True)
+    def run_sync(self) -> str:
+        """Network and git take seconds: off the UI thread; the merge lands like any write."""
+        return git_sync.sync(self.store.database).summary()
+
+    def _sync_done(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.SUCCESS:
+            self.notify(f"Synced: {event.worker.result}", markup=False)
+            self.poll()
+        elif event.state is WorkerState.ERROR:
+            self.notify(f"Sync failed: {event.worker.error}", severity="error", markup=False)
 
     def jump_to(self, contact_id: str) -> None:
         """From the command palette: select the contact and put the focus on the list."""

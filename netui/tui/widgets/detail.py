@@ -78,6 +78,8 @@ def contact_card(card: Card, today: date) -> Content:
             lines.append(Content.styled(f"{field.text} (x brings them back)", "italic"))
         elif field.key == "standing":
             lines.append(Content.styled(field.text, "italic"))
+        elif field.key == "conflict":  # a value that lost a sync merge, kept in sight
+            lines.append(Content.styled(field.text, "$warning"))
         elif field.key == "ladder":
             lines.append(Content.assemble(("Ladder: ", "bold"), ladder(contact, today)))
         elif field.key == "next" and nxt is not None:

@@ -1,0 +1,1 @@
+"""Sync between devices: the record merge, git (`netui sync`) and file-sync conflict copies."""
