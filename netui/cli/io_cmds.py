@@ -28,14 +28,26 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp = sub.add_parser(
         "import",
         help="import contacts from vCard, CSV, LinkedIn Connections.csv or netui JSON",
-        description="Import contacts. Records matching an existing contact (same email, "
-        "phone, or name and company) are merged into it. All or nothing: one bad record "
-        "and nothing is written.",
+        description="Import contacts. Records matching an existing contact (same external "
+        "id, name and company, or email or phone under a compatible name) are merged into "
+        "it. Unreadable records and properties are skipped and reported; the rest lands in "
+        "one transaction. The file is refused when nothing in it is usable, or with --strict.",
     )
     imp.add_argument("path", metavar="PATH", help="a file, or a folder of .vcf files")
     imp.add_argument("--format", choices=IMPORT_FORMATS, help="default: recognised from content")
     imp.add_argument("--dry-run", action="store_true", help="show what would happen; write nothing")
     imp.add_argument("--tag", metavar="TAG", help="tag every imported contact")
+    imp.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse the whole file if any record or property had to be skipped or mended",
+    )
+    imp.add_argument(
+        "--encoding",
+        metavar="ENC",
+        help="the file's text encoding (e.g. shift_jis, gb18030, cp1251, latin-1); "
+        "default: UTF-8, else detected",
+    )
     imp.set_defaults(handler=cmd_import)
 
     exp = sub.add_parser(
@@ -62,11 +74,19 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
-    from netui.core.io.importer import MERGE, apply, plan_import
+    from netui.core.io.importer import MERGE, SKIP, apply, plan_import
 
     bar = ProgressBar() if sys.stderr.isatty() else None
     try:
-        plan = plan_import(args.path, ctx.store, fmt=args.format, tag=args.tag, progress=bar)
+        plan = plan_import(
+            args.path,
+            ctx.store,
+            fmt=args.format,
+            tag=args.tag,
+            progress=bar,
+            strict=args.strict,
+            encoding=args.encoding,
+        )
     finally:
         if bar is not None:
             bar.clear()
@@ -77,14 +97,29 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
         return 1
     if args.dry_run:
         _print_entries(plan)
+        _print_report(plan)
         out(f"Dry run: {plan.summary()}. Nothing was written.")
         return 0
     apply(plan, ctx.store)
     for entry in plan.entries:
         if entry.action == MERGE:
             out(f"merged {entry.where}: {one_line(entry.name, _NAME_CELLS)} {entry.reason}")
-    out(f"Imported {Path(plan.source).name} ({plan.format}): {plan.summary()}.")
+        elif entry.action == SKIP and not entry.contact_id:
+            out(f"skipped {entry.where}: {one_line(entry.reason)}")
+    _print_report(plan)
+    encoding = f", {plan.encoding}" if plan.encoding else ""
+    out(f"Imported {Path(plan.source).name} ({plan.format}{encoding}): {plan.summary()}.")
     return 0
+
+
+def _print_report(plan: ImportPlan) -> None:
+    """What was mended on the way in, and the pairs kept apart that the user should see."""
+    for line in plan.repaired:
+        out(f"mended {one_line(line)}")
+    for line in plan.doubtful:
+        out(f"check  {one_line(line)}")
+    if plan.encoding:
+        out(f"read as {plan.encoding}; if names look wrong, import again with --encoding")
 
 
 def _print_entries(plan: ImportPlan) -> None:
