@@ -11,6 +11,7 @@ import pytest
 from netui.core.io.dupes import (
     ContactIndex,
     compatible_names,
+    likely_same,
     duplicates_of,
     find_duplicates,
     folded,
@@ -135,6 +136,7 @@ def test_the_same_external_id_matches_whatever_the_name():
         ("Ann Lee", "ann@x.example", True),
         ("Ann Lee", "Bob Stone", False),
         ("Ann Lee", "Bob Lee", False),
+        ("𝓖𝓲𝓾𝓵𝓲𝓸 Rossi", "Giulio Rossi", True),
     ],
 )
 def test_compatible_names(a, b, same):
@@ -191,3 +193,8 @@ def test_merge_errors_are_one_line(cli, store):
     assert code == 1 and err == "netui: error: 'Ann' and 'Ann Lee' are the same contact\n"
     code, _, err = cli("merge", "Ann", "Nobody")
     assert code == 1 and err == "netui: error: no contact matches 'Nobody'\n"
+
+
+def test_styled_letters_are_the_same_name():
+    styled = Contact(name="𝓖𝓲𝓾𝓵𝓲𝓸 Ｒｏｓｓｉ", company="Acme")
+    assert likely_same(styled, Contact(name="giulio rossi", company="ACME")) == ["same name"]
