@@ -11,10 +11,10 @@ import pytest
 from netui.core.io.dupes import (
     ContactIndex,
     compatible_names,
-    likely_same,
     duplicates_of,
     find_duplicates,
     folded,
+    likely_same,
     near_ratio,
     phone_key,
 )

@@ -15,7 +15,7 @@ from netui.core.followup.introductions import describe as describe_introduction
 from netui.core.followup.referrals import describe as describe_referral
 from netui.core.model import Channel, Contact, Conversation, Stage
 from netui.core.rules import QueueItem
-from netui.core.text import cell_width, one_line
+from netui.core.text import cell_width, one_line, printable
 
 WIDTH = 80
 
@@ -34,6 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--tag", action="append", default=[], metavar="TAG")
     add.add_argument("--referred-by", metavar="CONTACT")
     add.add_argument("--reach", default="", help="how and when best to reach them")
+    add.add_argument(
+        "--quiet", action="store_true", help="no warning when the person looks already known"
+    )
     add.set_defaults(handler=cmd_add)
 
     log = sub.add_parser("log", help="log a conversation (no --note: read it from stdin)")
@@ -132,6 +135,8 @@ def contact_json(store: Store, contact: Contact, today: date) -> dict[str, objec
         "reach": contact.reach,
         "needs": contact.needs,
         "offers": contact.offers,
+        "urls": contact.urls,
+        "external_ids": contact.external_ids,
         "last_contact_on": contact.last_contact_on.isoformat() if contact.last_contact_on else None,
         "next_action": nxt.action if nxt else None,
         "next_due": nxt.due.isoformat() if nxt else None,
@@ -184,9 +189,28 @@ def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
         first = Conversation(
             contact_id=contact.id, on=met_on, channel=Channel.IN_PERSON, note=args.note
         )
+    if not args.quiet:
+        warn_lookalikes(contact, store)
     contact = store.add_contact(contact, first_note=first)
     print(contact.id)
     return 0
+
+
+_LOOKALIKES_SHOWN = 3
+
+
+def warn_lookalikes(contact: Contact, store: Store) -> None:
+    """A warning on stderr naming whom the new contact looks like (it is added anyway)."""
+    from netui.core.io.dupes import lookalikes
+
+    found = lookalikes(contact, store.contacts(include_archived=True))
+    for other, why in found[:_LOOKALIKES_SHOWN]:
+        company = f", {one_line(other.company, 40)}" if other.company else ""
+        print(
+            f"netui: warning: looks like {one_line(other.name, 40)} "
+            f"({other.id[:8]}{company}): {printable(why)}; added anyway",
+            file=sys.stderr,
+        )
 
 
 def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
@@ -366,6 +390,7 @@ def card_lines(store: Store, contact: Contact, today: date) -> list[str]:
     for label, value in (
         ("email", ", ".join(contact.emails)),
         ("phone", ", ".join(contact.phones)),
+        ("web", ", ".join(contact.urls)),
         ("reach", contact.reach),
         ("tags", ", ".join(contact.tags)),
         (

@@ -131,6 +131,29 @@ class ContactIndex:
         return None, list(doubts.items())
 
 
+def lookalikes(candidate: Contact, contacts: Iterable[Contact]) -> list[tuple[Contact, str]]:
+    """Who a contact about to be captured may already be: (contact, why), best first.
+
+    Looser than the importer on purpose: a person typing a name is warned about the
+    same folded name ("Daniel Hervas" is "Daniel Hervás") at any company, or any shared
+    email or phone; they decide.
+    """
+    mine = _profile(candidate)
+    found: list[tuple[int, Contact, str]] = []
+    for other in contacts:
+        if other.id == candidate.id:
+            continue
+        theirs = _profile(other)
+        shared = [f"same {kind} {shown}" for (kind, key), shown in mine.keys.items()
+                  if (kind, key) in theirs.keys]  # fmt: skip
+        if mine.name == theirs.name:
+            shared.insert(0, "same name")
+        if shared:
+            found.append((-len(shared), other, "; ".join(shared)))
+    found.sort(key=lambda item: (item[0], fold(item[1].name), item[1].id))
+    return [(contact, why) for _, contact, why in found]
+
+
 @dataclass(slots=True)
 class DuplicatePair:
     """Two contacts that are probably one person, and why we think so."""

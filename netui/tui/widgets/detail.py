@@ -91,6 +91,8 @@ def contact_card(
     reach = [safe(x) for x in (*contact.emails, *contact.phones)]
     if reach:
         lines.append(labelled("Reach", " · ".join(reach)))
+    if contact.urls:
+        lines.append(labelled("Web", " · ".join(safe(url) for url in contact.urls)))
     if contact.reach:
         lines.append(labelled("Best way", contact.reach))
     met = []
