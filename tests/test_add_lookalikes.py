@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import functools
 import json
+from datetime import date, timedelta
 
 import pytest
 
+from netui.core.dates import format_date
 from netui.core.io.dupes import lookalikes
 from netui.core.model import Contact
+from netui.tui.format import due_short
 from tests.test_io_import import run_cli
 
 
@@ -62,3 +65,22 @@ def test_show_and_log_take_an_id_prefix_of_six_and_show_web_pages(cli, db_path):
     assert code == 0
     _, out, _ = cli("show", ann.id[:6], "--json")
     assert json.loads(out)["urls"] == ["https://ann.example"]
+
+
+def test_queue_on_a_later_date_words_overdue_relative_to_that_date(cli, frozen_today):
+    cli("add", "Ann Lee")  # met today: thank-you due tomorrow
+    later = frozen_today + timedelta(days=8)
+    _, out, _ = cli("queue", "--on", later.isoformat())
+    first, line = out.splitlines()
+    assert first == f"As of {format_date(later)}:"
+    assert line.startswith("OVERDUE 1 week ago") and "in 1 week" not in line
+
+
+@pytest.mark.parametrize(
+    ("days", "shown"),
+    [(0, "today"), (-3, "3d late"), (-99, "99d late"), (-2625, "7y late"), (-693, "99w late")],
+)
+def test_the_due_column_fits_eight_cells(days, shown):
+    today = date(2026, 12, 1)
+    text = due_short(today + timedelta(days=days), today)
+    assert text == shown and len(text) <= 8

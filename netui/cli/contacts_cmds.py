@@ -424,6 +424,8 @@ def card_lines(store: Store, contact: Contact, today: date) -> list[str]:
 
 
 def queue_line(item: QueueItem, today: date) -> str:
+    """One follow-up; `today` is the day the queue is for (`--on`), which "OVERDUE" and
+    "3 days ago" are relative to (not "OVERDUE in 1 week")."""
     when = "OVERDUE " if item.overdue else ""
     when += humanize(item.due, today)
     return f"{when:<22} {cell(item.contact.name, 26)} {one_line(item.action, WIDTH - 50)}"
@@ -438,8 +440,10 @@ def cmd_queue(args: argparse.Namespace, ctx: Context) -> int:
     if not items:
         out("Nothing due. Nice.")
         return 0
+    if on != ctx.today:
+        out(f"As of {format_date(on)}:")
     for item in items:
-        sys.stdout.write(queue_line(item, ctx.today) + "\n")
+        sys.stdout.write(queue_line(item, on) + "\n")
     return 0
 
 

@@ -152,7 +152,7 @@ class Tally:
 @dataclass(frozen=True, slots=True)
 class Summary:
     tally: Tally
-    left: int  # follow-ups still due today when the review ended
+    left: int  # follow-ups due today or overdue still open when the review ended
     finished: bool  # walked to the end rather than left early
 
     def text(self) -> str:
@@ -160,7 +160,7 @@ class Summary:
         parts = [f"{t.done} done" + t.notes_text()]
         parts += [f"{n} {what}" for n, what in ((t.logged, "logged"),) if n]
         parts += [f"{t.snoozed} snoozed", f"{t.skipped} skipped", f"{t.archived} archived"]
-        left = "nothing left for today" if self.left == 0 else f"{self.left} still due today"
+        left = "nothing left for today" if self.left == 0 else f"{self.left} still to do"
         return f"Review: {', '.join(parts)}; {left}."
 
 
