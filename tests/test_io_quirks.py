@@ -9,6 +9,7 @@ import pytest
 
 from netui.core.errors import BadRecords, UnreadableFile
 from netui.core.io.csv_contacts import read_csv, write_csv
+from netui.core.io.dupes import find_duplicates
 from netui.core.io.importer import apply, plan_import
 from netui.core.io.reader import read_path
 from netui.core.io.vcard import structured_name, write_vcards
@@ -204,3 +205,10 @@ def test_a_merge_keeps_the_incoming_name_and_matches_on_a_linkedin_profile(store
     priya = store.find("Priya R.")
     assert "Also known as: Priya Raman" in priya.notes
     assert priya.company == "Acme, Inc."
+
+
+def test_pairs_kept_apart_are_listed_by_netui_dupes(store):
+    apply(plan_import(QUIRKS / "shared_switchboard.csv", store), store)
+    [pair] = find_duplicates(store.contacts())
+    assert {pair.first.name, pair.second.name} == {"Ann Lee", "Bob Stone"}
+    assert pair.reasons == ["same email info@acme.example", "same phone +1 555 010 0100"]
