@@ -12,7 +12,7 @@ from netui.core.io.csv_contacts import read_csv, write_csv
 from netui.core.io.dupes import find_duplicates
 from netui.core.io.importer import apply, plan_import
 from netui.core.io.reader import read_path
-from netui.core.io.vcard import structured_name, write_vcards
+from netui.core.io.vcard import scan_vcards, structured_name, write_vcards
 from netui.core.model import Contact
 
 QUIRKS = Path(__file__).parent / "fixtures" / "quirks"
@@ -212,3 +212,9 @@ def test_pairs_kept_apart_are_listed_by_netui_dupes(store):
     [pair] = find_duplicates(store.contacts())
     assert {pair.first.name, pair.second.name} == {"Ann Lee", "Bob Stone"}
     assert pair.reasons == ["same email info@acme.example", "same phone +1 555 010 0100"]
+
+
+def test_gmails_own_group_in_a_vcard_is_not_a_tag():
+    text = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann\r\nCATEGORIES:myContacts,Clients\r\nEND:VCARD\r\n"
+    path_bundle = scan_vcards(text)
+    assert path_bundle.contacts[0].contact.tags == ["Clients"]

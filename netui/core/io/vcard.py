@@ -37,6 +37,8 @@ from netui.core.io.records import (
 from netui.core.model import Contact
 from netui.core.text import one_line
 
+# Gmail's vCards put every contact in its own group "myContacts": not a tag of the user's.
+_SYSTEM_GROUPS = frozenset({"mycontacts"})
 _MESSAGE_CELLS = 80  # a vobject error quotes the bad line; keep the report to one line
 
 
@@ -150,7 +152,12 @@ def _contact(card: _Card) -> Contact:
     company = next((unescape(part) for part in org if part.strip()), "")
     parts = _name_parts(card.first("N"))
     name = fallback_name(_name(card, parts), company, emails, phones)
-    tags = unique(tag for value in card.raw("CATEGORIES") for tag in _tags(value, card.version))
+    tags = unique(
+        tag
+        for value in card.raw("CATEGORIES")
+        for tag in _tags(value, card.version)
+        if tag.casefold() not in _SYSTEM_GROUPS
+    )
     notes = [clean_text(unescape(v)) for v in card.raw("NOTE")]
     _check_photos(card)
     return Contact(
