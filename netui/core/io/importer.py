@@ -24,7 +24,7 @@ from netui.core.io.records import Bundle, unique
 from netui.core.model import Contact, Conversation, Introduction, Referral, StageStep, utc_now
 
 ADD, MERGE, SKIP = "add", "merge", "skip"
-_LIST_FIELDS = ("emails", "phones", "tags", "needs", "offers")
+_LIST_FIELDS = ("emails", "phones", "tags", "needs", "offers", "urls")
 _IGNORED_IN_COMPARISON = ("updated",)
 
 
