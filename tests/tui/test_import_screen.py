@@ -216,3 +216,14 @@ def test_a_big_vcard_file_shows_its_reading_progress(store, frozen_today, tmp_pa
         assert "300 added" in screen_text(app)
 
     drive(store, scenario)
+
+
+def test_a_detected_encoding_is_said_in_the_preview(store, frozen_today):
+    async def scenario(pilot, app, main):
+        await open_import(pilot, app)
+        await preview(pilot, app, FIXTURES / "quirks" / "shift_jis.csv")
+        assert "Preview (csv, cp932 (detected)): 2 added" in screen_text(app)
+        await confirm(pilot, app)
+        assert names(store) == {"太郎 山田", "花子 佐藤"}
+
+    drive(store, scenario)

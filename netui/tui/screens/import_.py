@@ -267,7 +267,8 @@ class ImportScreen(Screen[None]):
         elif not plan.writes_anything:
             self.say(f"Nothing new to import ({plan.summary()})", "bold")
         else:
-            self.say(f"Preview ({plan.format}): {plan.summary()}. ctrl+s imports it", "bold")
+            read_as = f"{plan.format}, {plan.encoding}" if plan.encoding else plan.format
+            self.say(f"Preview ({read_as}): {plan.summary()}. ctrl+s imports it", "bold")
 
     # -- applying -----------------------------------------------------------------------------
 
