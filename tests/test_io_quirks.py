@@ -65,6 +65,7 @@ def test_a_utf8_character_split_by_a_fold_is_rejoined():
     bundle = read_path(QUIRKS / "split_utf8_fold.vcf")
     assert bundle.contacts[0].contact.name == "Renée Fold"
     assert bundle.encoding == ""  # read as UTF-8, not guessed as something else
+    assert bundle.repaired == [("line 3", "a UTF-8 character split by a folded line, rejoined")]
 
 
 def test_a_value_that_is_not_an_email_is_kept_as_a_note_and_reported():

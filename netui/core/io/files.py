@@ -35,6 +35,7 @@ class Decoded:
     text: str
     encoding: str = "utf-8"
     guessed: bool = False
+    rejoined: tuple[int, ...] = ()  # lines where a character split by a fold was mended
 
 
 def read_text(path: Path, encoding: str | None = None) -> str:
@@ -75,10 +76,13 @@ def decode_as(data: bytes, path: Path | str = "the file", encoding: str | None =
             return Decoded(data.decode("utf-16"), "utf-16")
         except UnicodeDecodeError:
             raise UnreadableFile(f"{path} is not valid UTF-16 text") from None
-    try:
-        return Decoded(_SPLIT_CHARACTER.sub(rb"\1\3\2", data).decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        pass
+    with contextlib.suppress(UnicodeDecodeError):
+        return Decoded(data.decode("utf-8-sig"))
+    splits = [data.count(b"\n", 0, m.start()) + 1 for m in _SPLIT_CHARACTER.finditer(data)]
+    if splits:
+        with contextlib.suppress(UnicodeDecodeError):
+            mended = _SPLIT_CHARACTER.sub(rb"\1\3\2", data).decode("utf-8-sig")
+            return Decoded(mended, rejoined=tuple(splits))
     if b"\x00" in data:
         raise UnreadableFile(f"{path} is not a text file")
     return _detect(data, path)

@@ -91,7 +91,14 @@ def _read_file(
         bundle = (scan_linkedin if fmt == "linkedin" else scan_csv)(text)
     bundle.format = fmt
     bundle.encoding = _encoding_note(decoded)
+    bundle.repaired += _rejoined(decoded)
     return bundle
+
+
+def _rejoined(decoded: Decoded, origin: str = "") -> list[tuple[str, str]]:
+    prefix = f"{origin}: " if origin else ""
+    why = "a UTF-8 character split by a folded line, rejoined"
+    return [(f"{prefix}line {line}", why) for line in decoded.rejoined]
 
 
 def _encoding_note(decoded: Decoded) -> str:
@@ -116,6 +123,7 @@ def _read_folder(folder: Path, progress: Progress | None, encoding: str | None) 
             bundle.merge(scan_vcards(decoded.text, where, report))
         except BadRecords as exc:
             problems += exc.problems
+        bundle.repaired += _rejoined(decoded, where)
         if decoded.guessed:
             guessed.append(f"{where}: {decoded.encoding}")
         done += count
