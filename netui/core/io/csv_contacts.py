@@ -195,13 +195,14 @@ def scan_csv(text: str, origin: str = "", first_line: int = 1) -> Bundle:
         if not any(f in columns for f in _NAME_FIELDS):
             raise BadRecords([f"{prefix}line {first_line}: no name or email column in the header"])
         end = reader.line_num
+        identity = _identity_columns(columns)
         for row in reader:
             number = offset + end + 1
             where = f"{prefix}line {number}"
             end = reader.line_num
             if not any(cell.strip() for cell in row):
                 continue
-            if not any(row[i].strip() for i in _identity_columns(columns) if i < len(row)):
+            if not any(row[i].strip() for i in identity if i < len(row)):
                 nameless.append(number)
                 continue
             try:
@@ -250,8 +251,9 @@ def _contact(
     def listed(field_name: str, separators: tuple[str, ...] = (";", ",", ":::")) -> list[str]:
         return unique([v for text in cells(field_name) for v in split_list(text, separators)])
 
-    emails = [value for value in listed("email") if is_email(value)]
-    not_emails = [value for value in listed("email") if not is_email(value)]
+    emails, not_emails = [], []
+    for value in listed("email"):
+        (emails if is_email(value) else not_emails).append(value)
     mended = [f"{one_line(v, 40)} is not an email address; kept as a note" for v in not_emails]
     phones = unique(p for text in cells("phone") for p in split_phones(text))
     company = cell("company")
