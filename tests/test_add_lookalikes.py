@@ -63,8 +63,12 @@ def test_show_and_log_take_an_id_prefix_of_six_and_show_web_pages(cli, db_path):
     assert code == 0 and "  web: https://ann.example" in out
     code, _, _ = cli("log", ann.id[:6], "--note", "coffee chat")
     assert code == 0
+    code, out, _ = cli("stage", ann.id[:6], "thanked")
+    assert code == 0 and "met → thanked" in out
     _, out, _ = cli("show", ann.id[:6], "--json")
     assert json.loads(out)["urls"] == ["https://ann.example"]
+    _, out, _ = cli("export", "-", "--format", "csv")
+    assert out.splitlines()[0].endswith(",URLs") and "https://ann.example" in out
 
 
 def test_queue_on_a_later_date_words_overdue_relative_to_that_date(cli, frozen_today):
