@@ -6,10 +6,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from netui.core.errors import BadRecords, UnreadableFile
 from netui.core.io.csv_contacts import read_csv, write_csv
 from netui.core.io.dupes import find_duplicates
+from netui.core.io.files import decode_as
 from netui.core.io.importer import apply, plan_import
 from netui.core.io.reader import read_path
 from netui.core.io.vcard import scan_vcards, structured_name, write_vcards
@@ -219,3 +222,25 @@ def test_gmails_own_group_in_a_vcard_is_not_a_tag():
     text = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann\r\nCATEGORIES:myContacts,Clients\r\nEND:VCARD\r\n"
     path_bundle = scan_vcards(text)
     assert path_bundle.contacts[0].contact.tags == ["Clients"]
+
+
+def test_a_netui_vcard_renamed_elsewhere_comes_back_to_its_contact_by_uid(store, tmp_path):
+    ann = store.add_contact(Contact(name="Ann Lee", company="Acme"))
+    text = write_vcards([ann]).replace("FN:Ann Lee", "FN:Ann Lee-Smith").replace("ORG:Acme", "")
+    path = tmp_path / "renamed.vcf"
+    path.write_text(text.replace("ORG:\r\n", ""), encoding="utf-8")
+    plan = plan_import(path, store)
+    assert [(e.action, e.contact_id) for e in plan.entries] == [("merge", ann.id)]
+    apply(plan, store)
+    assert "Also known as: Ann Lee-Smith" in store.get(ann.id).notes
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_bytes_are_decoded_or_refused_in_one_line(data):
+    try:
+        decoded = decode_as(data)
+    except UnreadableFile as refused:
+        assert "\n" not in str(refused)
+    else:
+        assert isinstance(decoded.text, str)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -54,6 +55,7 @@ def name_key(contact: Contact) -> tuple[str, str]:
 def identity_keys(contact: Contact) -> list[tuple[str, str, str]]:
     """(kind, key, shown) for everything that identifies the contact, strongest first."""
     keys = [("id", fold(x), x) for x in contact.external_ids if x.strip()]
+    keys.append(("id", fold(f"vcard-uid:{own_uid(contact.id)}"), "UID of a netui vCard"))
     keys += [("email", email_key(e), e) for e in contact.emails if email_key(e)]
     keys += [("phone", k, p) for p in contact.phones if (k := phone_key(p))]
     name, company = name_key(contact)
@@ -63,6 +65,14 @@ def identity_keys(contact: Contact) -> list[tuple[str, str, str]]:
     for kind, key, text in keys:
         unique.setdefault((kind, key), (kind, key, text))
     return list(unique.values())
+
+
+def own_uid(contact_id: str) -> str:
+    """The UID netui's vCard export gives the contact (vCard 4.0 wants a urn:uuid)."""
+    try:
+        return uuid.UUID(hex=contact_id).urn
+    except ValueError:
+        return contact_id
 
 
 _WORD = re.compile(r"\w+")

@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import io
 import re
-import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +22,7 @@ import vobject
 from vobject.base import ContentLine, getLogicalLines, textLineToContentLine
 
 from netui.core.errors import BadRecords, ValidationError
+from netui.core.io.dupes import own_uid
 from netui.core.io.records import (
     Bundle,
     Incoming,
@@ -273,7 +273,7 @@ def write_vcards(contacts: Iterable[Contact]) -> str:
 def _card(contact: Contact) -> Any:
     card = vobject.vCard()
     card.add("version").value = "4.0"
-    card.add("uid").value = _uid(contact.id)
+    card.add("uid").value = own_uid(contact.id)
     card.add("fn").value = contact.name
     family, given, additional, prefix, suffix = structured_name(contact)
     card.add("n").value = vobject.vcard.Name(
@@ -325,11 +325,3 @@ def _bare(word: str) -> str:
 def _fits(parts: list[str], name: str) -> bool:
     folded = name.casefold()
     return any(parts) and all(p.casefold() in folded for p in parts if p)
-
-
-def _uid(contact_id: str) -> str:
-    """netui's ids are uuid4 hex, which vCard 4.0 wants as a urn:uuid URI."""
-    try:
-        return uuid.UUID(hex=contact_id).urn
-    except ValueError:
-        return contact_id
