@@ -9,9 +9,11 @@ import pytest
 
 from netui.core.io.dupes import (
     ContactIndex,
+    compatible_names,
     duplicates_of,
     find_duplicates,
     folded,
+    likely_same,
     near_ratio,
     phone_key,
 )
@@ -91,16 +93,52 @@ def test_duplicates_of_one_contact_for_the_merge_key():
     ]
 
 
-def test_index_matches_email_before_phone_before_name():
+def test_index_matches_email_then_phone_under_a_compatible_name_then_name_and_company():
     known = Contact(name="Ann Lee", company="Acme", emails=["a@x.example"], phones=["5550100123"])
     index = ContactIndex([known])
-    assert index.match(Contact(name="X", emails=["A@X.example"])) == (
+    assert index.match(Contact(name="A. Lee", emails=["A@X.example"])) == (
         known.id,
         "same email A@X.example",
     )
-    assert index.match(Contact(name="X", phones=["555-010-0123"]))[1] == "same phone 555-010-0123"
+    assert index.match(Contact(name="ann", phones=["555-010-0123"]))[1] == "same phone 555-010-0123"
+    # An entry filed under its email has no name to disagree with.
+    assert index.match(Contact(name="a@x.example", emails=["a@x.example"])) is not None
     assert index.match(Contact(name="ann  LEE", company="ACME"))[1] == "same name ann LEE at ACME"
     assert index.match(Contact(name="Ann Lee")) is None  # same name, but Acme vs no company
+
+
+def test_a_shared_phone_or_email_under_another_name_is_a_doubt_not_a_match():
+    known = Contact(name="Ann Lee", emails=["office@x.example"], phones=["555 010 0123"])
+    index = ContactIndex([known])
+    match, doubts = index.place(Contact(name="Bob Stone", phones=["5550100123"]))
+    assert match is None
+    assert doubts == [(known.id, "same phone 5550100123, names differ")]
+    match, doubts = index.place(Contact(name="Cara Diaz", emails=["OFFICE@x.example"]))
+    assert match is None and doubts[0][0] == known.id
+
+
+def test_the_same_external_id_matches_whatever_the_name():
+    known = Contact(name="Priya Raman", external_ids=["linkedin:linkedin.com/in/priya"])
+    index = ContactIndex([known])
+    renamed = Contact(name="Priya R. Iyer", external_ids=["linkedin:linkedin.com/in/priya"])
+    assert index.match(renamed) == (known.id, "same id linkedin:linkedin.com/in/priya")
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("Ann Lee", "ann  LEE", True),
+        ("Ann Lee", "A. Lee", True),
+        ("Ann Lee", "Ann Lee-Smith", True),
+        ("Jon Smith", "John Smith", True),
+        ("Ann Lee", "ann@x.example", True),
+        ("Ann Lee", "Bob Stone", False),
+        ("Ann Lee", "Bob Lee", False),
+        ("𝓖𝓲𝓾𝓵𝓲𝓸 Rossi", "Giulio Rossi", True),
+    ],
+)
+def test_compatible_names(a, b, same):
+    assert compatible_names(a, b) is same
 
 
 def test_dupes_then_merge_keeps_everything_and_undo_restores_both(cli, store, db_path):
@@ -148,3 +186,8 @@ def test_merge_errors_are_one_line(cli, store):
     assert code == 1 and err == "netui: error: 'Ann' and 'Ann Lee' are the same contact\n"
     code, _, err = cli("merge", "Ann", "Nobody")
     assert code == 1 and err == "netui: error: no contact matches 'Nobody'\n"
+
+
+def test_styled_letters_are_the_same_name():
+    styled = Contact(name="𝓖𝓲𝓾𝓵𝓲𝓸 Ｒｏｓｓｉ", company="Acme")
+    assert likely_same(styled, Contact(name="giulio rossi", company="ACME")) == ["same name"]

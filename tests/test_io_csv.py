@@ -96,7 +96,7 @@ def test_bad_rows_are_all_reported_with_their_line_numbers():
 
 
 def test_a_row_with_more_cells_than_the_header_is_refused():
-    with pytest.raises(BadRecords, match=r"line 2: 3 cells but the header has 2"):
+    with pytest.raises(BadRecords, match=r"line 2: skipped: 3 cells but the header has 2"):
         read_csv("name,email\nSmith, John,john@example.com\n")
 
 
@@ -117,7 +117,8 @@ def test_linkedin_connections_with_bom_and_preamble():
     assert priya.emails == []
     assert priya.met_on == date(2024, 3, 12)
     assert priya.met_at == "LinkedIn" and priya.tags == ["linkedin"]
-    assert priya.reach == "https://www.linkedin.com/in/priyaraman"
+    assert priya.urls == ["https://www.linkedin.com/in/priyaraman"]
+    assert priya.external_ids == ["linkedin:linkedin.com/in/priyaraman"]
     assert tomas.name == "Tomás Ruiz" and tomas.emails == ["tomas@example.com"]
     assert mei.met_on == date(2022, 2, 28) and mei.company == ""
 

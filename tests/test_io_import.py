@@ -72,20 +72,27 @@ def test_dry_run_reports_each_record_with_a_reason_and_writes_nothing(cli, db_pa
     assert files_of(db_path) == before
 
 
-def test_a_bad_record_aborts_the_whole_import_and_names_its_line(cli, db_path, store):
+def test_strict_refuses_the_whole_file_for_one_bad_value_and_names_its_line(cli, db_path, store):
     store.add_contact(Contact(name="Someone"))
     store.close()
     before = snapshot(db_path)
-    code, out, err = cli("import", str(FIXTURES / "bad_date.csv"))
+    code, out, err = cli("import", "--strict", str(FIXTURES / "bad_date.csv"))
     assert code == 1 and out == ""
     assert "bad_date.csv: line 3: unreadable date 'someday soon'" in err
     assert "nothing imported" in err
     assert snapshot(db_path) == before
 
 
-def test_a_broken_vcard_aborts_with_its_card_number(cli, db_path):
-    code, _, err = cli("import", str(FIXTURES / "broken.vcf"))
-    assert code == 1 and "card 2 (line 8)" in err
+def test_a_bad_value_is_left_out_and_reported_with_its_line(cli, db_path):
+    code, out, _ = cli("import", str(FIXTURES / "bad_date.csv"))
+    assert code == 0
+    assert "mended line 3: unreadable date 'someday soon'" in out
+    assert "3 added, 0 merged, 0 skipped, 0 errors, 1 mended" in out
+
+
+def test_strict_refuses_a_broken_vcard_with_its_card_number(cli, db_path):
+    code, _, err = cli("import", "--strict", str(FIXTURES / "broken.vcf"))
+    assert code == 1 and "card 2 (line 5): line 8: unreadable" in err
     assert snapshot(db_path)[0] == {}
 
 

@@ -9,7 +9,7 @@ import vobject
 
 from netui.core.errors import BadRecords
 from netui.core.io.files import read_text
-from netui.core.io.vcard import read_vcards, write_vcards
+from netui.core.io.vcard import read_vcards, scan_vcards, write_vcards
 from netui.core.model import Contact
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -56,29 +56,38 @@ def test_vcard_40_non_latin_names_tel_uris_and_email_only_cards():
     assert nameless.name == "someone@example.org"  # filed under its email rather than refused
 
 
-def test_a_broken_card_is_reported_with_its_card_and_line_number():
+def test_a_broken_line_is_reported_with_its_card_and_line_number():
     with pytest.raises(BadRecords) as caught:
-        read_vcards(read_text(FIXTURES / "broken.vcf"))
+        read_vcards(read_text(FIXTURES / "broken.vcf"))  # strict: anything mended refuses
     assert caught.value.problems == [
-        "card 2 (line 8): not a readable vCard: Failed to parse line: this line has no colon"
+        "card 2 (line 5): line 8: unreadable, skipped (Failed to parse line: this line has no "
+        "colon)"
     ]
 
 
-def test_a_card_with_nothing_to_name_it_by_is_refused_with_its_number():
+def test_a_broken_line_costs_only_itself():
+    bundle = scan_vcards(read_text(FIXTURES / "broken.vcf"))
+    assert [r.contact.name for r in bundle.contacts] == ["Good Card", "Bad Card"]
+    assert [where for where, _ in bundle.repaired] == ["card 2 (line 5)"]
+
+
+def test_a_card_with_nothing_to_name_it_by_is_skipped_with_its_number():
     text = "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ann\r\nEND:VCARD\r\n"
     text += "BEGIN:VCARD\r\nVERSION:3.0\r\nTITLE:Boss\r\nEND:VCARD\r\n"
-    with pytest.raises(BadRecords) as caught:
-        read_vcards(text, origin="team.vcf")
-    assert caught.value.problems == ["team.vcf: card 2 (line 5): no name, company, email or phone"]
+    bundle = scan_vcards(text, origin="team.vcf")
+    assert [r.contact.name for r in bundle.contacts] == ["Ann"]
+    assert bundle.skipped == [
+        ("team.vcf: card 2 (line 5)", "skipped: no name, company, email or phone")
+    ]
 
 
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
         ("", "no vCard found (expected BEGIN:VCARD)"),
-        ("just some text\n", "card 1 (line 1): not a readable vCard: Failed to parse line: just"),
-        ("NOTE:hello\n", "card 1 (line 1): a bare component, not a vCard"),
-        ("BEGIN:VEVENT\nEND:VEVENT\n", "card 1 (line 1): a VEVENT component, not a vCard"),
+        ("just some text\n", "no vCard found (expected BEGIN:VCARD)"),
+        ("NOTE:hello\n", "no vCard found (expected BEGIN:VCARD)"),
+        ("BEGIN:VEVENT\nEND:VEVENT\n", "no vCard found (expected BEGIN:VCARD)"),
     ],
 )
 def test_text_without_cards_is_refused(text, problem):

@@ -122,7 +122,7 @@ def test_session_walks_every_key_and_tallies_them(store):
     assert (summary.tally.archived, summary.tally.logged) == (1, 1)
     assert summary.left == 3  # C (skipped), E (logging does not thank), F (not reached)
     assert summary.text() == (
-        "Review: 1 done, 1 logged, 1 snoozed, 1 skipped, 1 archived; 3 still due today."
+        "Review: 1 done, 1 logged, 1 snoozed, 1 skipped, 1 archived; 3 still to do."
     )
 
 

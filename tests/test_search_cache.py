@@ -33,6 +33,7 @@ from netui.core.search.engine import (
 
 TODAY = date(2026, 11, 24)
 WORDS = ["estate", "plan", "planning", "Zoë", "José", "golf", "a", "the", "Straße", "πελαργός"]
+WORDS += ["𝓖𝓲𝓾𝓵𝓲𝓸", "Ｇｏｌｆ"]  # styled letters fold to plain ones (NFKC)
 JOINERS = st.sampled_from([" ", "", "-"])  # words run together too: "πελαργόςestate"
 SENTENCES = st.tuples(JOINERS, st.lists(st.sampled_from(WORDS), max_size=5)).map(
     lambda parts: parts[0].join(parts[1])
@@ -41,6 +42,7 @@ PIECES = [
     *WORDS,
     "strasse",
     "zoe",
+    "giulio",
     "plan*",
     '"estate plan"',
     '"estate plan"*',
@@ -112,6 +114,14 @@ def cache_root(store: Store) -> Path:
 
 def month_cache(store: Store, on: date) -> Path:
     return cache_root(store) / f"{conversation_file(on)}{SUFFIX}"
+
+
+def test_styled_letters_are_found_by_plain_ones_in_the_cache_and_the_scan(store):
+    store.add_contact(Contact("𝓖𝓲𝓾𝓵𝓲𝓸 Ｒｏｓｓｉ", company="𝐀𝐜𝐦𝐞"))
+    for text in ("giulio", "name:rossi", "company:acme"):
+        hits = cached(store, text)
+        assert [hit.name for hit in hits] == ["𝓖𝓲𝓾𝓵𝓲𝓸 Ｒｏｓｓｉ"]
+        assert hits == scanned(store, text)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -14,7 +14,7 @@ from netui.core.errors import ValidationError
 from netui.core.followup.card import contact_card
 from netui.core.model import Channel, Contact, Conversation, Stage
 from netui.core.rules import QueueItem, standing
-from netui.core.text import cell_width, one_line
+from netui.core.text import cell_width, one_line, printable
 
 WIDTH = 80
 
@@ -33,6 +33,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     add.add_argument("--tag", action="append", default=[], metavar="TAG")
     add.add_argument("--referred-by", metavar="CONTACT")
     add.add_argument("--reach", default="", help="how and when best to reach them")
+    add.add_argument(
+        "--quiet", action="store_true", help="no warning when the person looks already known"
+    )
     add.set_defaults(handler=cmd_add)
 
     log = sub.add_parser("log", help="log a conversation (no --note: read it from stdin)")
@@ -139,6 +142,8 @@ def contact_json(store: Store, contact: Contact, today: date) -> dict[str, objec
         "reach": contact.reach,
         "needs": contact.needs,
         "offers": contact.offers,
+        "urls": contact.urls,
+        "external_ids": contact.external_ids,
         "last_contact_on": contact.last_contact_on.isoformat() if contact.last_contact_on else None,
         "next_action": nxt.action if nxt else None,
         "next_due": nxt.due.isoformat() if nxt else None,
@@ -191,9 +196,28 @@ def cmd_add(args: argparse.Namespace, ctx: Context) -> int:
         first = Conversation(
             contact_id=contact.id, on=met_on, channel=Channel.IN_PERSON, note=args.note
         )
+    if not args.quiet:
+        warn_lookalikes(contact, store)
     contact = store.add_contact(contact, first_note=first)
     print(contact.id)
     return 0
+
+
+_LOOKALIKES_SHOWN = 3
+
+
+def warn_lookalikes(contact: Contact, store: Store) -> None:
+    """A warning on stderr naming whom the new contact looks like (it is added anyway)."""
+    from netui.core.io.dupes import lookalikes
+
+    found = lookalikes(contact, store.contacts(include_archived=True))
+    for other, why in found[:_LOOKALIKES_SHOWN]:
+        company = f", {one_line(other.company, 40)}" if other.company else ""
+        print(
+            f"netui: warning: looks like {one_line(other.name, 40)} "
+            f"({other.id[:8]}{company}): {printable(why)}; added anyway",
+            file=sys.stderr,
+        )
 
 
 def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
@@ -379,6 +403,8 @@ def card_lines(store: Store, contact: Contact, today: date) -> list[str]:
 
 
 def queue_line(item: QueueItem, today: date) -> str:
+    """One follow-up; `today` is the day the queue is for (`--on`), which "OVERDUE" and
+    "3 days ago" are relative to (not "OVERDUE in 1 week")."""
     when = "OVERDUE " if item.overdue else ""
     when += humanize(item.due, today)
     return f"{when:<22} {cell(item.contact.name, 26)} {one_line(item.action, WIDTH - 50)}"
@@ -394,13 +420,16 @@ def cmd_queue(args: argparse.Namespace, ctx: Context) -> int:
     cold = [i for i in items if i.cold]
     if not current and not cold:
         out("Nothing due. Nice.")
+        return 0
+    if on != ctx.today:
+        out(f"As of {format_date(on)}:")
     for item in current:
-        sys.stdout.write(queue_line(item, ctx.today) + "\n")
+        sys.stdout.write(queue_line(item, on) + "\n")
     if cold:
         out(cold_line(len(cold), ctx.store.settings.gone_cold_days))
         if args.cold:
             for item in cold:
-                sys.stdout.write(queue_line(item, ctx.today) + "\n")
+                sys.stdout.write(queue_line(item, on) + "\n")
         else:
             out("  netui queue --cold lists them; netui cold --snooze DATE|--archive|--keep")
     return 0

@@ -28,10 +28,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     imp = sub.add_parser(
         "import",
         help="import contacts from vCard, CSV, LinkedIn Connections.csv or netui JSON",
-        description="Import contacts. Records matching an existing contact (same email, "
-        "phone, or name and company) are merged into it. New contacts wait unsorted (listed "
-        "and searchable, not in the queue) until sorted in the TUI (U) or with --stage. All "
-        "or nothing: one bad record and nothing is written.",
+        description="Import contacts. Records matching an existing contact (same external "
+        "id, name and company, or email or phone under a compatible name) are merged into "
+        "it. New contacts wait unsorted (listed and searchable, not in the queue) until "
+        "sorted in the TUI (U) or with --stage. Unreadable records and properties are skipped "
+        "and reported; the rest lands in one transaction. The file is refused when nothing in "
+        "it is usable, or with --strict.",
     )
     imp.add_argument("path", metavar="PATH", help="a file, or a folder of .vcf files")
     imp.add_argument("--format", choices=IMPORT_FORMATS, help="default: recognised from content")
@@ -42,6 +44,17 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="{met,thanked,called,coffee}",
         help="put new contacts on this rung from today (default: unsorted, out of the queue "
         "until sorted)",
+    )
+    imp.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse the whole file if any record or property had to be skipped or mended",
+    )
+    imp.add_argument(
+        "--encoding",
+        metavar="ENC",
+        help="the file's text encoding (e.g. shift_jis, gb18030, cp1251, latin-1); "
+        "default: UTF-8, else detected",
     )
     imp.set_defaults(handler=cmd_import)
 
@@ -69,7 +82,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
-    from netui.core.io.importer import MERGE, apply, plan_import
+    from netui.core.io.importer import MERGE, SKIP, apply, plan_import
 
     stage = Stage.parse(args.stage) if args.stage else None
     bar = ProgressBar() if sys.stderr.isatty() else None
@@ -81,6 +94,8 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
             tag=args.tag,
             progress=bar,
             stage=stage,
+            strict=args.strict,
+            encoding=args.encoding,
         )
     finally:
         if bar is not None:
@@ -92,19 +107,34 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
         return 1
     if args.dry_run:
         _print_entries(plan)
+        _print_report(plan)
         out(f"Dry run: {plan.summary()}. Nothing was written.")
         return 0
     apply(plan, ctx.store)
     for entry in plan.entries:
         if entry.action == MERGE:
             out(f"merged {entry.where}: {one_line(entry.name, _NAME_CELLS)} {entry.reason}")
-    out(f"Imported {Path(plan.source).name} ({plan.format}): {plan.summary()}.")
+        elif entry.action == SKIP and not entry.contact_id:
+            out(f"skipped {entry.where}: {one_line(entry.reason)}")
+    _print_report(plan)
+    encoding = f", {plan.encoding}" if plan.encoding else ""
+    out(f"Imported {Path(plan.source).name} ({plan.format}{encoding}): {plan.summary()}.")
     if waiting := plan.unsorted_added:
         out(
             f"{waiting} new contacts wait unsorted, out of the queue: sort them in the TUI "
             "(U), or see them with netui list --unsorted."
         )
     return 0
+
+
+def _print_report(plan: ImportPlan) -> None:
+    """What was mended on the way in, and the pairs kept apart that the user should see."""
+    for line in plan.repaired:
+        out(f"mended {one_line(line)}")
+    for line in plan.doubtful:
+        out(f"check  {one_line(line)}")
+    if plan.encoding:
+        out(f"read as {plan.encoding}; if names look wrong, import again with --encoding")
 
 
 def _print_entries(plan: ImportPlan) -> None:

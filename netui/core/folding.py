@@ -10,14 +10,17 @@ NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 
 
 def fold(text: str) -> str:
-    """`José` and `jose` alike; fast on a diary, where most notes are plain ASCII.
+    """`José` and `jose` alike, and styled letters plain (`𝓖𝓲𝓾𝓵𝓲𝓸`, `Ｇｉｕｌｉｏ` are `giulio`).
 
-    ASCII needs only lower(); other text drops its accents with one compiled regex per
-    distinct set of accents instead of a character-by-character loop.
+    ASCII needs only lower(); other text is decomposed by compatibility (NFKD: styled,
+    full-width and ligature letters become plain ones, accents come apart), case-folded
+    after that (case-folding does not touch mathematical capitals before NFKD makes
+    them plain), and drops its accents with one compiled regex per distinct set of
+    accents instead of a character-by-character loop.
     """
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
     if decomposed.isascii():
         return decomposed
     others = set("".join(NON_ASCII_RUN.findall(decomposed)))  # few, even in 30 MB of notes

@@ -179,6 +179,13 @@ class Contact:
     notes: str = ""
     needs: list[str] = field(default_factory=list)
     offers: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)  # web pages: a vCard URL, a profile link
+    # Ids other programs gave this person ("vcard-uid:...", "linkedin:<profile url>"): the
+    # surest sign that an imported record is someone already here.
+    external_ids: list[str] = field(default_factory=list)
+    # The vCard N it came with (family, given, additional, prefix, suffix), kept so an
+    # export does not have to guess where "John Doe III" splits.
+    name_parts: list[str] = field(default_factory=list)
     cadence_days: int | None = None  # keep-in-touch rhythm; None = the configured default
     follow_up_on: date | None = None  # a snooze or a plan: overrides the rule until it passes
     last_contact_on: date | None = None  # date of the newest conversation, kept by the store
@@ -221,7 +228,7 @@ class Contact:
         """Build from stored JSON; tuned, since opening 10,000 contacts runs it 10,000 times."""
         values = {k: data[k] for k in cls.__slots__ if k in data}
         get = values.get
-        for key in ("emails", "phones", "tags", "needs", "offers"):
+        for key in LIST_FIELDS:
             values[key] = _strs(get(key))
         for key in _DATE_FIELDS:
             values[key] = _date_in(get(key))
@@ -242,6 +249,8 @@ class Contact:
         return cls(**values)
 
 
+# The contact fields that hold lists of text.
+LIST_FIELDS = ("emails", "phones", "tags", "needs", "offers", "urls", "external_ids", "name_parts")
 _STAGE_OF = {stage.value: stage for stage in Stage}
 _DATE_FIELDS = ("met_on", "follow_up_on", "last_contact_on", "sorted_on", "keep_since")
 

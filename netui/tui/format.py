@@ -26,7 +26,9 @@ def due_short(due: date, today: date) -> str:
         return "tomorrow"
     if days < 0:
         late = -days
-        return f"{late}d late" if late < 100 else f"{late // 7}w late"
+        if late < 100:
+            return f"{late}d late"
+        return f"{late // 7}w late" if late < 700 else f"{late // 365}y late"  # "375w late" was 9
     if days < 14:
         return f"in {days}d"
     if days < 100:

@@ -115,16 +115,31 @@ def test_importing_the_same_file_again_changes_nothing(store, frozen_today):
     drive(store, scenario)
 
 
-def test_a_bad_record_is_shown_with_its_card_number_and_nothing_is_imported(store, frozen_today):
+def test_a_file_with_nothing_usable_is_shown_with_its_card_numbers_and_not_imported(
+    store, frozen_today
+):
+    async def scenario(pilot, app, main):
+        screen = await open_import(pilot, app)
+        await preview(pilot, app, FIXTURES / "quirks" / "nothing_usable.vcf")
+        text = screen_text(app)
+        assert "Nothing can be imported: 0 added, 0 merged, 0 skipped, 3 errors" in text
+        assert "card 1 (line 1): skipped: no name, company, email or phone" in text
+        assert {r.action for r in screen.query_one(PreviewTable).rows} == {"error"}
+        await confirm(pilot, app)
+        assert names(store) == set() and app.screen is screen
+
+    drive(store, scenario)
+
+
+def test_a_mended_card_is_shown_and_the_rest_imported(store, frozen_today):
     async def scenario(pilot, app, main):
         screen = await open_import(pilot, app)
         await preview(pilot, app, FIXTURES / "broken.vcf")
-        text = screen_text(app)
-        assert "Nothing can be imported: 0 added, 0 merged, 0 skipped, 1 error" in text
-        assert "card 2 (line 8): not a readable vCard" in text
-        assert [r.action for r in screen.query_one(PreviewTable).rows] == ["error"]
+        assert "2 added, 0 merged, 0 skipped, 0 errors, 1 mended" in screen_text(app)
+        rows = screen.query_one(PreviewTable).rows
+        assert [r.action for r in rows] == ["add", "add", "mended"]
         await confirm(pilot, app)
-        assert names(store) == set() and app.screen is screen
+        assert names(store) == {"Good Card", "Bad Card"}
 
     drive(store, scenario)
 
@@ -198,5 +213,16 @@ def test_a_big_vcard_file_shows_its_reading_progress(store, frozen_today, tmp_pa
         await preview(pilot, app, cards)
         assert (bar.total, bar.progress) == (300, 300)
         assert "300 added" in screen_text(app)
+
+    drive(store, scenario)
+
+
+def test_a_detected_encoding_is_said_in_the_preview(store, frozen_today):
+    async def scenario(pilot, app, main):
+        await open_import(pilot, app)
+        await preview(pilot, app, FIXTURES / "quirks" / "shift_jis.csv")
+        assert "Preview (csv, cp932 (detected)): 2 added" in screen_text(app)
+        await confirm(pilot, app)
+        assert names(store) == {"太郎 山田", "花子 佐藤"}
 
     drive(store, scenario)

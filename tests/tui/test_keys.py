@@ -8,7 +8,7 @@ import pytest
 from textual.command import CommandPalette
 
 from netui.core.errors import StorageError
-from netui.core.model import Channel, Stage
+from netui.core.model import Channel, Contact, Stage
 from netui.tui.screens.capture import CaptureScreen
 from netui.tui.screens.confirm import ConfirmScreen
 from netui.tui.screens.help import HelpScreen
@@ -409,5 +409,34 @@ def test_keys_typed_faster_than_the_screen_act_on_the_row_under_the_cursor(
         )[2]
         assert demo_store.get(third.id).stage is Stage.THANKED
         assert main.contacts.current_id == third.id
+
+    drive(demo_store, scenario)
+
+
+def test_capture_says_whom_the_name_looks_like_and_ctrl_o_opens_them(demo_store, frozen_today):
+    known = demo_store.add_contact(Contact(name="Daniel Hervás", company="Reckon Digital"))
+
+    async def scenario(pilot, app, main):
+        before = len(demo_store.contacts_by_id)
+        await press(pilot, "n", *"daniel herva")
+        assert "Looks like" not in screen_text(app)
+        await press(pilot, "s")
+        assert "Looks like Daniel Hervás (Reckon Digital)" in screen_text(app)
+        await press(pilot, "ctrl+o")
+        assert app.screen is main
+        assert main.selected_id == known.id
+        assert len(demo_store.contacts_by_id) == before
+
+    drive(demo_store, scenario)
+
+
+def test_capture_adds_a_lookalike_anyway_on_enter(demo_store, frozen_today):
+    demo_store.add_contact(Contact(name="Daniel Hervás", company="Reckon Digital"))
+
+    async def scenario(pilot, app, main):
+        await press(pilot, "n", *"Daniel Hervas", "enter")
+        assert app.screen is main
+        names = [c.name for c in demo_store.contacts_by_id.values()]
+        assert {"Daniel Hervás", "Daniel Hervas"} <= set(names)
 
     drive(demo_store, scenario)

@@ -245,9 +245,7 @@ def test_escape_leaves_with_a_summary_and_selects_where_you_were(day):
         await press(pilot, "d", "escape", "s", "escape")
         assert app.screen is main
         assert main.selected_id == by_name(day, "Cy Diaz").id
-        assert "Review: 1 done, 0 snoozed, 1 skipped, 0 archived; 5 still due today." in notices(
-            app
-        )
+        assert "Review: 1 done, 0 snoozed, 1 skipped, 0 archived; 5 still to do." in notices(app)
 
     drive(day, scenario)
 

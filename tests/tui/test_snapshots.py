@@ -28,6 +28,12 @@ def test_quick_capture_form(snap_compare, demo_store):
     assert snap_compare(app_for(demo_store), terminal_size=SIZE, run_before=settle_then(*keys))
 
 
+def test_quick_capture_warns_of_a_lookalike(snap_compare, demo_store):
+    name = next(c.name for c in demo_store.contacts() if c.company)
+    keys = ("n", *name.lower())
+    assert snap_compare(app_for(demo_store), terminal_size=SIZE, run_before=settle_then(*keys))
+
+
 def test_log_form(snap_compare, demo_store):
     keys = ("f", *"Priya", "enter", "l", *"Budget for next year", "enter", *"and hiring")
     assert snap_compare(app_for(demo_store), terminal_size=SIZE, run_before=settle_then(*keys))

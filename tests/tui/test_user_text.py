@@ -85,3 +85,14 @@ def test_every_form_and_screen_shows_a_markup_like_name_literally(store, frozen_
         assert f"{name}: called today (nothing logged) — u to undo" in notices(app)
 
     drive(store, scenario, size=(120, 40), toasts=True)
+
+
+def test_web_pages_show_on_the_card_literally(store: Store, frozen_today):
+    ann = store.add_contact(Contact(name="Ann", urls=["https://ann.example/[/]", "[b]x"]))
+
+    async def scenario(pilot, app, main):
+        main.select(ann.id)
+        await pilot.pause()
+        assert "Web: https://ann.example/[/] · [b]x" in card_text(main)
+
+    drive(store, scenario)

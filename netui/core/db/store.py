@@ -159,6 +159,7 @@ _EDITABLE = {
     "notes",
     "needs",
     "offers",
+    "urls",
     "cadence_days",
     "follow_up_on",
     "referred_by",
@@ -1158,8 +1159,9 @@ def merge_contacts(keep: Contact, drop: Contact) -> Contact:
         return a + added
 
     merged = Contact.from_dict(keep.to_dict())
-    for name in ("emails", "phones", "tags", "needs", "offers"):
+    for name in ("emails", "phones", "tags", "needs", "offers", "urls", "external_ids"):
         setattr(merged, name, union(getattr(keep, name), getattr(drop, name)))
+    merged.name_parts = list(keep.name_parts or drop.name_parts)
     for name in ("company", "title", "met_at", "reach", "mention", "referred_by"):
         if not getattr(merged, name):
             setattr(merged, name, getattr(drop, name))

@@ -73,6 +73,7 @@ def contact_card(store: Store, contact: Contact, today: date) -> Card:
     add("role", "", " at ".join(one_line(x) for x in (contact.title, contact.company) if x))
     add("archived", "", "Archived as a dud" if contact.archived else "")
     add("reach", "Reach", " · ".join(one_line(x) for x in (*contact.emails, *contact.phones)))
+    add("web", "Web", " · ".join(one_line(url) for url in contact.urls))
     add("best way", "Best way", printable(contact.reach))
     met = [f"at {one_line(contact.met_at)}"] if contact.met_at else []
     if contact.met_on:

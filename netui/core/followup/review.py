@@ -157,7 +157,7 @@ class Tally:
 @dataclass(frozen=True, slots=True)
 class Summary:
     tally: Tally
-    left: int  # follow-ups still due today when the review ended (not gone cold)
+    left: int  # follow-ups due today or overdue still open when the review ended (not cold)
     finished: bool  # walked to the end rather than left early
     cold: int = 0  # gone-cold follow-ups left
 
@@ -167,7 +167,7 @@ class Summary:
         parts += [f"{n} {what}" for n, what in ((t.logged, "logged"),) if n]
         parts += [f"{t.snoozed} snoozed", f"{t.skipped} skipped", f"{t.archived} archived"]
         parts += [f"{t.kept} kept in touch"] if t.kept else []
-        left = "nothing left for today" if self.left == 0 else f"{self.left} still due today"
+        left = "nothing left for today" if self.left == 0 else f"{self.left} still to do"
         cold = f"; {self.cold} gone cold" if self.cold else ""
         return f"Review: {', '.join(parts)}; {left}{cold}."
 

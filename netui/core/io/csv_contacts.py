@@ -17,14 +17,19 @@ from datetime import date
 
 from netui.core.errors import BadRecords, ValidationError
 from netui.core.io.records import (
+    Bundle,
     Incoming,
     clean_text,
     fallback_name,
+    is_email,
     parse_loose_date,
     split_list,
+    strictly,
     unique,
+    usable,
 )
 from netui.core.model import Contact, Stage
+from netui.core.text import one_line
 
 # Field -> header spellings (after normalising), best first.
 SPELLINGS: dict[str, tuple[str, ...]] = {
@@ -78,15 +83,25 @@ SPELLINGS: dict[str, tuple[str, ...]] = {
     "met_on": ("met on", "date met", "connected on", "first met", "met"),
     "stage": ("stage",),
     "reach": ("reach", "how to reach"),
-    "url": ("url", "profile url", "linkedin", "linkedin url", "website", "web page", "homepage"),
+    "url": (
+        "url",
+        "urls",
+        "profile url",
+        "linkedin",
+        "linkedin url",
+        "website",
+        "web page",
+        "homepage",
+        "web pages",
+    ),
     "mention": ("mention",),
     "needs": ("needs",),
     "offers": ("offers",),
 }
 # Fields fed by every matching column (a sheet may have Email 1, Email 2, ...).
 GATHERED = frozenset({"email", "phone", "tags", "groups", "notes", "url"})
-# Google marks its own groups with "* "; every contact is in "* myContacts".
-_GOOGLE_SYSTEM_GROUP = "myContacts"
+# Google marks its own labels with "* " ("* myContacts", "* starred"); the user's have none.
+_GOOGLE_SYSTEM_LABEL = "* "
 # Words that qualify a column without changing what it holds.
 _QUALIFIERS = frozenset(
     {
@@ -101,6 +116,7 @@ _QUALIFIERS = frozenset(
         "business",
         "main",
         "private",
+        "secondary",  # Thunderbird's "Secondary Email"
         "the",
     }
 )
@@ -122,6 +138,7 @@ CSV_COLUMNS = (
     "Needs",
     "Offers",
     "Notes",
+    "URLs",
 )
 
 
@@ -156,36 +173,69 @@ def guess_delimiter(first_line: str) -> str:
 
 
 def read_csv(text: str, origin: str = "", first_line: int = 1) -> list[Incoming]:
-    """Contacts from CSV text with a header row; BadRecords names each bad line."""
+    """Contacts from CSV text with a header row; BadRecords names each bad or mended line."""
+    return strictly(scan_csv(text, origin, first_line))
+
+
+def scan_csv(text: str, origin: str = "", first_line: int = 1) -> Bundle:
+    """Contacts from CSV text with a header row, and a report of the lines left out.
+
+    A row with nothing to file it under (LinkedIn writes `,,,,,,05 Feb 2024` for a hidden
+    profile) is counted, not listed one by one; any other bad row is listed by line.
+    """
     prefix = f"{origin}: " if origin else ""
     delimiter = guess_delimiter(text.split("\n", 1)[0])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     offset = first_line - 1
-    records: list[Incoming] = []
-    problems: list[str] = []
+    bundle = Bundle()
+    nameless: list[int] = []
     try:
         header = next(reader, [])
         columns = map_columns(header)
         if not any(f in columns for f in _NAME_FIELDS):
             raise BadRecords([f"{prefix}line {first_line}: no name or email column in the header"])
         end = reader.line_num
+        identity = _identity_columns(columns)
         for row in reader:
-            where = f"{prefix}line {offset + end + 1}"
+            number = offset + end + 1
+            where = f"{prefix}line {number}"
             end = reader.line_num
             if not any(cell.strip() for cell in row):
                 continue
+            if not any(row[i].strip() for i in identity if i < len(row)):
+                nameless.append(number)
+                continue
             try:
-                records.append(Incoming(_contact(row, columns, len(header)), where))
+                contact, mended = _contact(row, columns, len(header))
             except ValidationError as exc:
-                problems.append(f"{where}: {exc}")
+                bundle.skipped.append((where, f"skipped: {exc}"))
+                continue
+            bundle.contacts.append(Incoming(contact, where))
+            bundle.repaired += [(where, problem) for problem in mended]
     except csv.Error as exc:
-        problems.append(f"{prefix}line {offset + reader.line_num}: {exc}")
-    if problems:
-        raise BadRecords(problems)
-    return records
+        bundle.skipped.append(
+            (f"{prefix}line {offset + reader.line_num}", f"{exc}; read no further")
+        )
+    if nameless:
+        lines = (
+            f"line {nameless[0]}" if len(nameless) == 1 else f"lines {nameless[0]}-{nameless[-1]}"
+        )
+        why = "with no name, email or phone skipped (a hidden profile?)"
+        bundle.skipped.append(
+            (f"{prefix}{lines}", f"{len(nameless)} row{'s' if len(nameless) > 1 else ''} {why}")
+        )
+    return usable(bundle, origin)
 
 
-def _contact(row: list[str], columns: dict[str, list[int]], width: int) -> Contact:
+def _identity_columns(columns: dict[str, list[int]]) -> list[int]:
+    fields = (*_NAME_FIELDS, "company", "phone")
+    return [i for name in fields for i in columns.get(name, ())]
+
+
+def _contact(
+    row: list[str], columns: dict[str, list[int]], width: int
+) -> tuple[Contact, list[str]]:
+    """The row's contact, and what had to be mended to read it."""
     if len(row) > width and any(cell.strip() for cell in row[width:]):
         raise ValidationError(
             f"{len(row)} cells but the header has {width} (a comma that needs quotes?)"
@@ -201,41 +251,73 @@ def _contact(row: list[str], columns: dict[str, list[int]], width: int) -> Conta
     def listed(field_name: str, separators: tuple[str, ...] = (";", ",", ":::")) -> list[str]:
         return unique([v for text in cells(field_name) for v in split_list(text, separators)])
 
-    emails = listed("email")
-    phones = listed("phone", (";", ":::"))
+    emails: list[str] = []
+    not_emails: list[str] = []
+    for value in listed("email"):
+        (emails if is_email(value) else not_emails).append(value)
+    mended = [f"{one_line(v, 40)} is not an email address; kept as a note" for v in not_emails]
+    phones = unique(p for text in cells("phone") for p in split_phones(text))
     company = cell("company")
     parts = (cell("first"), cell("middle"), cell("last"))
     name = cell("name") or " ".join(part for part in parts if part)
-    return Contact(
+    urls = listed("url", (";", " ", ":::"))
+    notes = [*cells("notes"), *(f"Email column held {v}" for v in not_emails)]
+    contact = Contact(
         name=fallback_name(name, company, emails, phones),
         company=company,
         title=cell("title"),
-        emails=emails,
+        emails=unique(emails),
         phones=phones,
-        tags=unique(listed("tags") + _google_groups(listed("groups", (":::",)))),
-        notes="\n\n".join(text for text in cells("notes") if text),
+        tags=unique(_user_labels(listed("tags", (";", ",", ":::")) + listed("groups", (":::",)))),
+        notes="\n\n".join(text for text in notes if text),
         met_at=cell("met_at"),
-        met_on=_date(cell("met_on")),
+        met_on=_date(cell("met_on"), mended),
         stage=Stage.parse(cell("stage")) if cell("stage") else Stage.MET,
-        reach=" ".join(text for text in (cell("reach"), *cells("url")) if text),
+        reach=cell("reach"),
         mention=cell("mention"),
         needs=listed("needs", (";",)),
         offers=listed("offers", (";",)),
+        urls=urls,
+        external_ids=[f"linkedin:{profile_key(u)}" for u in urls if profile_key(u)],
     )
+    return contact, mended
 
 
-def _google_groups(groups: list[str]) -> list[str]:
-    names = [group.removeprefix("* ").strip() for group in groups]
-    return [name for name in names if name and name != _GOOGLE_SYSTEM_GROUP]
+def split_phones(text: str) -> list[str]:
+    """A phone cell's numbers: ";" or ":::" between numbers, but ";ext=102" stays on its number."""
+    parts = split_list(text, (";", ":::"))
+    phones: list[str] = []
+    for part in parts:
+        if phones and part.casefold().startswith(("ext", "x=")):
+            phones[-1] += f";{part}"
+        else:
+            phones.append(part)
+    return phones
 
 
-def _date(text: str) -> date | None:
+def profile_key(url: str) -> str | None:
+    """A LinkedIn profile URL in one spelling (scheme, www, case, trailing / dropped)."""
+    match = _LINKEDIN_PROFILE.search(url)
+    return f"linkedin.com/in/{match.group(1).casefold()}" if match else None
+
+
+_LINKEDIN_PROFILE = re.compile(r"linkedin\.com/in/([^/?#\s]+)", re.IGNORECASE)
+
+
+def _user_labels(labels: list[str]) -> list[str]:
+    """Tags and groups without Google's own labels ("* myContacts", "* starred")."""
+    return [label for label in labels if not label.startswith(_GOOGLE_SYSTEM_LABEL)]
+
+
+def _date(text: str, mended: list[str]) -> date | None:
+    """The date, or None with a line in `mended` when it cannot be read (the rest can)."""
     if not text:
         return None
     try:
         return parse_loose_date(text)
     except ValueError as exc:
-        raise ValidationError(str(exc)) from None
+        mended.append(f"{exc}; date left out")
+        return None
 
 
 def write_csv(contacts: Iterable[Contact]) -> str:
@@ -260,6 +342,7 @@ def write_csv(contacts: Iterable[Contact]) -> str:
                 "; ".join(c.needs),
                 "; ".join(c.offers),
                 c.notes,
+                " ".join(c.urls),
             ]
         )
     return buffer.getvalue()

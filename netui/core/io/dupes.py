@@ -1,8 +1,11 @@
 """Who is probably the same person: the rules shared by `netui dupes` and the importer.
 
-Two contacts are the same person when they share an email (case-insensitive), a phone
-number (same digits, at least MIN_PHONE_DIGITS of them, so "0" or "112" never match), or
-the same name at the same company (case and accents folded).
+Two contacts are the same person when they carry the same external id (a vCard UID, a
+LinkedIn profile), the same name at the same company (case, accents and styled letters
+folded), or share an email (case-insensitive) or a phone number (same digits, at least
+MIN_PHONE_DIGITS of them, so "0" or "112" never match) under compatible names. A shared
+email or phone under different names (a switchboard, a family address) is a doubt to
+list, never a merge.
 
 `netui dupes` also flags names that are nearly the same at one company ("Jon Smith" and
 "John Smith" at Acme): difflib's ratio of the folded names at least NEAR_NAME_RATIO. 0.85
@@ -17,6 +20,8 @@ unless both contacts name different companies.
 from __future__ import annotations
 
 import difflib
+import re
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -49,7 +54,9 @@ def name_key(contact: Contact) -> tuple[str, str]:
 
 def identity_keys(contact: Contact) -> list[tuple[str, str, str]]:
     """(kind, key, shown) for everything that identifies the contact, strongest first."""
-    keys = [("email", email_key(e), e) for e in contact.emails if email_key(e)]
+    keys = [("id", fold(x), x) for x in contact.external_ids if x.strip()]
+    keys.append(("id", fold(f"vcard-uid:{own_uid(contact.id)}"), "UID of a netui vCard"))
+    keys += [("email", email_key(e), e) for e in contact.emails if email_key(e)]
     keys += [("phone", k, p) for p in contact.phones if (k := phone_key(p))]
     name, company = name_key(contact)
     shown = f"{contact.name} at {contact.company}" if contact.company else contact.name
@@ -60,26 +67,101 @@ def identity_keys(contact: Contact) -> list[tuple[str, str, str]]:
     return list(unique.values())
 
 
+def own_uid(contact_id: str) -> str:
+    """The UID netui's vCard export gives the contact (vCard 4.0 wants a urn:uuid)."""
+    try:
+        return uuid.UUID(hex=contact_id).urn
+    except ValueError:
+        return contact_id
+
+
+_WORD = re.compile(r"\w+")
+
+
+def compatible_names(a: str, b: str) -> bool:
+    """Whether two names can be one person's: equal, one inside the other ("Ann Lee" /
+    "Ann Lee-Smith"), initials ("A. Lee"), nearly equal ("Jon"/"John"), or one is no
+    real name (an address book files a nameless entry under its email or phone)."""
+    one, two = _WORD.findall(fold(a)), _WORD.findall(fold(b))
+    if not one or not two or not _is_name(a) or not _is_name(b):
+        return True
+    short, long = sorted((one, two), key=len)
+    if all(any(_same_word(w, v) for v in long) for w in short):
+        return True
+    return near_ratio(" ".join(one), " ".join(two)) is not None
+
+
+def _is_name(text: str) -> bool:
+    return "@" not in text and sum(ch.isdigit() for ch in text) < MIN_PHONE_DIGITS
+
+
+def _same_word(a: str, b: str) -> bool:
+    return a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
+
+
+_REASON = {"id": "same id", "email": "same email", "phone": "same phone", "name": "same name"}
+
+
 class ContactIndex:
-    """Finds the known contact a record matches, by email, then phone, then name+company."""
+    """Finds the known contact a record is, by external id, name+company, email, phone.
+
+    A shared email or phone alone is not enough: a switchboard, a family address or an
+    assistant serves several people. It matches only when the names are compatible;
+    otherwise the pair is returned as a doubt for the user to look at.
+    """
 
     def __init__(self, contacts: Iterable[Contact] = ()) -> None:
-        self._owners: dict[tuple[str, str], str] = {}
+        self._owners: dict[tuple[str, str], Contact] = {}
         for contact in contacts:
             self.add(contact)
 
     def add(self, contact: Contact) -> None:
         """Index the contact's keys; a key already owned keeps its first owner."""
         for kind, key, _ in identity_keys(contact):
-            self._owners.setdefault((kind, key), contact.id)
+            owner = self._owners.setdefault((kind, key), contact)
+            if owner.id == contact.id:
+                self._owners[(kind, key)] = contact  # the newest version of the owner
 
     def match(self, contact: Contact) -> tuple[str, str] | None:
-        """(id of the known contact, why) for the first key it shares, else None."""
-        for kind, key, shown in identity_keys(contact):
+        """(id of the known contact, why) for the person the record is, else None."""
+        return self.place(contact)[0]
+
+    def place(self, contact: Contact) -> tuple[tuple[str, str] | None, list[tuple[str, str]]]:
+        """(the match as in `match`, [(id, why) of contacts sharing a key but not a name])."""
+        keys = identity_keys(contact)
+        order = sorted(keys, key=lambda k: ("id", "name", "email", "phone").index(k[0]))
+        doubts: dict[str, str] = {}
+        for kind, key, shown in order:
             owner = self._owners.get((kind, key))
-            if owner is not None:
-                return owner, f"same {kind} {shown}"
-        return None
+            if owner is None:
+                continue
+            if kind in ("id", "name") or compatible_names(owner.name, contact.name):
+                return (owner.id, f"{_REASON[kind]} {shown}"), []
+            doubts.setdefault(owner.id, f"{_REASON[kind]} {shown}, names differ")
+        return None, list(doubts.items())
+
+
+def lookalikes(candidate: Contact, contacts: Iterable[Contact]) -> list[tuple[Contact, str]]:
+    """Who a contact about to be captured may already be: (contact, why), best first.
+
+    Looser than the importer on purpose: a person typing a name is warned about the
+    same folded name ("Daniel Hervas" is "Daniel Hervás") at any company, or any shared
+    email or phone; they decide.
+    """
+    mine = _profile(candidate)
+    found: list[tuple[int, Contact, str]] = []
+    for other in contacts:
+        if other.id == candidate.id:
+            continue
+        theirs = _profile(other)
+        shared = [f"same {kind} {shown}" for (kind, key), shown in mine.keys.items()
+                  if (kind, key) in theirs.keys]  # fmt: skip
+        if mine.name == theirs.name:
+            shared.insert(0, "same name")
+        if shared:
+            found.append((-len(shared), other, "; ".join(shared)))
+    found.sort(key=lambda item: (item[0], fold(item[1].name), item[1].id))
+    return [(contact, why) for _, contact, why in found]
 
 
 @dataclass(slots=True)

@@ -1,19 +1,26 @@
 """The file system side of import and export: careful reading, folder walks, atomic writes.
 
-Imported files are only ever read as text, never executed or unpickled. A folder import
-does not follow links that lead outside the folder (a shared folder could otherwise make
-netui read ~/.ssh). Exports are written to a temporary file and renamed over the target,
-so a crash or a full disk never leaves a half-written export behind.
+Text comes as UTF-8 mostly; otherwise charset-normalizer names the encoding (Shift-JIS,
+GB18030, Windows-1251 ...), or the user does with --encoding, or the file is refused:
+never read in a wrong encoding without a word. Imported files are only ever read as
+text, never executed or unpickled. A folder import does not follow links that lead
+outside the folder (a shared folder could otherwise make netui read ~/.ssh). Exports are
+written to a temporary file and renamed over the target, so a crash or a full disk never
+leaves a half-written export behind.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import os
+import re
 import stat
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import charset_normalizer
 
 from netui.core.errors import UnreadableFile, UnwritableFile
 
@@ -21,8 +28,24 @@ MAX_IMPORT_BYTES = 256 * 1024 * 1024  # far beyond any address book; refuses /de
 VCARD_SUFFIXES = (".vcf", ".vcard")
 
 
-def read_text(path: Path) -> str:
-    """The file's text: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252."""
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """A file's text and the encoding it was read in; `guessed` when detected, not certain."""
+
+    text: str
+    encoding: str = "utf-8"
+    guessed: bool = False
+    rejoined: tuple[int, ...] = ()  # lines where a character split by a fold was mended
+
+
+def read_text(path: Path, encoding: str | None = None) -> str:
+    """The file's text (see `read_decoded`)."""
+    return read_decoded(path, encoding).text
+
+
+def read_decoded(path: Path, encoding: str | None = None) -> Decoded:
+    """The file's text: UTF-8 (with or without BOM), UTF-16 with BOM, `encoding` when
+    given, else the encoding charset-normalizer detects; refused when none fits."""
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_IMPORT_BYTES + 1)
@@ -32,26 +55,91 @@ def read_text(path: Path) -> str:
         raise UnreadableFile(f"cannot read {path}: {exc.strerror or exc}") from None
     if len(data) > MAX_IMPORT_BYTES:
         raise UnreadableFile(f"{path} is too large to import (over {MAX_IMPORT_BYTES >> 20} MB)")
-    return decode(data, path)
+    return decode_as(data, path, encoding)
 
 
 def decode(data: bytes, path: Path | str = "the file") -> str:
     """Bytes to text, trying the encodings contact exports actually use."""
+    return decode_as(data, path).text
+
+
+def decode_as(data: bytes, path: Path | str = "the file", encoding: str | None = None) -> Decoded:
+    """Bytes to text in the named encoding, or UTF-8/UTF-16, or a detected one.
+
+    A vCard folded in the middle of a UTF-8 character (old phones fold at 75 bytes, not
+    characters) is mended first, so one such line does not make the file look non-UTF-8.
+    """
+    if encoding:
+        return Decoded(_decode_named(data, path, encoding), encoding)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16")
+            return Decoded(data.decode("utf-16"), "utf-16")
         except UnicodeDecodeError:
             raise UnreadableFile(f"{path} is not valid UTF-16 text") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+    with contextlib.suppress(UnicodeDecodeError):
+        return Decoded(data.decode("utf-8-sig"))
+    splits = [data.count(b"\n", 0, m.start()) + 1 for m in _SPLIT_CHARACTER.finditer(data)]
+    if splits:
+        with contextlib.suppress(UnicodeDecodeError):
+            mended = _SPLIT_CHARACTER.sub(rb"\1\3\2", data).decode("utf-8-sig")
+            return Decoded(mended, rejoined=tuple(splits))
     if b"\x00" in data:
         raise UnreadableFile(f"{path} is not a text file")
+    return _detect(data, path)
+
+
+# A UTF-8 lead byte, a fold (line break + space or tab), then the character's other bytes.
+_SPLIT_CHARACTER = re.compile(rb"([\xc2-\xf4][\x80-\xbf]*)(\r?\n[ \t])([\x80-\xbf]+)")
+# Single-byte encodings of Latin script: one byte sequence is valid in all of them, and
+# the detector's pick among them is a coin toss ("Núñez" read as Central European
+# "Núńez"). Windows-1252, what Excel and Outlook write in the West, is taken instead.
+_LATIN_FAMILY = re.compile(r"cp125[02478]|latin_1|iso8859_(?:[1-49]|1[03-6])|mac_(?:roman|latin2)")
+# What address books and spreadsheets write outside UTF-8; leaving out the rest keeps the
+# detector from reading a short CSV as UTF-16 or Urdu.
+_CANDIDATES = (
+    "cp1252",
+    "cp1250",
+    "cp1251",
+    "cp1253",
+    "cp1254",
+    "cp1257",
+    "koi8_r",
+    "cp932",
+    "euc_jp",
+    "gb18030",
+    "big5",
+    "cp949",
+    "iso8859_2",
+    "mac_roman",
+)
+# Non-ASCII bytes below which a CJK or Cyrillic guess is a coin toss ("Иван" in
+# Windows-1251 reads as Korean): refused rather than guessed.
+_MIN_EVIDENCE = 16
+_ENCODING_HINT = "name it with --encoding (e.g. shift_jis, gb18030, cp1251, latin-1)"
+
+
+def _decode_named(data: bytes, path: Path | str, encoding: str) -> str:
     try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        raise UnreadableFile(f"{path} is not UTF-8 or Windows-1252 text") from None
+        return data.decode(encoding)
+    except LookupError:
+        raise UnreadableFile(f"unknown encoding {encoding!r}") from None
+    except UnicodeDecodeError as exc:
+        raise UnreadableFile(
+            f"{path} is not valid {encoding} text (byte {exc.start}); {_ENCODING_HINT}"
+        ) from None
+
+
+def _detect(data: bytes, path: Path | str) -> Decoded:
+    """The encoding charset-normalizer finds, or UnreadableFile rather than mojibake."""
+    best = charset_normalizer.from_bytes(data, cp_isolation=list(_CANDIDATES)).best()
+    if best is None:
+        raise UnreadableFile(f"cannot tell the encoding of {path}; {_ENCODING_HINT}")
+    if _LATIN_FAMILY.fullmatch(best.encoding):
+        with contextlib.suppress(UnicodeDecodeError):
+            return Decoded(data.decode("cp1252"), "cp1252", guessed=True)
+    if sum(byte > 0x7F for byte in data) < _MIN_EVIDENCE:
+        raise UnreadableFile(f"too little text to tell the encoding of {path}; {_ENCODING_HINT}")
+    return Decoded(str(best), best.encoding, guessed=True)
 
 
 @dataclass(slots=True)

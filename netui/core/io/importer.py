@@ -2,9 +2,11 @@
 
 The plan is what `--dry-run` prints and what the TUI's import screen previews; applying
 it is one store transaction, so an import lands whole or not at all. A record that is
-already in netui (same email, phone, or name and company; see `dupes.py`) is merged into
-the existing contact, never added twice, and merging only adds what is missing, so
-importing the same file again plans nothing but skips.
+already in netui (same external id, name and company, or email or phone under a
+compatible name; see `dupes.py`) is merged into the existing contact, never added twice,
+and merging only adds what is missing (a different name goes to the notes), so importing
+the same file again plans nothing but skips. Records sharing an email or phone under
+different names are added apart and listed in `doubtful`.
 
 New people wait unsorted (out of the queue: an address book holds people already known)
 unless `stage` puts them on the ladder at once; netui's own JSON keeps what it says.
@@ -20,7 +22,7 @@ from typing import Any
 from netui.core.dates import today as local_today
 from netui.core.db.store import Store, fold, merge_contacts
 from netui.core.errors import BadRecords, StalePlan
-from netui.core.io.dupes import ContactIndex, phone_key
+from netui.core.io.dupes import ContactIndex, folded, phone_key
 from netui.core.io.reader import Progress, read_path
 from netui.core.io.records import Bundle, unique
 from netui.core.model import (
@@ -35,7 +37,7 @@ from netui.core.model import (
 from netui.core.rules import SortChoice, sort_out
 
 ADD, MERGE, SKIP = "add", "merge", "skip"
-_LIST_FIELDS = ("emails", "phones", "tags", "needs", "offers")
+_LIST_FIELDS = ("emails", "phones", "tags", "needs", "offers", "urls")
 _IGNORED_IN_COMPARISON = ("updated",)
 
 
@@ -62,6 +64,11 @@ class ImportPlan:
     referrals: list[Referral] = field(default_factory=list)
     introductions: list[Introduction] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    # Records read with a property left out or mended: "card 3 (line 9): PHOTO: bad base64".
+    repaired: list[str] = field(default_factory=list)
+    # Pairs sharing an email or phone under different names, added apart, to look at.
+    doubtful: list[str] = field(default_factory=list)
+    encoding: str = ""  # "cp932 (detected)" when the file's encoding was a guess
     # The contacts the plan changes, as they were when planned (timestamps are too coarse).
     base: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -95,7 +102,12 @@ class ImportPlan:
         text = f"{c['added']} added, {c['merged']} merged, {c['skipped']} skipped, "
         text += f"{c['errors']} error{'s' if c['errors'] != 1 else ''}"
         extra = [f"{c[k]} {k}" for k in ("conversations", "referrals") if c[k]]
-        return text + (f" ({', '.join(extra)} added)" if extra else "")
+        text += f" ({', '.join(extra)} added)" if extra else ""
+        if self.repaired:
+            text += f", {len(self.repaired)} mended"
+        if self.doubtful:
+            text += f", {len(self.doubtful)} to check"
+        return text
 
 
 def plan_import(
@@ -106,14 +118,18 @@ def plan_import(
     tag: str | None = None,
     progress: Progress | None = None,
     stage: Stage | None = None,
+    strict: bool = False,
+    encoding: str | None = None,
 ) -> ImportPlan:
     """Read `path` and decide, record by record, what importing it would do.
 
-    Raises UnreadableFile (a ValidationError) when the file cannot be read or recognised;
-    bad records come back in `plan.errors`, each with its line or card number.
+    Raises UnreadableFile (a ValidationError) when the file cannot be read or recognised.
+    Records that cannot be read are skipped (`plan.of(SKIP)`) and mended ones listed in
+    `plan.repaired`; `plan.errors` (nothing written) only when nothing is usable, or with
+    `strict` when anything was skipped or mended.
     """
     try:
-        bundle = read_path(Path(path), fmt, progress)
+        bundle = read_path(Path(path), fmt, progress, strict=strict, encoding=encoding)
     except BadRecords as exc:
         return ImportPlan(source=str(path), format=fmt or "", errors=exc.problems)
     tag = tag.strip() if tag else None
@@ -154,6 +170,23 @@ def absorb(current: Contact, incoming: Contact) -> Contact:
         setattr(merged, name, getattr(current, name))  # where it stands is ours to keep
     merged.phones = unique(current.phones + incoming.phones, key=lambda p: phone_key(p) or fold(p))
     return merged
+
+
+ALSO_KNOWN_AS = "Also known as"
+
+
+def keep_name(contact: Contact, name: str) -> None:
+    """Note a different name a merged record came with, so no spelling of it is lost."""
+    if folded(name) == folded(contact.name) or not _is_name_like(name):
+        return
+    line = f"{ALSO_KNOWN_AS}: {name}"
+    if fold(line) not in fold(contact.notes):
+        contact.notes = "\n\n".join(filter(None, (contact.notes, line)))
+
+
+def _is_name_like(text: str) -> bool:
+    """A fallback name (an email, a phone) is not a name worth noting."""
+    return "@" not in text and phone_key(text) is None
 
 
 def describe_changes(before: Contact, after: Contact) -> str:
@@ -198,10 +231,11 @@ class _Planner:
         self.distinct = False  # the file's records are never merged with one another
 
     def plan(self, bundle: Bundle, source: str) -> ImportPlan:
-        plan = ImportPlan(source=source, format=bundle.format)
+        plan = ImportPlan(source=source, format=bundle.format, encoding=bundle.encoding)
+        plan.repaired = [f"{where}: {what}" for where, what in bundle.repaired]
         self.distinct = bundle.distinct
         for record in bundle.contacts:
-            plan.entries.append(self._place(record.contact, record.where))
+            plan.entries.append(self._place(record.contact, record.where, plan.doubtful))
         plan.entries += [PlanEntry(SKIP, where, "", why) for where, why in bundle.skipped]
         plan.conversations = self._conversations(bundle.conversations)
         plan.referrals = self._referrals(bundle.referrals)
@@ -213,10 +247,13 @@ class _Planner:
         }
         return plan
 
-    def _place(self, incoming: Contact, where: str) -> PlanEntry:
+    def _place(self, incoming: Contact, where: str, doubtful: list[str]) -> PlanEntry:
         if self.tag and fold(self.tag) not in {fold(t) for t in incoming.tags}:
             incoming.tags.append(self.tag)
-        target = self._target(incoming)
+        target, doubts = self._target(incoming)
+        for other_id, why in doubts:
+            other = self.planned.get(other_id) or self.existing[other_id]
+            doubtful.append(f"{where}: {incoming.name} and {other.name}: {why}; kept apart")
         if target is None:
             new = _as_new(incoming, self.stage, foreign=not self.distinct)
             self.planned[new.id] = new
@@ -229,6 +266,7 @@ class _Planner:
         self.id_map[incoming.id] = target_id
         current = self.planned.get(target_id) or self.existing[target_id]
         merged = absorb(current, incoming)
+        keep_name(merged, incoming.name)
         first = self.added_at.get(target_id)
         if _same(merged, current):
             why = f"repeats {first}" if first else "already in netui"
@@ -242,10 +280,10 @@ class _Planner:
             MERGE, where, incoming.name, f"into {into} ({reason}): {changes}", target_id
         )
 
-    def _target(self, incoming: Contact) -> tuple[str, str] | None:
+    def _target(self, incoming: Contact) -> tuple[tuple[str, str] | None, list[tuple[str, str]]]:
         if incoming.id in self.planned or incoming.id in self.existing:
-            return incoming.id, "same id"
-        return self.index.match(incoming)
+            return (incoming.id, "same id"), []
+        return self.index.place(incoming)
 
     def _writable(self, contact_id: str) -> Contact:
         """The contact as this import will leave it, planned for writing from now on."""

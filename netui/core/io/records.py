@@ -8,12 +8,13 @@ record so the import report and the errors point at the file, not at our interna
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from netui.core.errors import ValidationError
+from netui.core.errors import BadRecords, ValidationError
 from netui.core.model import Contact, Conversation, Introduction, Referral
 
 # The date spellings address books and LinkedIn write ("12 Mar 2024", "2024-03-12", ...).
@@ -26,7 +27,13 @@ DATE_FORMATS = (
     "%d-%b-%Y",
     "%b %d, %Y",
     "%B %d, %Y",
+    "%m/%d/%y, %I:%M %p",  # LinkedIn's 2018 export: "1/8/18, 6:14 PM" (US month first)
+    "%m/%d/%y",
+    "%m/%d/%Y",
 )
+# An address with one @, something before it and a dotted domain after; "urn:li:member:1"
+# or a phone number typed in the email column is not one.
+_EMAIL = re.compile(r"[^@\s<>(),;:]+@[^@\s<>(),;:]+\.[^@\s<>(),;:.]+")
 
 
 @dataclass(slots=True)
@@ -46,10 +53,50 @@ class Bundle:
     referrals: list[Referral] = field(default_factory=list)
     introductions: list[Introduction] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (where, why) left unread
+    # (where, what) read with a property left out or mended: "card 3 (line 9)", "PHOTO: ..."
+    repaired: list[tuple[str, str]] = field(default_factory=list)
     format: str = ""  # the format it was read as
+    encoding: str = ""  # said when it was detected, not certain: "cp932 (detected)"
     # netui's own export holds distinct contacts (the user may keep two with one email):
     # they are matched against the database, never merged with one another.
     distinct: bool = False
+
+    def merge(self, other: Bundle) -> None:
+        """Add another file's records and reports (a folder of vCards is many files)."""
+        self.contacts += other.contacts
+        self.skipped += other.skipped
+        self.repaired += other.repaired
+
+    def problems(self) -> list[str]:
+        """Every skipped record and mended property, one line each, in file order."""
+        reports = sorted(self.skipped + self.repaired, key=lambda report: _place(report[0]))
+        return [f"{where}: {why}" for where, why in reports]
+
+
+def _place(where: str) -> tuple[str, int]:
+    """'b.vcf: card 12 (line 40)' -> ('b.vcf: card ', 12): reports in file order."""
+    match = re.search(r"\d+", where)
+    return (where[: match.start()], int(match.group())) if match else (where, 0)
+
+
+def strictly(bundle: Bundle) -> list[Incoming]:
+    """The records, or BadRecords when anything had to be skipped or mended (`--strict`)."""
+    if bundle.skipped or bundle.repaired:
+        raise BadRecords(bundle.problems())
+    return bundle.contacts
+
+
+def usable(bundle: Bundle, origin: str = "") -> Bundle:
+    """The bundle, or BadRecords when it holds nothing to import but reports."""
+    if not bundle.contacts and (bundle.skipped or bundle.repaired):
+        prefix = f"{origin}: " if origin else ""
+        raise BadRecords([*bundle.problems(), f"{prefix}nothing usable in the file"])
+    return bundle
+
+
+def is_email(text: str) -> bool:
+    """Whether the text is an email address, not an id or a phone in the email column."""
+    return _EMAIL.fullmatch(text.strip()) is not None
 
 
 def parse_loose_date(text: str) -> date:

@@ -50,7 +50,7 @@ from netui.core.search.engine import DOC_SEP, contact_doc, conversation_doc, doc
 
 __all__ = ["CONTACT_COLUMNS", "CacheError", "Part", "SearchCorpus", "load_corpus"]
 
-FORMAT = 5  # bump whenever the layout or what fold() produces changes
+FORMAT = 6  # bump whenever the layout or what fold() produces changes
 FOLDER = ("cache", "search")
 SUFFIX = ".cache"
 # A cache file being written; not storage's TMP_MARK, which the doctor reports as a torn save.

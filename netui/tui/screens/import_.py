@@ -35,6 +35,8 @@ from netui.tui.screens.form import field_row, text_input
 from netui.tui.widgets.table import Column, RowTable
 
 ERROR = "error"
+MENDED = "mended"  # a record read with a property left out or repaired
+CHECK = "check"  # a pair kept apart though it shares an email or phone
 AUTO = "auto"
 FORMAT_CHOICES = (
     ("recognised from the content", AUTO),
@@ -66,6 +68,8 @@ def preview_rows(plan: ImportPlan) -> list[PreviewRow]:
     """Errors first (they stop the import), then the records in file order."""
     rows = [PreviewRow(ERROR, "", "", problem) for problem in plan.errors]
     rows += [PreviewRow(e.action, e.where, e.name, e.reason) for e in plan.entries]
+    rows += [PreviewRow(MENDED, "", "", line) for line in plan.repaired]
+    rows += [PreviewRow(CHECK, "", "", line) for line in plan.doubtful]
     return rows
 
 
@@ -85,7 +89,7 @@ class PreviewTable(RowTable[PreviewRow]):
         Column("What happens", flex=4, min_width=12),
     )
     COMPONENT_CLASSES: ClassVar[set[str]] = RowTable.COMPONENT_CLASSES | {
-        f"preview-table--{action}" for action in (ADD, MERGE, SKIP, ERROR)
+        f"preview-table--{action}" for action in (ADD, MERGE, SKIP, ERROR, MENDED, CHECK)
     }
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -263,7 +267,8 @@ class ImportScreen(Screen[None]):
         elif not plan.writes_anything:
             self.say(f"Nothing new to import ({plan.summary()})", "bold")
         else:
-            self.say(f"Preview ({plan.format}): {plan.summary()}. ctrl+s imports it", "bold")
+            read_as = f"{plan.format}, {plan.encoding}" if plan.encoding else plan.format
+            self.say(f"Preview ({read_as}): {plan.summary()}. ctrl+s imports it", "bold")
 
     # -- applying -----------------------------------------------------------------------------
 

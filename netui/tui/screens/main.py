@@ -7,7 +7,7 @@ the store followed by `sync()`, which redraws whatever the store's `version` say
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -35,6 +35,9 @@ from netui.tui.widgets.detail import DetailPane
 from netui.tui.widgets.header import CountsHeader
 from netui.tui.widgets.queue import QueuePane
 from netui.tui.widgets.table import RowTable
+
+if TYPE_CHECKING:
+    from netui.tui.screens.capture import Captured
 
 STAGE_KEYS = Binding.Group("Mark stage", compact=True)
 QUEUE_DAYS = 7  # the queue shows what is due in the coming week too
@@ -394,12 +397,17 @@ class MainScreen(Screen[None]):
             event = contact.met_at  # people met today were most likely met at the same event
         self.app.push_screen(CaptureScreen(self.store, event), self._captured)
 
-    def _captured(self, saved: list[str] | None) -> None:
+    def _captured(self, captured: Captured | None) -> None:
         self.sync()
-        if saved:
-            self.select(saved[-1])
-            names = ", ".join(safe(self.store.get(i).name) for i in saved)
+        if captured is None:
+            return
+        if captured.saved:
+            names = ", ".join(safe(self.store.get(i).name) for i in captured.saved)
             self.notify(f"Added {names}; thank-you due tomorrow — u to undo", markup=False)
+        if captured.open_id is not None:
+            self.select(captured.open_id)
+        elif captured.saved:
+            self.select(captured.saved[-1])
 
     def action_log(self) -> None:
         from netui.tui.screens.log import LogScreen
