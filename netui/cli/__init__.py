@@ -19,6 +19,7 @@ from netui.cli import (
     intro_cmds,
     io_cmds,
     ladder_cmds,
+    mail_cmds,
     privacy_cmds,
     search_cmds,
 )
@@ -29,6 +30,7 @@ COMMAND_MODULES = (
     contacts_cmds,
     search_cmds,
     io_cmds,
+    mail_cmds,
     ladder_cmds,
     intro_cmds,
     doctor_cmds,

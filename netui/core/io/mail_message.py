@@ -1,0 +1,270 @@
+"""One email as netui files it: who, when, the subject, and the readable text of the body.
+
+Headers are read first and on their own (`read_headers`): deciding that a message is
+older than `--since`, already filed, or involves no contact needs nothing else, and
+those are most messages of a real mailbox. The body is parsed only for the messages
+that are filed (`read_body`). Both use the stdlib `email` package with `policy.default`.
+
+Real mail is damaged in known ways, each repaired here with a note for the report:
+raw 8-bit bytes in headers (read as UTF-8, else Windows-1252, instead of the parser's
+U+FFFD), an unknown charset (the bytes read as UTF-8, else Windows-1252), a missing or
+unreadable Date (the mbox `From ` line or the file's time), a truncated multipart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.parser import BytesParser, Parser
+from email.utils import getaddresses, parsedate_to_datetime
+
+from bs4 import BeautifulSoup
+
+from netui.core.io.mail_sources import from_line_time
+
+_HEADERS = Parser(policy=policy.default)
+_BODY = BytesParser(policy=policy.default)
+_BLANK_LINE = re.compile(rb"\r?\n\r?\n")
+_ATTRIBUTION = re.compile(
+    r"^(On\b.{0,200}\bwrote:|Le\b.{0,200}\ba écrit\s?:|Am\b.{0,200}schrieb\b.*:)$"
+)
+_FORWARD_OR_ORIGINAL = re.compile(
+    r"^\s*(-{2,}\s*(Original Message|Forwarded message|Ursprüngliche Nachricht)\s*-{2,}"
+    r"|_{20,})\s*$",
+    re.IGNORECASE,
+)
+_OUTLOOK_HEADER = re.compile(r"^\s*\*?From:\*?\s.+", re.IGNORECASE)
+_BLOCKS = ("p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote")
+
+
+@dataclass(slots=True)
+class Headers:
+    """What the headers say, enough to decide whether the message is filed."""
+
+    where: str
+    sender: list[tuple[str, str]]  # (display name, lower-cased address)
+    recipients: list[tuple[str, str]]  # To and Cc
+    subject: str
+    when: datetime | None
+    message_id: str | None
+    notes: list[str] = field(default_factory=list)  # repairs made, for the report
+
+    @property
+    def key(self) -> str:
+        """The message's identity across runs and folders: its Message-ID, else a hash."""
+        if self.message_id:
+            return self.message_id
+        sender = ",".join(address for _, address in self.sender)
+        stamp = self.when.isoformat() if self.when else ""
+        digest = hashlib.sha1(f"{stamp}\n{sender}\n{self.subject}".encode()).hexdigest()
+        return f"sha1:{digest}"
+
+    @property
+    def day(self) -> date | None:
+        """The local calendar day it was sent."""
+        if self.when is None:
+            return None
+        return (self.when.astimezone() if self.when.tzinfo else self.when).date()
+
+
+@dataclass(slots=True)
+class Body:
+    text: str  # readable plain text, quoted replies trimmed
+    attachments: list[str]  # "report.pdf (2.1 MB)"
+    notes: list[str]
+
+
+def split(raw: bytes) -> tuple[bytes, bytes]:
+    """(header block, rest) of a message, without the mbox `From ` line."""
+    found = _BLANK_LINE.search(raw)
+    if found is None:
+        return raw, b""
+    return raw[: found.start()], raw[found.end() :]
+
+
+def decode_8bit(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", "replace")
+
+
+def read_headers(raw: bytes, where: str, fallback: datetime | None = None) -> Headers:
+    """The headers of a message; raises ValueError when it has none worth the name."""
+    notes: list[str] = []
+    from_line = None
+    if raw.startswith(b"From "):
+        from_line, _, raw = raw.partition(b"\n")
+    head, _ = split(raw)
+    if not head.isascii():
+        notes.append("raw 8-bit bytes in a header, read as UTF-8 or Windows-1252")
+    message = _HEADERS.parsestr(decode_8bit(head) + "\n\n", headersonly=True)
+    if not any(message.get(name) for name in ("From", "To", "Cc", "Subject", "Date")):
+        raise ValueError("no From, To, Subject or Date header: not a mail message")
+    when = _date(message, notes)
+    if when is None:
+        when = (from_line_time(from_line) if from_line else None) or fallback
+        if when is not None:
+            notes.append("no usable Date header; dated by its delivery time")
+    message_id = _text(message, "Message-ID").strip() or None
+    return Headers(
+        where=where,
+        sender=_addresses(message, ("From",)),
+        recipients=_addresses(message, ("To", "Cc")),
+        subject=" ".join(_text(message, "Subject").split()),
+        when=when,
+        message_id=message_id.lower() if message_id else None,
+        notes=notes,
+    )
+
+
+def _text(message: EmailMessage, name: str) -> str:
+    try:
+        return str(message.get(name) or "")
+    except (ValueError, TypeError, IndexError, AttributeError):
+        return ""
+
+
+def _date(message: EmailMessage, notes: list[str]) -> datetime | None:
+    raw = message.get("Date")
+    if raw is None:
+        return None
+    try:
+        when = getattr(raw, "datetime", None) or parsedate_to_datetime(str(raw))
+    except (ValueError, TypeError, IndexError, OverflowError):
+        when = None
+    if when is None:
+        notes.append(f"unreadable Date {str(raw)[:40]!r}")
+    return when
+
+
+def _addresses(message: EmailMessage, names: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(name, address) pairs; a header the strict parser rejects is read the lenient way."""
+    found = []
+    for name in names:
+        for header in message.get_all(name) or []:
+            try:
+                pairs = [(a.display_name, a.addr_spec) for a in header.addresses]
+            except (ValueError, TypeError, IndexError, AttributeError):
+                pairs = getaddresses([str(header)])
+            found += [
+                (" ".join(display.split()), address.strip().lower())
+                for display, address in pairs
+                if "@" in address
+            ]
+    return found
+
+
+def read_body(raw: bytes) -> Body:
+    """The readable text (text/plain preferred, else the HTML as text) and attachment names."""
+    if raw.startswith(b"From "):
+        raw = raw.partition(b"\n")[2]
+    message = _BODY.parsebytes(raw)
+    notes = [f"repaired: {type(d).__name__}" for d in message.defects][:3]
+    text = ""
+    try:
+        part = message.get_body(preferencelist=("plain", "html"))
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError):
+        part = None
+    if part is not None:
+        text = _part_text(part, notes)
+        if part.get_content_subtype() == "html":
+            text = html_to_text(text)
+        text = trim_quotes(text)
+    attachments = []
+    for sub in message.walk():
+        name = _filename(sub)
+        if name and sub is not part and not sub.is_multipart():
+            attachments.append(f"{name} ({_size(sub)})")
+    return Body(text, attachments, notes)
+
+
+def _filename(part: EmailMessage) -> str:
+    try:
+        name = part.get_filename() or ""
+    except (ValueError, TypeError, IndexError, AttributeError):
+        return "(unnamed attachment)"
+    if not name and part.get_content_disposition() == "attachment":
+        return "(unnamed attachment)"
+    return " ".join(str(name).split())
+
+
+def _size(part: EmailMessage) -> str:
+    """An attachment's size, estimated from its encoded form: it is never decoded."""
+    payload = part.get_payload()
+    if not isinstance(payload, str):
+        return "?"
+    encoded = len(payload) - payload.count("\n") - payload.count("\r")
+    if str(part.get("Content-Transfer-Encoding", "")).strip().lower() == "base64":
+        encoded = encoded * 3 // 4
+    if encoded >= 1_000_000:
+        return f"{encoded / 1_000_000:.1f} MB"
+    return f"{max(1, round(encoded / 1000))} kB"
+
+
+def _part_text(part: EmailMessage, notes: list[str]) -> str:
+    try:
+        return str(part.get_content())
+    except (LookupError, ValueError, TypeError, AssertionError) as exc:
+        charset = part.get_content_charset() or "?"
+        notes.append(f"unknown charset {charset!r}, read as UTF-8 or Windows-1252 ({exc})"[:120])
+        payload = part.get_payload(decode=True)
+        return decode_8bit(payload) if isinstance(payload, bytes) else str(payload or "")
+
+
+def html_to_text(html: str) -> str:
+    """Readable lines from HTML: block elements end lines; scripts and styles go."""
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup(["script", "style", "head", "title"]):
+        tag.decompose()
+    for tag in soup.find_all(_BLOCKS):
+        tag.insert_after("\n")
+    lines = (" ".join(line.split()) for line in soup.get_text().splitlines())
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def trim_quotes(text: str) -> str:
+    """The new part of a reply: quoted lines and their "On … wrote:" line go, and so does
+    everything after an "Original Message" line or an Outlook "From: … Sent:" block."""
+    lines = text.replace("\r\n", "\n").split("\n")
+    kept: list[str] = []
+    skip = 0
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if skip:
+            skip -= 1
+            continue
+        if _FORWARD_OR_ORIGINAL.match(line) or _outlook_block(lines, i):
+            break
+        if stripped.startswith(">"):
+            continue
+        for width in (1, 2):  # the attribution, sometimes wrapped over two lines
+            joined = " ".join(x.strip() for x in lines[i : i + width])
+            if _ATTRIBUTION.match(joined) and _quoted_next(lines, i + width):
+                skip = width - 1
+                break
+        else:
+            kept.append(line.rstrip())
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+
+
+def _quoted_next(lines: list[str], start: int) -> bool:
+    """True when the next line with text is quoted (or there is none)."""
+    rest = [x.strip() for x in lines[start:] if x.strip()]
+    return not rest or rest[0].startswith(">")
+
+
+def _outlook_block(lines: list[str], i: int) -> bool:
+    return bool(_OUTLOOK_HEADER.match(lines[i])) and any(
+        x.strip().lower().lstrip("*").startswith(("sent:", "date:")) for x in lines[i + 1 : i + 3]
+    )
+
+
+def display(pair: tuple[str, str]) -> str:
+    name, address = pair
+    return str(Address(name, addr_spec=address)) if name else address
