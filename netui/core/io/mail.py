@@ -100,6 +100,11 @@ class MailPlan:
     def writes_anything(self) -> bool:
         return bool(self.conversations)
 
+    @property
+    def errors(self) -> list[str]:
+        """Problems that would stop the run: none, a bad message is skipped and reported."""
+        return []
+
     def counts(self) -> dict[str, int]:
         return {
             "messages": self.found,

@@ -29,6 +29,7 @@ from netui.core.io.mail_sources import from_line_time
 
 _HEADERS = Parser(policy=policy.default)
 _BODY = BytesParser(policy=policy.default)
+_BARE_ADDRESS = re.compile(r"[^\s<>,;:\"'()\[\]]+@[^\s<>,;:\"'()\[\]]+")
 _BLANK_LINE = re.compile(rb"\r?\n\r?\n")
 _ATTRIBUTION = re.compile(
     r"^(On\b.{0,200}\bwrote:|Le\b.{0,200}\ba écrit\s?:|Am\b.{0,200}schrieb\b.*:)$"
@@ -144,20 +145,35 @@ def _date(message: EmailMessage, notes: list[str]) -> datetime | None:
 
 
 def _addresses(message: EmailMessage, names: tuple[str, ...]) -> list[tuple[str, str]]:
-    """(name, address) pairs; a header the strict parser rejects is read the lenient way."""
+    """(name, address) pairs; a header the strict parser rejects is read the lenient way,
+    and as a last resort every `x@y` in it is an address (`Ann [b] <a@x.org>` happens)."""
     found = []
-    for name in names:
-        for header in message.get_all(name) or []:
-            try:
-                pairs = [(a.display_name, a.addr_spec) for a in header.addresses]
-            except (ValueError, TypeError, IndexError, AttributeError):
-                pairs = getaddresses([str(header)])
+    wanted = {name.lower() for name in names}
+    for name, raw in message.raw_items():
+        if name.lower() in wanted:
             found += [
                 (" ".join(display.split()), address.strip().lower())
-                for display, address in pairs
+                for display, address in _pairs(name, str(raw))
                 if "@" in address
             ]
     return found
+
+
+def _pairs(name: str, raw: str) -> list[tuple[str, str]]:
+    try:
+        header = policy.default.header_factory(name, raw)
+        pairs = [(a.display_name, a.addr_spec) for a in header.addresses]
+    except (ValueError, TypeError, IndexError, AttributeError):
+        pairs = []
+    if any("@" in address for _, address in pairs):
+        return pairs
+    pairs = getaddresses([raw])
+    if any("@" in address for _, address in pairs) and len(pairs) <= raw.count("@"):
+        return pairs
+    bare = _BARE_ADDRESS.findall(raw)
+    if len(bare) == 1 and "<" in raw:
+        return [(raw[: raw.find("<")].strip(' "'), bare[0])]
+    return [("", address) for address in bare]
 
 
 def read_body(raw: bytes) -> Body:

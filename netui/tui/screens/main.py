@@ -27,7 +27,7 @@ from netui.core.rules import QueueItem
 from netui.tui import startup_gc
 from netui.tui.followups import FollowUps
 from netui.tui.format import safe
-from netui.tui.messages import ContactChosen, DataChanged
+from netui.tui.messages import ContactChosen, DataChanged, EntryOpened
 from netui.tui.screens.help import HelpScreen, HelpSection
 from netui.tui.widgets.contacts import ContactsPane
 from netui.tui.widgets.detail import DetailPane
@@ -160,6 +160,14 @@ class MainScreen(Screen[None]):
         Binding("S", "stats", "Stats", tooltip="The funnel and stats", id="stats", show=False),
         Binding(
             "I", "import_contacts", "Import", tooltip="Import contacts", id="import", show=False
+        ),
+        Binding(
+            "m",
+            "import_mail",
+            "Mail",
+            tooltip="Import mail: file emails with contacts in their diary",
+            id="import-mail",
+            show=False,
         ),
         Binding(
             "a",
@@ -326,6 +334,12 @@ class MainScreen(Screen[None]):
     @on(ContactChosen)
     def _choose(self, event: ContactChosen) -> None:
         self.select(event.contact_id, event.conversation_id)
+
+    @on(EntryOpened)
+    def _open_entry(self, event: EntryOpened) -> None:
+        from netui.tui.screens.text_view import TextViewScreen
+
+        self.app.push_screen(TextViewScreen(event.title, event.text))
 
     def select(self, contact_id: str, conversation_id: str | None = None) -> None:
         """Select a contact in every pane (from the queue, the palette or a search)."""
@@ -590,6 +604,11 @@ class MainScreen(Screen[None]):
         from netui.tui.screens.import_ import ImportScreen
 
         self.app.push_screen(ImportScreen(self.store), self._screen_closed)
+
+    def action_import_mail(self) -> None:
+        from netui.tui.screens.mail import MailScreen
+
+        self.app.push_screen(MailScreen(self.store), self._screen_closed)
 
     def action_thank_you(self) -> None:
         from netui.tui.screens.thank_you import ThankYouScreen
