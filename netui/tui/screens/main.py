@@ -27,7 +27,7 @@ from netui.core.rules import QueueItem
 from netui.tui import startup_gc
 from netui.tui.followups import FollowUps
 from netui.tui.format import safe
-from netui.tui.messages import ContactChosen, DataChanged, EntryOpened
+from netui.tui.messages import ContactChosen, DataChanged
 from netui.tui.screens.help import HelpScreen, HelpSection
 from netui.tui.widgets.contacts import ContactsPane
 from netui.tui.widgets.detail import DetailPane
@@ -335,12 +335,6 @@ class MainScreen(Screen[None]):
     def _choose(self, event: ContactChosen) -> None:
         self.select(event.contact_id, event.conversation_id)
 
-    @on(EntryOpened)
-    def _open_entry(self, event: EntryOpened) -> None:
-        from netui.tui.screens.text_view import TextViewScreen
-
-        self.app.push_screen(TextViewScreen(event.title, event.text))
-
     def select(self, contact_id: str, conversation_id: str | None = None) -> None:
         """Select a contact in every pane (from the queue, the palette or a search)."""
         if contact_id not in self.store.contacts_by_id:
@@ -578,6 +572,7 @@ class MainScreen(Screen[None]):
         return [
             ("Everywhere on the main screen", self.BINDINGS),
             ("In the contacts pane", ContactsPane.BINDINGS),
+            ("In the detail pane", DetailPane.BINDINGS),
             ("In a list", RowTable.BINDINGS),
             ("In a form", [*FormScreen.BINDINGS, *CaptureScreen.BINDINGS, *LogScreen.BINDINGS]),
         ]
