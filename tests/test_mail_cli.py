@@ -139,3 +139,12 @@ def test_a_path_that_is_not_mail_is_one_line_and_non_zero(cli, tmp_path):
     code, _, err = cli("mail", str(tmp_path / "notes.txt"), "--me", ME)
     assert code == 1
     assert err.strip().endswith("notes.txt: not an mbox or a mail message; skipped")
+
+
+def test_without_advance_the_review_points_at_the_email_that_was_the_thank_you(cli, mbox):
+    assert cli("mail", mbox, "--me", ME)[0] == 0
+    out = cli("review", "--list")[1]
+    assert "you emailed them on 2026-11-16 (Thanks!): the thank-you?" in out
+    assert "thanked --on 2026-11-16" in out
+    [item] = json.loads(cli("review", "--json")[1])
+    assert item["emailed_thank_you"]["subject"] == "Thanks!"
