@@ -410,3 +410,27 @@ def test_display_names_are_kept_literally(store, tmp_path):
     msg = message(sender=str(Address("[/]", addr_spec="b@x.org")), subject="[b]not bold[/b]")
     run(store, write_mbox(tmp_path / "in", msg))
     assert diary(store, contact)[0].subject == "[b]not bold[/b]"
+
+
+def test_a_truncated_mbox_files_what_is_there(store, people, tmp_path):
+    ann, _ = people
+    box = write_mbox(
+        tmp_path / "cut", message(message_id="<1@x>"), message(message_id="<2@x>", body="x" * 900)
+    )
+    data = box.read_bytes()
+    box.write_bytes(data[: len(data) - 500])  # the copy stopped in the middle of message 2
+    plan = run(store, box)
+    assert plan.counts()["filed"] == 2
+    assert {c.message_id for c in diary(store, ann)} == {"<1@x>", "<2@x>"}
+
+
+@pytest.mark.slow
+def test_a_50_mb_attachment_is_named_and_the_rest_still_filed(store, people, tmp_path):
+    ann, _ = people
+    big = message(message_id="<big@x>", body="The deck.")
+    big.add_attachment(b"\1" * 50_000_000, maintype="application", subtype="zip", filename="a.zip")
+    box = write_mbox(tmp_path / "in", big, message(message_id="<small@x>"))
+    plan = run(store, box)
+    assert plan.counts()["filed"] == 2
+    [conv] = [c for c in diary(store, ann) if c.message_id == "<big@x>"]
+    assert "a.zip (50.0 MB)" in conv.note and conv.correspondence == ["The deck."]

@@ -19,6 +19,7 @@ from typing import Any
 
 from netui.core.db.store import Store
 from netui.core.errors import StalePlan
+from netui.core.io.importer import refuse_if_stale
 from netui.core.io.mail_message import Body, Headers, read_body, read_headers
 from netui.core.io.mail_sources import Found
 from netui.core.model import (
@@ -171,11 +172,7 @@ def plan_mail(
 
 def apply_mail(plan: MailPlan, store: Store) -> None:
     """Write the plan in one transaction (one undo); refuse it if the diary moved meanwhile."""
-    store.refresh()
-    for contact_id, planned_on in plan.base.items():
-        current = store.contacts_by_id.get(contact_id)
-        if current is None or current.to_dict() != planned_on:
-            raise StalePlan("the database changed since the mail was read; run it again")
+    refuse_if_stale(store, plan.base, "the database changed since the mail was read; run again")
     if not plan.writes_anything:
         return
     known = filed_keys(store)
