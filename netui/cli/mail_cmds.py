@@ -125,9 +125,15 @@ def cmd_mail(args: argparse.Namespace, ctx: Context) -> int:
     if args.suggest:
         _print_suggestions(plan)
     done = "Dry run: " if args.dry_run else ""
-    tail = (
-        " Nothing was written." if args.dry_run else (" Undo: netui undo." if plan.filings else "")
-    )
+    tail = ""
+    if args.dry_run:
+        tail = " Nothing was written."
+    elif plan.filings:
+        # The store keeps no undo for a transaction of over 5,000 records (UNDO_MAX_CHANGES).
+        undoable = ctx.store.undo_description is not None
+        tail = (
+            " Undo: netui undo." if undoable else " Too big to undo (see netui doctor --restore)."
+        )
     out(f"{done}{plan.summary()}.{tail}")
     return 0
 
