@@ -131,9 +131,7 @@ def cmd_mail(args: argparse.Namespace, ctx: Context) -> int:
     elif plan.filings:
         # The store keeps no undo for a transaction of over 5,000 records (UNDO_MAX_CHANGES).
         undoable = ctx.store.undo_description is not None
-        tail = (
-            " Undo: netui undo." if undoable else " Too big to undo (see netui doctor --restore)."
-        )
+        tail = " Undo: netui undo." if undoable else " Too big for netui undo (over 5,000 records)."
     out(f"{done}{plan.summary()}.{tail}")
     return 0
 
