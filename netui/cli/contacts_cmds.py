@@ -160,6 +160,10 @@ def conversation_json(conv: Conversation) -> dict[str, object]:
         "observations": conv.observations,
         "did": conv.did,
         "correspondence": conv.correspondence,
+        # Filed from the mailbox (`netui mail`); null for the other entries.
+        "subject": conv.subject,
+        "direction": conv.direction,
+        "message_id": conv.message_id,
     }
 
 
@@ -378,7 +382,8 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
     out(f"Conversations ({len(convs)}), newest first:" if convs else "No conversations yet.")
     for conv in convs:
         when = f"{format_date(conv.on)} ({humanize(conv.on, today)})"
-        out(f"- {when}, {conv.channel.label}  [{conv.id[:8]}]")
+        sent = f" {conv.direction}" if conv.direction else ""
+        out(f"- {when}, {conv.channel.label}{sent}  [{conv.id[:8]}]")
         for label, text in (
             ("talked about", conv.note),
             ("recommended", conv.recommended),

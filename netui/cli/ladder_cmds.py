@@ -111,6 +111,10 @@ def cmd_review(args: argparse.Namespace, ctx: Context) -> int:
         out(f"     do: {step.label}")
         if item.kind == "stage" and item.contact.mention:
             out(f"     mention: {item.contact.mention}")
+        if item.kind == "stage" and (sent := reviewing.emailed_thank_you(store, item.contact)):
+            day, subject = sent.on.isoformat(), sent.subject or "no subject"
+            out(f"     you emailed them on {day} ({subject}): the thank-you?")
+            out(f"     if so: netui stage {item.contact.id[:8]} thanked --on {day}")
     if cold:
         out(cold_line(len(cold), store.settings.gone_cold_days) + ", after today's work.")
         out("  netui queue --cold lists them; netui cold --snooze DATE|--archive|--keep")
@@ -127,7 +131,16 @@ def _review_json(store: Store, item: QueueItem) -> dict[str, object]:
         "referral_id": item.referral_id,
         "step": step.label,
         "mention": item.contact.mention,
+        "emailed_thank_you": _emailed_json(store, item),
     }
+
+
+def _emailed_json(store: Store, item: QueueItem) -> dict[str, object] | None:
+    """The email that was probably the thank-you (see review.emailed_thank_you), if any."""
+    sent = reviewing.emailed_thank_you(store, item.contact) if item.kind == "stage" else None
+    if sent is None:
+        return None
+    return {"on": sent.on.isoformat(), "subject": sent.subject, "conversation_id": sent.id}
 
 
 # -- referrals and thanks -------------------------------------------------------------------

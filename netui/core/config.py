@@ -100,3 +100,59 @@ def load_settings(path: Path | None = None) -> Settings:
             raise ConfigError(f"config {path}: {f.name} must be text")
         values[f.name] = value
     return Settings(**values)
+
+
+def load_my_emails(path: Path | None = None) -> list[str]:
+    """The user's own addresses (`[me] emails = [...]`), lower-cased; [] when unset.
+
+    `netui mail` needs them to tell mail the user sent from mail they received."""
+    path = path or config_path()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    except OSError as exc:
+        raise ConfigError(f"cannot read config {path}: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config {path} is not valid TOML: {exc}") from None
+    emails = data.get("me", {}).get("emails", []) if isinstance(data.get("me"), dict) else []
+    if isinstance(emails, str):
+        emails = [emails]
+    if not isinstance(emails, list) or not all(isinstance(e, str) for e in emails):
+        raise ConfigError(f'config {path}: [me] emails must be a list of addresses, ["a@b.org"]')
+    return [e.strip().lower() for e in emails if e.strip()]
+
+
+def save_my_emails(emails: list[str], path: Path | None = None) -> Path:
+    """Add `[me] emails = [...]` to the config file (created if missing); the rest is kept.
+
+    Only called while the setting is unset, so a `[me]` table without `emails` is the one
+    case that needs the line put inside it rather than appended as a new table."""
+    path = path or config_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        text = ""
+    except OSError as exc:
+        raise ConfigError(f"cannot read config {path}: {exc.strerror}") from None
+    line = "emails = [" + ", ".join(_toml_string(e) for e in emails) + "]"
+    lines = text.splitlines()
+    header = next((i for i, x in enumerate(lines) if x.strip() == "[me]"), None)
+    if header is None:
+        lines += ([""] if text.strip() else []) + ["[me]", line]
+    else:
+        lines.insert(header + 1, line)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(f".{path.name}.tmp")
+        temp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        os.replace(temp, path)
+    except OSError as exc:
+        raise ConfigError(f"cannot write config {path}: {exc.strerror or exc}") from None
+    load_my_emails(path)  # what was written reads back, or the error names the file
+    return path
+
+
+def _toml_string(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{escaped}"'

@@ -275,11 +275,18 @@ class Conversation:
     did: str = ""  # what you did on account of it
     correspondence: list[str] = field(default_factory=list)  # pasted copies of letters sent
     created: str = field(default_factory=utc_now)
+    # Filed from the mailbox (`netui mail`); None on every other entry and in older files.
+    subject: str | None = None
+    direction: str | None = None  # "sent" or "received"
+    message_id: str | None = None  # the Message-ID, else "sha1:" + a hash: files mail once
 
     def to_dict(self) -> dict[str, Any]:
         data = _shallow(self)
         data["on"] = self.on.isoformat()
         data["channel"] = self.channel.value
+        for key in _OPTIONAL_CONVERSATION_FIELDS:
+            if data[key] is None:
+                del data[key]  # older files stay byte for byte what they were
         return data
 
     @classmethod
@@ -290,11 +297,18 @@ class Conversation:
         values["correspondence"] = _strs(values.get("correspondence"))
         for key in ("note", "recommended", "observations", "did"):
             values[key] = str(values.get(key) or "")
+        for key in _OPTIONAL_CONVERSATION_FIELDS:
+            value = values.get(key)
+            values[key] = str(value) if value not in (None, "") else None
         return cls(**values)
 
     def texts(self) -> tuple[str, ...]:
         """Every free-text field, for search."""
         return (self.note, self.recommended, self.observations, self.did, *self.correspondence)
+
+
+_OPTIONAL_CONVERSATION_FIELDS = ("subject", "direction", "message_id")
+SENT, RECEIVED = "sent", "received"
 
 
 @dataclass(slots=True)

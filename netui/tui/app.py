@@ -8,7 +8,7 @@ from textual.screen import Screen
 from netui.core.db.store import Store
 from netui.tui.commands import NetuiCommands
 from netui.tui.editor import ExternalEditor, TextEditor
-from netui.tui.messages import ContactChosen
+from netui.tui.messages import ContactChosen, EntryOpened
 from netui.tui.screens.main import MainScreen
 
 
@@ -50,6 +50,12 @@ class NetuiApp(App[None]):
     def on_contact_chosen(self, event: ContactChosen) -> None:
         """A screen over the main one (e.g. search) posted a choice to the app: pass it on."""
         self.main_screen.select(event.contact_id, event.conversation_id)
+
+    def on_entry_opened(self, event: EntryOpened) -> None:
+        """`enter` on a diary entry, in any screen with a detail pane: show it whole."""
+        from netui.tui.screens.text_view import TextViewScreen
+
+        self.push_screen(TextViewScreen(event.title, event.text))
 
 
 def make_app(

@@ -21,3 +21,12 @@ class ContactChosen(Message):
 
 class DataChanged(Message):
     """A screen changed the database: the main screen redraws what changed."""
+
+
+class EntryOpened(Message):
+    """The user opened a diary entry (enter in the detail pane): show its whole text."""
+
+    def __init__(self, title: str, text: str) -> None:
+        super().__init__()
+        self.title = title
+        self.text = text

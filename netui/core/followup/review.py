@@ -17,7 +17,7 @@ from enum import StrEnum
 
 from netui.core.db.store import Store
 from netui.core.followup import inbox
-from netui.core.model import Channel, Conversation, Stage
+from netui.core.model import SENT, Channel, Contact, Conversation, Stage
 from netui.core.rules import QueueItem
 
 KEPT_IN_TOUCH_NOTE = "Kept in touch (from the daily review)"
@@ -76,6 +76,20 @@ def channel_for(store: Store, item: QueueItem, step: Step) -> Channel:
     if step.kind in (StepKind.KEEP_IN_TOUCH, StepKind.ASK_INTRODUCTION):
         return last_channel(store, item.contact.id)
     return step.channel
+
+
+def emailed_thank_you(store: Store, contact: Contact) -> Conversation | None:
+    """For a contact still at `met`: the first email the user sent them on or after the
+    day they met (filed by `netui mail`), which was probably the thank-you. The review
+    says so; `netui mail --advance` would have marked them thanked."""
+    if contact.stage is not Stage.MET:
+        return None
+    sent = [
+        c
+        for c in store.conversations_of(contact.id)
+        if c.direction == SENT and (contact.met_on is None or c.on >= contact.met_on)
+    ]
+    return min(sent, key=lambda c: (c.on, c.created)) if sent else None
 
 
 def item_key(item: QueueItem) -> tuple[str, str, str | None]:

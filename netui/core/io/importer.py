@@ -140,11 +140,9 @@ def apply(plan: ImportPlan, store: Store) -> None:
     """Write the plan in one transaction (undoable); refuse if it has errors or is stale."""
     if plan.errors:
         raise BadRecords(plan.errors)
-    store.refresh()  # another process may have written since the plan was made
-    for contact_id, planned_on in plan.base.items():
-        current = store.contacts_by_id.get(contact_id)
-        if current is None or current.to_dict() != planned_on:
-            raise StalePlan("the database changed since the import was planned; plan it again")
+    refuse_if_stale(
+        store, plan.base, "the database changed since the import was planned; plan it again"
+    )
     if not plan.writes_anything:
         return
     counts = plan.counts()
@@ -156,6 +154,16 @@ def apply(plan: ImportPlan, store: Store) -> None:
         description=f"Import {Path(plan.source).name} "
         f"({counts['added']} added, {counts['merged']} merged)",
     )
+
+
+def refuse_if_stale(store: Store, base: dict[str, dict[str, Any]], message: str) -> None:
+    """Raise StalePlan(message) if a contact a plan changes is not as it was when planned
+    (another process may have written since the plan was made)."""
+    store.refresh()
+    for contact_id, planned_on in base.items():
+        current = store.contacts_by_id.get(contact_id)
+        if current is None or current.to_dict() != planned_on:
+            raise StalePlan(message)
 
 
 def absorb(current: Contact, incoming: Contact) -> Contact:

@@ -10,10 +10,10 @@ screen; the screen stays open to try another path.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.style import Style
 from rich.text import Text
@@ -129,11 +129,13 @@ class ImportScreen(Screen[None]):
         Binding("escape", "leave", "Close", tooltip="Close; nothing is written unless imported"),
     ]
 
+    NO_PATH = "Type the path of a file or a folder of vCards first"
+
     def __init__(self, store: Store) -> None:
         super().__init__()
         self.store = store
-        self.plan: ImportPlan | None = None
-        self.planned_for: tuple[str, str, str] | None = None  # the fields the plan was made from
+        self.plan: Any = None  # what `read` returned (an ImportPlan here)
+        self.planned_for: tuple[str, ...] | None = None  # the fields the plan was made from
         self.busy = ""  # "reading" or "importing" while a worker runs
         self.imported = False
 
@@ -168,7 +170,7 @@ class ImportScreen(Screen[None]):
 
     # -- what the fields say ------------------------------------------------------------------
 
-    def fields(self) -> tuple[str, str, str]:
+    def fields(self) -> tuple[str, ...]:
         """(path, format, tag) as typed."""
         fmt = self.query_one("#import-format", Select).value
         return (
@@ -213,20 +215,31 @@ class ImportScreen(Screen[None]):
     def action_preview(self) -> None:
         if self.busy == "importing":
             return
-        path, fmt, tag = self.fields()
+        fields = self.fields()
+        path = fields[0]
         if not path:
-            self.say("Type the path of a file or a folder of vCards first", "bold $error")
+            self.say(self.NO_PATH, "bold $error")
             return
-        self.plan, self.planned_for, self.imported = None, (path, fmt, tag), False
+        self.plan, self.planned_for, self.imported = None, fields, False
         self.busy = "reading"
         self.query_one(PreviewTable).set_rows([])
         self.query_one("#import-row", Static).update("")
         self.say(f"Reading {safe(path)}…", "italic")
         self.refresh_bindings()
-        self.read(Path(path).expanduser(), None if fmt == AUTO else fmt, tag or None)
+        self.read(*fields)
 
     @work(thread=True, exit_on_error=False, exclusive=True, group="import-plan")
-    def read(self, path: Path, fmt: str | None, tag: str | None) -> ImportPlan:
+    def read(self, path: str, fmt: str, tag: str) -> ImportPlan:
+        return plan_import(
+            Path(path).expanduser(),
+            self.store,
+            fmt=None if fmt == AUTO else fmt,
+            tag=tag or None,
+            progress=self.progress_poster(),
+        )
+
+    def progress_poster(self) -> Callable[[int, int], None]:
+        """A progress callback for the reading thread, posting at most every 0.1 s."""
         last = 0.0
 
         def progress(done: int, total: int) -> None:
@@ -236,7 +249,7 @@ class ImportScreen(Screen[None]):
                 last = now
                 self.post_message(ReadProgress(done, total))
 
-        return plan_import(path, self.store, fmt=fmt, tag=tag, progress=progress)
+        return progress
 
     def on_read_progress(self, message: ReadProgress) -> None:
         if self.busy != "reading":
@@ -307,7 +320,7 @@ class ImportScreen(Screen[None]):
             return  # a newer preview replaced it
         self.busy = ""
         self.query_one(ProgressBar).display = False
-        if event.state is WorkerState.SUCCESS and isinstance(worker.result, ImportPlan):
+        if event.state is WorkerState.SUCCESS and worker.result is not None:
             if worker.group == "import-plan":
                 self.show_plan(worker.result)
             else:

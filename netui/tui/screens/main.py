@@ -174,6 +174,14 @@ class MainScreen(Screen[None]):
             show=False,
         ),
         Binding(
+            "m",
+            "import_mail",
+            "Mail",
+            tooltip="Import mail: file emails with contacts in their diary",
+            id="import-mail",
+            show=False,
+        ),
+        Binding(
             "a",
             "toggle_archived",
             "Archived",
@@ -587,6 +595,7 @@ class MainScreen(Screen[None]):
         return [
             ("Everywhere on the main screen", self.BINDINGS),
             ("In the contacts pane", ContactsPane.BINDINGS),
+            ("In the detail pane", DetailPane.BINDINGS),
             ("In a list", RowTable.BINDINGS),
             ("In a form", [*FormScreen.BINDINGS, *CaptureScreen.BINDINGS, *LogScreen.BINDINGS]),
         ]
@@ -621,6 +630,11 @@ class MainScreen(Screen[None]):
             self.notify("Nobody is unsorted: imported people wait here until sorted")
             return
         self.app.push_screen(SortScreen(self.store), self._screen_closed)
+
+    def action_import_mail(self) -> None:
+        from netui.tui.screens.mail import MailScreen
+
+        self.app.push_screen(MailScreen(self.store), self._screen_closed)
 
     def action_thank_you(self) -> None:
         from netui.tui.screens.thank_you import ThankYouScreen

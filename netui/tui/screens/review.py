@@ -32,6 +32,7 @@ from netui.core.followup.review import (
     StepNotes,
     Summary,
     channel_for,
+    emailed_thank_you,
 )
 from netui.core.rules import QueueItem
 from netui.tui.format import safe
@@ -139,6 +140,11 @@ class ReviewScreen(Screen[str | None]):
             referral = self.store.referral(item.referral_id)
             line = describe(referral, self.store.contacts_by_id, item.contact.id)
             lines.append(Content(safe(line)))
+        sent = emailed_thank_you(self.store, item.contact) if item.kind == "stage" else None
+        if sent is not None:
+            subject = safe(sent.subject or "no subject")
+            day = dates.format_date(sent.on)
+            lines.append(Content(f"You emailed them on {day} ({subject}): the thank-you?"))
         lines.append(Content.assemble(("d ", "bold $accent"), self._what_d_does(step)))
         if item.cold:
             count = len(self.session.cold_left())

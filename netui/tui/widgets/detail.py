@@ -19,14 +19,17 @@ from textual.content import Content
 from textual.geometry import Region
 from textual.widgets import Static
 
+from netui.core.dates import format_date
 from netui.core.db.store import Store
 from netui.core.followup.card import Card, day
 from netui.core.followup.card import contact_card as card_of
 from netui.core.model import Contact, Conversation, Stage
 from netui.tui.format import safe, safe_block, short_date
+from netui.tui.messages import EntryOpened
 
 TIMELINE_LIMIT = 50  # entries drawn at once; a search hit further back is drawn too
 ENTRY_GAP = Content("\n\n")  # a blank line between two entries
+EMAIL_PREVIEW_LINES = 6  # of an email's text in the timeline; enter shows the whole
 SCROLL_WAIT = 0.5  # seconds a "scroll to this entry" waits for the layout to settle
 
 WELCOME = Content.from_markup(
@@ -94,7 +97,11 @@ def contact_card(card: Card, today: date) -> Content:
 def diary_entry(conversation: Conversation, today: date) -> Content:
     """One conversation with every diary field that has something in it."""
     head = f"{day(conversation.on, today)} · {conversation.channel.label}"
+    if conversation.direction:
+        head += f" {conversation.direction}"
     lines = [Content.styled(head, "bold $accent")]
+    if conversation.subject is not None or conversation.direction:
+        return Content("\n").join(lines + email_lines(conversation))
     for attr, label in DIARY_FIELDS:
         value = getattr(conversation, attr)
         if value:
@@ -104,6 +111,29 @@ def diary_entry(conversation: Conversation, today: date) -> Content:
     if len(lines) == 1:
         lines.append(Content.styled("(no notes)", "dim"))
     return Content("\n").join(lines)
+
+
+def email_lines(conversation: Conversation) -> list[Content]:
+    """An email filed by `netui mail`: its subject, the rest of the note (attachments), the
+    other diary fields, and the start of the letter; `enter` opens the whole of it."""
+    subject, _, rest = conversation.note.partition("\n")
+    lines = [labelled("Subject", conversation.subject or subject or "(no subject)")]
+    if rest:
+        lines.append(Content.styled(safe_block(rest), "dim"))
+    for attr, label in DIARY_FIELDS[1:]:
+        value = getattr(conversation, attr)
+        if value:
+            lines.append(labelled(label, value))
+    text = "\n\n".join(conversation.correspondence)
+    preview = text.split("\n")
+    if len(preview) > EMAIL_PREVIEW_LINES:
+        more = len(preview) - EMAIL_PREVIEW_LINES
+        shown = "\n".join(preview[:EMAIL_PREVIEW_LINES])
+        lines.append(Content(safe_block(shown)))
+        lines.append(Content.styled(f"… {more} more lines: enter opens the email", "dim italic"))
+    elif text:
+        lines.append(Content(safe_block(text)))
+    return lines
 
 
 def replace_content(widget: Static, content: Content) -> None:
@@ -124,6 +154,25 @@ def replace_content(widget: Static, content: Content) -> None:
     widget.update(content, layout=not same_height)
 
 
+def entry_text(conversation: Conversation) -> tuple[str, str]:
+    """(title, whole text) of an entry for the text view: every field, the letter last."""
+    title = f"{format_date(conversation.on)} · {conversation.channel.label}"
+    if conversation.direction:
+        title += f" {conversation.direction}"
+    parts = []
+    fields: tuple[tuple[str, str], ...] = DIARY_FIELDS
+    if conversation.subject is not None:
+        parts.append(f"Subject: {conversation.subject}")
+        if rest := conversation.note.partition("\n")[2]:
+            parts.append(rest)
+        fields = DIARY_FIELDS[1:]
+    parts += [
+        f"{label}: {getattr(conversation, a)}" for a, label in fields if getattr(conversation, a)
+    ]
+    parts += conversation.correspondence
+    return title, "\n\n".join(parts) or "(no notes)"
+
+
 class DetailPane(VerticalScroll):
     """Card and timeline of one contact, or the welcome when there is no one yet."""
 
@@ -131,6 +180,13 @@ class DetailPane(VerticalScroll):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "scroll_down", "Down", show=False),
         Binding("k", "scroll_up", "Up", show=False),
+        Binding(
+            "enter",
+            "open_entry",
+            "Open",
+            tooltip="Open the diary entry at the top of the pane: the whole email or note",
+            id="open-entry",
+        ),
     ]
 
     def __init__(self, store: Store, *, id: str | None = None) -> None:
@@ -241,3 +297,18 @@ class DetailPane(VerticalScroll):
         heights = [diary_entry(c, day).get_height(styles, width) for c in self._shown]
         top = timeline.virtual_region.y + sum(h + 1 for h in heights[:index])
         return Region(0, top, width, heights[index] if index < len(heights) else 0)
+
+    def entry_at_top(self) -> Conversation | None:
+        """The first entry still (partly) in view: the one `enter` opens."""
+        top = self.scroll_y
+        for index, conversation in enumerate(self._shown):
+            if self.entry_region(index).bottom > top:
+                return conversation
+        return None
+
+    def action_open_entry(self) -> None:
+        conversation = self.entry_at_top()
+        if conversation is None:
+            self.notify("No diary entry to open", severity="warning")
+            return
+        self.post_message(EntryOpened(*entry_text(conversation)))
