@@ -21,6 +21,7 @@ from typing import Any
 
 from netui.core.config import Settings, load_settings
 from netui.core.dates import today as local_today
+from netui.core.db.schema import RecordProblem, parse_record
 from netui.core.db.scrub import Person, ScrubReport, discover, leftovers, scrub_folder
 from netui.core.db.storage import (
     TABLE_OF_KIND,
@@ -173,26 +174,6 @@ _MODEL_OF_KIND: dict[str, Any] = {
 }
 
 
-def _checked_undo_entry(seq: str, entry: Any) -> dict[str, Any]:
-    """An undo entry as written by `_undo_tables_with`; anything else is refused."""
-    if not seq.isdigit():
-        raise ValueError("undo entries are numbered")
-    if not isinstance(entry, dict) or not isinstance(entry.get("description"), str):
-        raise ValueError("an undo entry needs a description")
-    if entry.get("barrier"):
-        return entry
-    changes = entry.get("changes")
-    if not isinstance(changes, list) or not all(
-        isinstance(c, dict)
-        and c.get("kind") in _TABLE
-        and isinstance(c.get("id"), str)
-        and all(isinstance(c.get(side), dict | None) for side in ("before", "after"))
-        for c in changes
-    ):
-        raise ValueError("an undo entry's changes are malformed")
-    return entry
-
-
 class Store:
     """In-memory records backed by a `Database` folder; every change is one transaction."""
 
@@ -332,14 +313,11 @@ class Store:
 
     def _parse(self, rel: str, doc: Any, record_id: str) -> Any:
         """A stored record as a model object; a bad one is refused naming its file."""
-        kind = kind_of(rel) or ""  # "": no data file (no table, no model)
         try:
-            if kind == "undo":
-                return _checked_undo_entry(record_id, doc)
-            return _MODEL_OF_KIND[kind].from_dict(doc)
-        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            return parse_record(rel, record_id, doc)
+        except RecordProblem as exc:
             raise StorageError(
-                f"{self._db.root / rel}: record {record_id!r} is invalid ({exc}); the last good "
+                f"{self._db.root / rel}: {exc}; the last good "
                 f"version is {self._db.backup_path(rel)} (run `netui doctor`)"
             ) from None
 
