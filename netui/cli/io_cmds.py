@@ -104,6 +104,9 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
             f"{waiting} new contacts wait unsorted, out of the queue: sort them in the TUI "
             "(U), or see them with netui list --unsorted."
         )
+    refusal = ctx.store.undo_refusal
+    if refusal:
+        out(f"Not undoable: {refusal}.")
     return 0
 
 

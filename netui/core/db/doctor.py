@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import re
 import shutil
 import stat
 from collections.abc import Iterator
@@ -38,6 +39,9 @@ ERROR = "error"
 WARNING = "warning"
 CORRUPT_MARK = ".corrupt-"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+# What netui keeps at the top of a database folder (with backups, temporaries, kept-aside files).
+_OWN_FOLDERS = {"contacts", "conversations", "cache"}
+_OWN_FILE = re.compile(r"\.lock$|(meta|referrals|undo|journal)\.json($|\.)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,11 +289,18 @@ def _loose_modes(root: Path) -> Iterator[tuple[str, int, int]]:
 
 
 def _walk(root: Path, *, folders: bool = False) -> list[str]:
-    """Relative paths of the files (and, if asked, folders) netui keeps, backups/ excluded."""
+    """Relative paths of the files (and, if asked, folders) netui keeps, backups/ excluded.
+
+    In a folder adopted by `netui init --force` the user's own files sit beside netui's:
+    only netui's names at the top are walked, so the doctor never reports or chmods theirs.
+    """
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d != "backups")
         here = Path(dirpath)
+        if here == root:
+            dirnames[:] = [d for d in dirnames if d in _OWN_FOLDERS]
+            filenames = [f for f in filenames if _OWN_FILE.match(f)]
+        dirnames.sort()
         names = filenames + (dirnames if folders else [])
         found.extend(str((here / name).relative_to(root)) for name in sorted(names))
     return found

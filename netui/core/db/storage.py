@@ -364,6 +364,11 @@ class Database:
             return None
         return (st.st_ino, st.st_size, st.st_mtime_ns)
 
+    def size(self, rel: str) -> int:
+        """Bytes in a data file (0 if absent)."""
+        sig = self.signature(rel)
+        return sig[1] if sig else 0
+
     def signatures(self, kinds: set[str] | None = None) -> dict[str, Signature]:
         out = {}
         for rel in self.data_files():
