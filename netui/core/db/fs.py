@@ -15,6 +15,7 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+import shutil
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -88,12 +89,32 @@ def atomic_write(
     tmp = temp_path(final, mark)
     write_synced(tmp, payload, mode, sync=sync)
     try:
-        os.replace(tmp, final)
+        rename_into_place(tmp, final)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
     if sync:
         fsync_dir(final.parent)
+
+
+def rename_into_place(tmp: Path, final: Path) -> None:
+    """The atomic step: `final` is the old file until this returns, the new one after.
+
+    Durable once the folder is fsynced (`atomic_write` does it; a commit does it once for all
+    its files).
+    """
+    os.replace(tmp, final)
+
+
+def link_into_place(source: Path, target: Path) -> None:
+    """Make `target` the same file as `source` (a hard link, else a copy), atomically."""
+    link = temp_path(target)
+    link.unlink(missing_ok=True)
+    try:
+        os.link(source, link, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(source, link, follow_symlinks=False)
+    rename_into_place(link, target)
 
 
 def make_private_dirs(path: Path) -> None:

@@ -47,8 +47,10 @@ from netui.core.db.fs import (
     fsync_dir,
     is_regular_file,
     is_temp_name,
+    link_into_place,
     make_private_dirs,
     open_lock,
+    rename_into_place,
     temp_path,
     write_synced,
 )
@@ -477,7 +479,7 @@ class Database:
                 continue  # already applied
             if is_regular_file(final):
                 self._keep_backup(final, self.backup_path(rel))
-            os.replace(tmp, final)
+            rename_into_place(tmp, final)
             folders.add(final.parent)
         for folder in folders:
             fsync_dir(folder)
@@ -486,13 +488,7 @@ class Database:
 
     def _keep_backup(self, current: Path, backup: Path) -> None:
         """The version being replaced becomes the backup, by hard link (no copy)."""
-        link = temp_path(backup)
-        link.unlink(missing_ok=True)
-        try:
-            os.link(current, link)
-        except OSError:
-            shutil.copy2(current, link)
-        os.replace(link, backup)
+        link_into_place(current, backup)
 
     def _recover(self) -> None:
         """Under the exclusive lock: finish a committed transaction, drop uncommitted temps.
