@@ -344,8 +344,11 @@ def restore(root: Path | str, *, now: datetime | None = None) -> Report:
 def _restore_from_backup(root: Path, rel: str, stamp: str) -> list[str]:
     if _backup_problem(root, rel) is not None:
         return []
-    kept = _keep_aside(root, rel, stamp)
-    atomic_write(root / rel, (root / f"{rel}.bak").read_bytes())
+    try:
+        kept = _keep_aside(root, rel, stamp)
+        atomic_write(root / rel, (root / f"{rel}.bak").read_bytes())
+    except OSError as exc:
+        return [f"could not restore {rel} ({exc.strerror or exc}); it is as it was"]
     return [f"restored {rel} from {rel}.bak{kept}"]
 
 
@@ -355,10 +358,13 @@ def _renew_meta(root: Path, stamp: str) -> list[str]:
     _check_files(root, now)
     if set(now.bad_files) != {"meta.json"}:
         return []
-    kept = _keep_aside(root, "meta.json", stamp)
     schema = {"schema_version": SCHEMA_VERSION, "created": datetime.now(UTC).isoformat()}
     payload = json.dumps({"meta": {"schema": schema}}).encode()
-    atomic_write(root / "meta.json", payload)
+    try:
+        kept = _keep_aside(root, "meta.json", stamp)
+        atomic_write(root / "meta.json", payload)
+    except OSError as exc:
+        return [f"could not write a new meta.json ({exc.strerror or exc}); it is as it was"]
     return [f"wrote a new meta.json (schema {SCHEMA_VERSION}): every data file is sound{kept}"]
 
 
