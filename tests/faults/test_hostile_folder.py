@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from netui.cli import main
 from netui.core.config import Settings
+from netui.core.db import doctor
 from netui.core.db.storage import JOURNAL, TMP_MARK, Database, contact_file
 from netui.core.db.store import Store
 from netui.core.errors import NotADatabase, StorageError
@@ -283,3 +284,15 @@ def test_parent_folders_made_for_a_nested_db_are_private(tmp_path, umask):
         os.umask(old)
     for folder in (tmp_path / "a", tmp_path / "a" / "b", tmp_path / "a" / "b" / "db"):
         assert folder.stat().st_mode & 0o777 == 0o700, folder
+
+
+def test_the_doctor_reports_a_forged_journal_as_an_error_and_moves_nothing(root, tmp_path):
+    victim = tmp_path / "victim"
+    victim.write_text("mine")
+    forge(root, [[f"undo.json{TMP_MARK}1", "../victim"]])
+    before = snapshot(root)
+    for report in (doctor.check(root), doctor.restore(root)):
+        found = {f.file: f.message for f in report.errors}
+        assert "netui refuses to replay it" in found[JOURNAL]
+    assert victim.read_text() == "mine"
+    assert snapshot(root) == before
