@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from netui.core.db import store as store_module
 from netui.core.db.store import Store
 from netui.core.model import Contact
 from netui.tui.screens.import_ import ImportScreen, PreviewTable
@@ -198,5 +199,21 @@ def test_a_big_vcard_file_shows_its_reading_progress(store, frozen_today, tmp_pa
         await preview(pilot, app, cards)
         assert (bar.total, bar.progress) == (300, 300)
         assert "300 added" in screen_text(app)
+
+    drive(store, scenario)
+
+
+def test_an_import_too_large_for_the_undo_log_says_so_instead_of_u(
+    store, frozen_today, monkeypatch
+):
+    monkeypatch.setattr(store_module, "UNDO_ENTRY_BYTES", 200)
+
+    async def scenario(pilot, app, main):
+        screen = await open_import(pilot, app)
+        await preview(pilot, app, FIXTURES / "google_contacts.csv")
+        await confirm(pilot, app)
+        assert "not undoable: it changed 2 records" in status(screen)
+        assert "u on the main screen undoes it" not in status(screen)
+        assert names(store) == {"Grace Hopper", "Alan Turing"}
 
     drive(store, scenario)
