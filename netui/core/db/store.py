@@ -1156,7 +1156,8 @@ def _undo_entry(tx: Transaction) -> tuple[dict[str, Any], int]:
 
 
 def _encoded_size(entry: dict[str, Any]) -> int:
-    return len(json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode())
+    text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+    return len(text.encode("utf-8", "surrogatepass"))  # a lone surrogate is refused later
 
 
 def _trim_to_budget(entries: dict[str, Any]) -> None:
