@@ -293,7 +293,7 @@ def test_ids_in_two_months_and_orphans_answer_as_the_store_reads_them(filled):
     db = filled.database
     conv = next(v for v in filled.all_conversations() if v.on == date(2024, 3, 6))
     twin = {**conv.to_dict(), "on": "2024-04-20", "note": "the twin says golf"}
-    orphan = {**conv.to_dict(), "id": "f" * 32, "contact_id": "0" * 32, "note": "estate golf"}
+    orphan = {**twin, "id": "f" * 32, "contact_id": "0" * 32, "note": "estate golf"}
     april = db.load("conversations/2024-04.json")
     april["conversations"].update({conv.id: twin, orphan["id"]: orphan})
     with db.exclusive():

@@ -313,7 +313,7 @@ def test_a_committed_journal_is_replayed_on_open(db_path, monkeypatch):
 def test_a_disk_full_write_fails_cleanly_and_changes_nothing(store, db_path, monkeypatch):
     import errno
 
-    from netui.core.db import storage
+    from netui.core import fs
 
     c = add(store, "Dana")
     snapshot = {p: p.read_bytes() for p in db_path.rglob("*.json")}
@@ -321,7 +321,7 @@ def test_a_disk_full_write_fails_cleanly_and_changes_nothing(store, db_path, mon
     def full(fd, payload):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(storage, "_write_all", full)
+    monkeypatch.setattr(fs, "write_all", full)
     with pytest.raises(StorageError, match="no space left"):
         store.set_stage(c.id, Stage.THANKED)
     monkeypatch.undo()

@@ -17,6 +17,7 @@ from netui.cli import (
     contacts_cmds,
     doctor_cmds,
     inbox_cmds,
+    init_cmds,
     intro_cmds,
     io_cmds,
     ladder_cmds,
@@ -39,6 +40,7 @@ COMMAND_MODULES = (
     doctor_cmds,
     privacy_cmds,
     sync_cmds,
+    init_cmds,
 )
 
 
@@ -51,7 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--db",
         metavar="PATH",
-        help="database folder (default: $NETUI_DB, else the user data folder); created if missing",
+        help="database folder (default: $NETUI_DB, else the user data folder); created if missing "
+        "or empty (a folder holding other files needs `netui init --force`)",
     )
     parser.add_argument(
         "--demo",

@@ -124,6 +124,9 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
             f"{waiting} new contacts wait unsorted, out of the queue: sort them in the TUI "
             "(U), or see them with netui list --unsorted."
         )
+    refusal = ctx.store.undo_refusal
+    if refusal:
+        out(f"Not undoable: {refusal}.")
     return 0
 
 
@@ -168,11 +171,15 @@ class ProgressBar:
             sys.stderr.flush()
 
 
+# Names of standard output: written exactly as `-` is (never a rename over a device).
+STDOUT_NAMES = ("-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
+
+
 def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
     from netui.core.io.export import Selection, format_for, render
     from netui.core.io.files import write_atomic
 
-    to_stdout = args.path == "-"
+    to_stdout = args.path in STDOUT_NAMES
     fmt = args.format or (None if to_stdout else format_for(args.path))
     if fmt is None:
         where = "standard output" if to_stdout else f"{args.path!r}"

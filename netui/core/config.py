@@ -15,6 +15,7 @@ from typing import Any
 import platformdirs
 
 from netui.core.errors import ConfigError
+from netui.core.fs import atomic_write
 
 DEFAULT_THANK_YOU = """Dear {first_name},
 
@@ -144,9 +145,7 @@ def save_my_emails(emails: list[str], path: Path | None = None) -> Path:
         lines.insert(header + 1, line)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(f".{path.name}.tmp")
-        temp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        os.replace(temp, path)
+        atomic_write(path, ("\n".join(lines) + "\n").encode("utf-8"))
     except OSError as exc:
         raise ConfigError(f"cannot write config {path}: {exc.strerror or exc}") from None
     load_my_emails(path)  # what was written reads back, or the error names the file

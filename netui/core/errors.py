@@ -33,6 +33,10 @@ class StorageError(NetuiError):
     """The database cannot be read or written; the message says which file and why."""
 
 
+class NotADatabase(StorageError):
+    """A non-empty folder that is not a netui database: netui writes nothing there uninvited."""
+
+
 class ContactNotFound(NetuiError, LookupError):
     """No contact matches what the user typed."""
 

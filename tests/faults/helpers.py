@@ -73,8 +73,9 @@ def undo_log(root: Path) -> list[str]:
 
 
 class RenameTrap:
-    """`os` for storage.py, calling `trap` just before the k-th rename of a data file into
-    place (not a backup, not the journal): a crash between the commit point and the end."""
+    """`os` for fs.py (the one write path), calling `trap` just before the k-th rename of a
+    data file into place (not a backup, not the journal): a crash between the commit point
+    and the end."""
 
     def __init__(self, k: int | None, trap: Callable[[], None]) -> None:
         self.k, self.trap = k, trap

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from netui.core import fs
 from netui.core.db import storage
 from netui.core.db.store import Store
 from netui.core.errors import StorageError
@@ -55,9 +56,9 @@ def count_writes(template, where: Path, change: Change) -> int:
     """How many times one change calls _write_all (each file and the journal)."""
     root, ids = fresh_copy(template, where)
     calls = []
-    real = storage._write_all
+    real = fs.write_all
     with pytest.MonkeyPatch.context() as patch, open_store(root) as store:
-        patch.setattr(storage, "_write_all", lambda fd, data: (calls.append(1), real(fd, data)))
+        patch.setattr(fs, "write_all", lambda fd, data: (calls.append(1), real(fd, data)))
         change(store, ids)
     return len(calls)
 
@@ -83,7 +84,7 @@ def check_disk_full(template, where: Path, name: str, k: int) -> None:
     store = open_store(root)
     before_bytes, before = snapshot(root), state(store)
     with pytest.MonkeyPatch.context() as patch, pytest.raises(StorageError) as caught:
-        patch.setattr(storage, "_write_all", disk_full_at(k))
+        patch.setattr(fs, "write_all", disk_full_at(k))
         change(store, ids)
     message = str(caught.value)
     assert "no space left" in message and str(root) in message and "\n" not in message
@@ -106,7 +107,7 @@ def test_disk_full_at_every_write_of_a_change_leaves_everything_as_it_was(name, 
 
 
 class ReadOnlyOs:
-    """`os` as storage.py sees it in a read-only folder (for root, whom chmod doesn't stop)."""
+    """`os` as storage.py and fs.py see it in a read-only folder (root ignores chmod)."""
 
     def __init__(self, root: Path) -> None:
         self._root = str(root)
@@ -156,6 +157,7 @@ def make_read_only(request, monkeypatch):
     def apply(root: Path) -> None:
         if request.param == "simulated":
             monkeypatch.setattr(storage, "os", ReadOnlyOs(root))
+            monkeypatch.setattr(fs, "os", ReadOnlyOs(root))
             return
         for path in [root, *root.rglob("*")]:
             path.chmod(0o500 if path.is_dir() else 0o400)

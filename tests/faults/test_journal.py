@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from netui.core import fs
 from netui.core.db import storage
 from netui.core.db.storage import JOURNAL, TMP_MARK
 from netui.core.db.store import Store
@@ -75,7 +76,7 @@ def data_renames(template, where: Path, change) -> int:
     root = copy_of(template, where)
     counting = RenameTrap(None, crash)
     with pytest.MonkeyPatch.context() as patch, open_store(root) as store:
-        patch.setattr(storage, "os", counting)
+        patch.setattr(fs, "os", counting)
         change(store, template[1])
     return counting.renames
 
@@ -85,7 +86,7 @@ def check_crash_before_rename(template, where: Path, name: str, k: int, new: dic
     root = copy_of(template, where)
     store = open_store(root)
     with pytest.MonkeyPatch.context() as patch, pytest.raises(Crash):
-        patch.setattr(storage, "os", RenameTrap(k, crash))
+        patch.setattr(fs, "os", RenameTrap(k, crash))
         CHANGES[name](store, template[1])
     store.close()
     assert state_at(root) == new, f"{name}: crash before rename {k}"
@@ -167,7 +168,7 @@ def test_a_journal_replayed_twice_changes_nothing_more(template, tmp_path, monke
         CHANGES["merge"](store, template[1])
         monkeypatch.undo()
     saved = (root / JOURNAL).read_bytes()
-    monkeypatch.setattr(storage, "os", RenameTrap(2, crash))
+    monkeypatch.setattr(fs, "os", RenameTrap(2, crash))
     with pytest.raises(Crash):
         open_store(root)
     monkeypatch.undo()

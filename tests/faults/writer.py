@@ -20,8 +20,8 @@ import signal
 import sys
 from datetime import date
 
+from netui.core import fs
 from netui.core.config import Settings
-from netui.core.db import storage
 from netui.core.db.store import Store
 from netui.core.model import Contact, Conversation
 from tests.faults import ops
@@ -51,7 +51,7 @@ def main(argv: list[str]) -> None:
         for i in range(len(existing), int(argv[2])):
             store.add_contact(Contact(name=f"Child {i}", met_on=date(2026, 1, 1)))
     elif mode == "die-mid-log":
-        storage.os = RenameTrap(2, lambda: os.kill(os.getpid(), signal.SIGKILL))
+        fs.os = RenameTrap(2, lambda: os.kill(os.getpid(), signal.SIGKILL))
         store.log(Conversation(contact_id=argv[2], on=DYING_ON, note="dying", id="conv-dying"))
     print("done", flush=True)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from netui.core.db import store as store_module
 from netui.core.db.store import Store
 from netui.core.model import Contact
 from netui.tui.screens.import_ import ImportScreen, PreviewTable
@@ -224,5 +225,21 @@ def test_a_detected_encoding_is_said_in_the_preview(store, frozen_today):
         assert "Preview (csv, cp932 (detected)): 2 added" in screen_text(app)
         await confirm(pilot, app)
         assert names(store) == {"太郎 山田", "花子 佐藤"}
+
+    drive(store, scenario)
+
+
+def test_an_import_too_large_for_the_undo_log_says_so_instead_of_u(
+    store, frozen_today, monkeypatch
+):
+    monkeypatch.setattr(store_module, "UNDO_ENTRY_BYTES", 200)
+
+    async def scenario(pilot, app, main):
+        screen = await open_import(pilot, app)
+        await preview(pilot, app, FIXTURES / "google_contacts.csv")
+        await confirm(pilot, app)
+        assert "not undoable: it changed 2 records" in status(screen)
+        assert "u on the main screen undoes it" not in status(screen)
+        assert names(store) == {"Grace Hopper", "Alan Turing"}
 
     drive(store, scenario)

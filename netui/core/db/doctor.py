@@ -14,32 +14,35 @@ import os
 import re
 import shutil
 import stat
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from netui.core.db.schema import DATA_FILE, file_problem, kind_of
 from netui.core.db.storage import (
     JOURNAL,
     SCHEMA_VERSION,
-    TABLE_OF_KIND,
-    TMP_MARK,
+    TEMP_FINALS,
     Database,
-    contact_file,
-    conversation_file,
     copied_file,
-    kind_of,
+    is_database,
+    journal_renames,
 )
+from netui.core.errors import StorageError
+from netui.core.fs import atomic_write, folder_lock, is_regular_file, is_temp_name
 from netui.core.model import Contact, Conversation, Introduction, Referral
+
+__all__ = ["Finding", "Report", "check", "file_problem", "restore"]
 
 ERROR = "error"
 WARNING = "warning"
 CORRUPT_MARK = ".corrupt-"
-_UNDO_KEY = re.compile(r"\d{9}")
-_UNDO_KINDS = {"contact", "conversation", "referral", "introduction"}
-_RECORD_ERRORS = (KeyError, ValueError, TypeError, AttributeError)
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+# What netui keeps at the top of a database folder (with backups, temporaries, kept-aside files).
+_OWN_FOLDERS = {"contacts", "conversations", "cache"}
+_OWN_FILE = re.compile(r"\.lock$|(meta|referrals|undo|journal)\.json($|\.)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,7 @@ class Report:
     # Files whose own content is unusable (a backup can replace them), with the reason.
     bad_files: dict[str, str] = field(default_factory=dict)
     future_schema: bool = False
+    foreign: bool = False  # not a netui database: the doctor touches nothing
 
     @property
     def errors(self) -> list[Finding]:
@@ -89,126 +93,6 @@ class _Records:
         self.introductions: dict[str, tuple[str, Introduction]] = {}
 
 
-# -- checking one file --------------------------------------------------------------------------
-
-
-def file_problem(rel: str, raw: bytes) -> tuple[str | None, dict[str, Any]]:
-    """Why these bytes cannot be the file `rel`, or None and its records."""
-    if not raw.strip():
-        return "the file is empty (netui never writes an empty file)", {}
-    try:
-        data = json.loads(raw)
-    except UnicodeDecodeError:
-        return "the file is not UTF-8 text", {}
-    except json.JSONDecodeError as exc:
-        return f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})", {}
-    kind = kind_of(rel)
-    table = TABLE_OF_KIND[kind] if kind else None
-    if not isinstance(data, dict):
-        return "the top level is not a JSON object", {}
-    if table not in data:
-        return f"the table {table!r} is missing", {}
-    extra = sorted(set(data) - {table})
-    if extra:
-        return f"unexpected tables {extra}", {}
-    records = data[table]
-    if not isinstance(records, dict):
-        return f"the table {table!r} is not a JSON object", {}
-    check_record = _RECORD_CHECKS[kind]
-    for key, doc in records.items():
-        if not isinstance(doc, dict):
-            return f"record {key!r} is not a JSON object", {}
-        try:
-            problem = check_record(rel, key, doc)
-        except _RECORD_ERRORS as exc:
-            problem = f"record {key!r} is invalid ({type(exc).__name__}: {exc})"
-        if problem:
-            return problem, {}
-    return None, records
-
-
-def _own_id(key: str, doc: dict[str, Any]) -> str | None:
-    if doc.get("id") != key:
-        return f"record {key!r} carries the id {doc.get('id')!r}"
-    return None
-
-
-def _check_contact(rel: str, key: str, doc: dict[str, Any]) -> str | None:
-    if not isinstance(doc.get("name"), str):
-        return f"contact {key!r} has no text name"
-    Contact.from_dict(doc)
-    if contact_file(key) != rel:
-        return f"contact {key!r} belongs in {contact_file(key)}, not here"
-    return _own_id(key, doc)
-
-
-def _check_conversation(rel: str, key: str, doc: dict[str, Any]) -> str | None:
-    if not isinstance(doc.get("contact_id"), str) or not isinstance(doc.get("on"), str):
-        return f"diary entry {key!r} lacks a contact_id or a date"
-    conv = Conversation.from_dict(doc)
-    if conversation_file(conv.on) != rel:
-        return (
-            f"diary entry {key!r} is dated {conv.on}, so it belongs in {conversation_file(conv.on)}"
-        )
-    return _own_id(key, doc)
-
-
-def _check_referral(rel: str, key: str, doc: dict[str, Any]) -> str | None:
-    if not all(isinstance(doc.get(k), str) for k in ("referrer_id", "referred_id")):
-        return f"referral {key!r} lacks a referrer_id or a referred_id"
-    Referral.from_dict(doc)
-    return _own_id(key, doc)
-
-
-def _check_introduction(rel: str, key: str, doc: dict[str, Any]) -> str | None:
-    if not all(isinstance(doc.get(k), str) for k in ("a_id", "b_id")):
-        return f"introduction {key!r} lacks one of the two contacts (a_id, b_id)"
-    Introduction.from_dict(doc)
-    return _own_id(key, doc)
-
-
-def _check_undo(rel: str, key: str, entry: dict[str, Any]) -> str | None:
-    if not _UNDO_KEY.fullmatch(key):
-        return f"undo entry {key!r} is not a 9-digit sequence number"
-    if not isinstance(entry.get("description"), str):
-        return f"undo entry {key!r} has no description"
-    if entry.get("barrier"):
-        return None
-    changes = entry.get("changes")
-    if not isinstance(changes, list):
-        return f"undo entry {key!r} has no list of changes"
-    for change in changes:
-        if not (
-            isinstance(change, dict)
-            and change.get("kind") in _UNDO_KINDS
-            and isinstance(change.get("id"), str)
-            and all(isinstance(change.get(k), dict | None) for k in ("before", "after"))
-        ):
-            return f"undo entry {key!r} holds a malformed change"
-    return None
-
-
-def _check_meta(rel: str, key: str, doc: dict[str, Any]) -> str | None:
-    if key == "schema" and not isinstance(doc.get("schema_version"), int):
-        return "the schema record has no whole-number schema_version"
-    return None
-
-
-_RECORD_CHECKS: dict[str | None, Callable[[str, str, dict[str, Any]], str | None]] = {
-    "contacts": _check_contact,
-    "conversations": _check_conversation,
-    "referrals": _check_referral,
-    "introductions": _check_introduction,
-    "undo": _check_undo,
-    "meta": _check_meta,
-}
-
-_NAME_OF_KIND = {
-    "contacts": re.compile(r"contacts/\d\d\.json"),
-    "conversations": re.compile(r"conversations/\d{4}-\d\d\.json"),
-}
-
-
 # -- checking the folder ------------------------------------------------------------------------
 
 
@@ -219,9 +103,21 @@ def check(root: Path | str) -> Report:
     if not root.is_dir():
         report.add(ERROR, "", "no database folder here")
         return report
-    with _folder_lock(root, fcntl.LOCK_SH):
+    if _is_foreign(root):
+        report.foreign = True
+        report.add(ERROR, "", "not a netui database (no meta.json or .lock); nothing checked")
+        return report
+    with folder_lock(root, fcntl.LOCK_SH):
         _check_files(root, report)
     return report
+
+
+def _is_foreign(root: Path) -> bool:
+    """A non-empty folder netui never wrote: the doctor reads and changes nothing there."""
+    try:
+        return bool(os.listdir(root)) and not is_database(root)
+    except OSError:
+        return False
 
 
 def _check_files(root: Path, report: Report) -> None:
@@ -235,8 +131,7 @@ def _check_files(root: Path, report: Report) -> None:
             continue
         report.files_checked += 1
         problem, docs = _file_problem_at(root / rel, rel)
-        shape = _NAME_OF_KIND.get(kind_of(rel) or "")
-        if problem is None and shape and not shape.fullmatch(rel):
+        if problem is None and not DATA_FILE.fullmatch(rel):
             problem = "netui never writes a file of this name here"
         if problem:
             _add_bad_file(root, report, rel, problem)
@@ -299,8 +194,8 @@ def _backup_verdict(root: Path, rel: str) -> str:
 
 def _backup_problem(root: Path, rel: str) -> str | None:
     backup = root / f"{rel}.bak"
-    if not backup.is_file():
-        return "there is no backup of it"
+    if not is_regular_file(backup):
+        return "there is no backup of it (or it is not a plain file)"
     problem, docs = _file_problem_at(backup, rel)
     if problem is None and rel == "meta.json":
         version = docs.get("schema", {}).get("schema_version")
@@ -310,16 +205,16 @@ def _backup_problem(root: Path, rel: str) -> str | None:
 
 
 def _collect(rel: str, docs: dict[str, Any], records: _Records) -> None:
-    """Keep a good file's records for the cross-file checks."""
+    """Keep a good file's parsed records for the cross-file checks."""
     kind = kind_of(rel)
     if kind == "contacts":
-        records.contacts.update((i, (rel, Contact.from_dict(d))) for i, d in docs.items())
+        records.contacts.update((i, (rel, c)) for i, c in docs.items())
     elif kind == "conversations":
-        records.conversations.update((i, (rel, Conversation.from_dict(d))) for i, d in docs.items())
+        records.conversations.update((i, (rel, c)) for i, c in docs.items())
     elif kind == "referrals":
-        records.referrals.update((i, (rel, Referral.from_dict(d))) for i, d in docs.items())
+        records.referrals.update((i, (rel, r)) for i, r in docs.items())
     elif kind == "introductions":
-        records.introductions.update((i, (rel, Introduction.from_dict(d))) for i, d in docs.items())
+        records.introductions.update((i, (rel, r)) for i, r in docs.items())
 
 
 def _check_references(records: _Records, report: Report) -> None:
@@ -342,14 +237,17 @@ def _check_references(records: _Records, report: Report) -> None:
 
 def _check_leftovers(root: Path, report: Report) -> None:
     """An interrupted save leaves a journal (finished on next open) or temp files (dropped)."""
-    journal = root / JOURNAL
-    if journal.exists():
-        try:
-            json.loads(journal.read_bytes())
+    try:
+        renames = journal_renames(root)
+    except StorageError as exc:
+        report.add(ERROR, JOURNAL, f"netui refuses to replay it: {exc}")
+    else:
+        if renames is not None:
             message = "an interrupted save is pending; netui finishes it on the next open"
-        except (OSError, ValueError):
+            report.add(WARNING, JOURNAL, message)
+        elif os.path.lexists(root / JOURNAL):
             message = "a torn journal (never committed); netui drops it on the next open"
-        report.add(WARNING, JOURNAL, message)
+            report.add(WARNING, JOURNAL, message)
     for rel in _walk(root):
         original = copied_file(Path(rel).name)
         if original and kind_of(str(Path(rel).with_name(original))):
@@ -359,7 +257,7 @@ def _check_leftovers(root: Path, report: Report) -> None:
                 f"a conflict copy left by a file-sync tool; netui merges it into {original} "
                 "record by record on the next open and keeps it in backups/",
             )
-        if TMP_MARK in Path(rel).name:
+        if is_temp_name(rel, TEMP_FINALS) and is_regular_file(root / rel):
             report.add(
                 WARNING,
                 rel,
@@ -370,31 +268,48 @@ def _check_leftovers(root: Path, report: Report) -> None:
 
 def _check_permissions(root: Path, report: Report) -> None:
     """Personal data: the folders 0700, the files 0600 (the restore tightens them)."""
-    for rel, mode in _loose_modes(root):
-        report.add(
-            WARNING,
-            rel,
-            f"readable by other users (mode {mode:o}); `netui doctor --restore` tightens it",
+    me = os.geteuid()
+    for rel, mode, owner in _loose_modes(root):
+        fix = (
+            "`netui doctor --restore` tightens it"
+            if owner == me
+            else "it belongs to another user, so only they (or root) can tighten it"
         )
+        report.add(WARNING, rel, f"readable by other users (mode {mode:o}); {fix}")
 
 
-def _loose_modes(root: Path) -> Iterator[tuple[str, int]]:
-    kept = [rel for rel in _walk(root, folders=True) if TMP_MARK not in rel]
+def _loose_modes(root: Path) -> Iterator[tuple[str, int, int]]:
+    """(relative path, mode, owner) of every folder or file others may read; links skipped.
+
+    A link's own mode means nothing and following it could reach outside the database, so
+    the doctor neither reports nor changes one (a second run finds what the first left).
+    """
+    kept = [rel for rel in _walk(root, folders=True) if not is_temp_name(rel, TEMP_FINALS)]
     for path in [root, *(root / rel for rel in kept)]:
         try:
-            mode = stat.S_IMODE(path.lstat().st_mode)
+            st = path.lstat()
         except OSError:
             continue
+        if stat.S_ISLNK(st.st_mode):
+            continue
+        mode = stat.S_IMODE(st.st_mode)
         if mode & 0o077:
-            yield (str(path.relative_to(root)) if path != root else "."), mode
+            yield (str(path.relative_to(root)) if path != root else "."), mode, st.st_uid
 
 
 def _walk(root: Path, *, folders: bool = False) -> list[str]:
-    """Relative paths of the files (and, if asked, folders) netui keeps, backups/ excluded."""
+    """Relative paths of the files (and, if asked, folders) netui keeps, backups/ excluded.
+
+    In a folder adopted by `netui init --force` the user's own files sit beside netui's:
+    only netui's names at the top are walked, so the doctor never reports or chmods theirs.
+    """
     found = []
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d not in ("backups", ".git"))
         here = Path(dirpath)
+        if here == root:
+            dirnames[:] = [d for d in dirnames if d in _OWN_FOLDERS]
+            filenames = [f for f in filenames if _OWN_FILE.match(f) or copied_file(f)]
+        dirnames.sort()
         names = filenames + (dirnames if folders else [])
         found.extend(str((here / name).relative_to(root)) for name in sorted(names))
     return found
@@ -421,8 +336,8 @@ def restore(root: Path | str, *, now: datetime | None = None) -> Report:
     root = Path(root).expanduser()
     stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
     actions: list[str] = []
-    if root.is_dir():
-        with _folder_lock(root, fcntl.LOCK_EX):
+    if root.is_dir() and not _is_foreign(root):
+        with folder_lock(root, fcntl.LOCK_EX):
             before = Report(root)
             _check_files(root, before)
             if not before.future_schema:
@@ -438,8 +353,11 @@ def restore(root: Path | str, *, now: datetime | None = None) -> Report:
 def _restore_from_backup(root: Path, rel: str, stamp: str) -> list[str]:
     if _backup_problem(root, rel) is not None:
         return []
-    kept = _keep_aside(root, rel, stamp)
-    _install(root / rel, lambda tmp: shutil.copyfile(root / f"{rel}.bak", tmp))
+    try:
+        kept = _keep_aside(root, rel, stamp)
+        atomic_write(root / rel, (root / f"{rel}.bak").read_bytes())
+    except OSError as exc:
+        return [f"could not restore {rel} ({exc.strerror or exc}); it is as it was"]
     return [f"restored {rel} from {rel}.bak{kept}"]
 
 
@@ -449,69 +367,62 @@ def _renew_meta(root: Path, stamp: str) -> list[str]:
     _check_files(root, now)
     if set(now.bad_files) != {"meta.json"}:
         return []
-    kept = _keep_aside(root, "meta.json", stamp)
     schema = {"schema_version": SCHEMA_VERSION, "created": datetime.now(UTC).isoformat()}
     payload = json.dumps({"meta": {"schema": schema}}).encode()
-    _install(root / "meta.json", lambda tmp: tmp.write_bytes(payload))
+    try:
+        kept = _keep_aside(root, "meta.json", stamp)
+        atomic_write(root / "meta.json", payload)
+    except OSError as exc:
+        return [f"could not write a new meta.json ({exc.strerror or exc}); it is as it was"]
     return [f"wrote a new meta.json (schema {SCHEMA_VERSION}): every data file is sound{kept}"]
 
 
 def _keep_aside(root: Path, rel: str, stamp: str) -> str:
     """Link the bad file to `<name>.corrupt-<stamp>`; returns a phrase for the report."""
     final = root / rel
-    if not final.exists():
+    if not os.path.lexists(final):
         return ""
     aside = final.with_name(f"{final.name}{CORRUPT_MARK}{stamp}")
     n = 1
-    while aside.exists():
+    while os.path.lexists(aside):
         aside = final.with_name(f"{final.name}{CORRUPT_MARK}{stamp}-{n}")
         n += 1
     try:
-        os.link(final, aside)
+        os.link(final, aside, follow_symlinks=False)
     except OSError:
-        shutil.copy2(final, aside)
-    os.chmod(aside, 0o600)
+        shutil.copy2(final, aside, follow_symlinks=False)
+    if is_regular_file(aside):
+        os.chmod(aside, 0o600)
     return f" (the damaged file is kept as {aside.relative_to(root)})"
 
 
-def _install(final: Path, fill: Callable[[Path], Any]) -> None:
-    """Write a file whole, then move it into place: a crash leaves the old or the new."""
-    tmp = final.with_name(f"{final.name}{TMP_MARK}{os.getpid()}")
-    fill(tmp)
-    os.chmod(tmp, 0o600)
-    fd = os.open(tmp, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, final)
-    fd = os.open(final.parent, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _tighten_modes(root: Path) -> list[str]:
+    """Set 0700/0600 through a descriptor opened without following links; say what failed."""
     actions = []
-    for rel, mode in list(_loose_modes(root)):
+    for rel, mode, _ in list(_loose_modes(root)):
         path = root / rel
-        wanted = 0o700 if path.is_dir() else 0o600
-        os.chmod(path, wanted)
-        actions.append(f"tightened {rel} from mode {mode:o} to {wanted:o}")
+        try:
+            wanted = _tighten(path)
+        except OSError as exc:
+            actions.append(f"could not tighten {rel} (mode {mode:o}): {exc.strerror or exc}")
+            continue
+        if wanted is not None:
+            actions.append(f"tightened {rel} from mode {mode:o} to {wanted:o}")
     return actions
 
 
-@contextmanager
-def _folder_lock(root: Path, mode: int) -> Iterator[None]:
-    """The same flock netui's storage takes, so the doctor never reads a save half-done."""
+def _tighten(path: Path) -> int | None:
+    """chmod one folder or plain file, never what a link (or a swap for one) points at."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | _NOFOLLOW)
     try:
-        fd = os.open(root / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
-    except OSError:
-        yield  # a read-only folder: nobody can be writing to it
-        return
-    try:
-        fcntl.flock(fd, mode)
-        yield
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            wanted = 0o700
+        elif stat.S_ISREG(st.st_mode):
+            wanted = 0o600
+        else:
+            return None  # a device or FIFO a user left here: not netui's to change
+        os.fchmod(fd, wanted)
+        return wanted
     finally:
         os.close(fd)

@@ -28,8 +28,8 @@ import json
 import os
 import re
 import shutil
+import stat
 import threading
-import zlib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -40,27 +40,56 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
-from netui.core.errors import StorageError, ValidationError
+from netui.core.db.schema import (
+    CONTACT_SHARDS,
+    DATA_FILE,
+    SINGLE_FILES,
+    TABLE_OF_KIND,
+    contact_file,
+    conversation_file,
+    kind_of,
+    shape_problem,
+)
+from netui.core.errors import NotADatabase, StorageError, ValidationError
+from netui.core.fs import (
+    TMP_MARK,
+    atomic_write,
+    flock,
+    fsync_dir,
+    is_regular_file,
+    is_temp_name,
+    link_into_place,
+    make_private_dirs,
+    open_lock,
+    rename_into_place,
+    temp_path,
+    write_synced,
+)
+
+__all__ = [
+    "CONTACT_SHARDS",
+    "JOURNAL",
+    "SCHEMA_VERSION",
+    "TABLE_OF_KIND",
+    "TMP_MARK",
+    "Database",
+    "apply_to_tables",
+    "contact_file",
+    "conversation_file",
+    "kind_of",
+]
 
 SCHEMA_VERSION = 1
-CONTACT_SHARDS = 32
 JOURNAL = "journal.json"
-TMP_MARK = ".tmp-"
+# Files that mark a folder as a netui database (a damaged one may have lost meta.json).
+MARKERS = ("meta.json", "meta.json.bak", ".lock", JOURNAL)
+# A journal lists at most one rename per data file; anything far bigger is not netui's.
+MAX_JOURNAL_BYTES = 1 << 20
+# Names whose `.tmp-<pid>` temporaries netui writes (data files, their backups, the journal).
+TEMP_FINALS = re.compile(rf"({DATA_FILE.pattern})(\.bak)?|{re.escape(JOURNAL)}")
 
 Tables = dict[str, dict[str, dict[str, Any]]]
 Signature = tuple[int, int, int]
-
-# Which table each kind of file holds; anything else in a file is a wrong shape.
-TABLE_OF_KIND = {
-    "meta": "meta",
-    "contacts": "contacts",
-    "conversations": "conversations",
-    "referrals": "referrals",
-    "introductions": "introductions",
-    "undo": "undo",
-}
-# The files of one record kind each, beside meta.json and undo.json.
-SINGLE_FILES = ("meta.json", "referrals.json", "introductions.json", "undo.json")
 
 
 class StrIdTable(Table):
@@ -106,24 +135,6 @@ def apply_to_tables(
     return db.storage.read()
 
 
-def contact_file(contact_id: str) -> str:
-    return f"contacts/{zlib.crc32(contact_id.encode()) % CONTACT_SHARDS:02d}.json"
-
-
-def conversation_file(on: Any) -> str:
-    return f"conversations/{on.year:04d}-{on.month:02d}.json"
-
-
-def kind_of(rel: str) -> str | None:
-    """Which kind of records a relative path holds, or None if it is not a data file."""
-    if rel in SINGLE_FILES:
-        return rel[:-5]
-    head, _, name = rel.partition("/")
-    if head in ("contacts", "conversations") and name.endswith(".json") and "/" not in name:
-        return head
-    return None
-
-
 # Copies that file-sync tools leave beside a file two devices changed at once, by tool:
 # Syncthing `NN.sync-conflict-20261201-101010-DEVICE.json`, Dropbox `NN (Alice's conflicted
 # copy 2026-12-01).json`, Nextcloud `NN (conflicted copy 2026-12-01 101010).json`.
@@ -139,22 +150,6 @@ def copied_file(name: str) -> str | None:
     return f"{found['stem']}.json" if found else None
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_all(fd: int, payload: bytes) -> None:
-    """Write every byte (a seam for fault tests: ENOSPC is raised from here)."""
-    view = memoryview(payload)
-    while view:
-        written = os.write(fd, view)
-        view = view[written:]
-
-
 def encode(tables: Tables) -> bytes:
     return json.dumps(tables, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -166,6 +161,102 @@ def _os_error(action: str, path: Path, exc: OSError) -> StorageError:
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         reason = "permission denied (read-only?)"
     return StorageError(f"could not {action} {path}: {reason}; nothing was changed")
+
+
+def is_database(root: Path) -> bool:
+    """True when the folder holds a file only netui makes (meta.json, its backup, .lock)."""
+    return any(os.path.lexists(root / name) for name in MARKERS)
+
+
+def refuse_foreign(root: Path) -> None:
+    """Raise NotADatabase for a non-empty folder that is not a netui database."""
+    try:
+        names = sorted(os.listdir(root))
+    except OSError as exc:
+        raise _os_error("read the folder", root, exc) from None
+    if not names or is_database(root):
+        return
+    shown = ", ".join(repr(n) for n in names[:3]) + (", ..." if len(names) > 3 else "")
+    raise NotADatabase(
+        f"{root} is not a netui database and already holds {len(names)} other entries "
+        f"({shown}); netui changes nothing there. Choose another --db folder, or run "
+        f"`netui init --db {root} --force` to keep netui's data in it too"
+    )
+
+
+def journal_renames(root: Path) -> list[tuple[str, str]] | None:
+    """The renames a committed journal asks for, each checked; None: no journal, or a torn one.
+
+    Only netui's own temporary file may become netui's own data file in this folder: a journal
+    can arrive from elsewhere (a shared or synced folder, an archive), and replaying any rename
+    it names would let it overwrite or steal any file the user can reach. Every entry is
+    checked before anything moves; a torn journal (never committed) reads as no renames.
+    """
+    path = root / JOURNAL
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise _os_error("read", path, exc) from None
+    if not stat.S_ISREG(st.st_mode):
+        raise _refusal(path, "it is not a plain file")
+    if st.st_size > MAX_JOURNAL_BYTES:
+        raise _refusal(path, f"it is {st.st_size} bytes, far more than netui ever writes")
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_JOURNAL_BYTES + 1)
+    except OSError as exc:
+        raise _os_error("read", path, exc) from None
+    try:
+        journal = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None  # torn: it is renamed into place whole, so a torn one was never committed
+    renames = journal.get("renames") if isinstance(journal, dict) else None
+    if not isinstance(renames, list) or len(renames) > MAX_JOURNAL_BYTES // 16:
+        raise _refusal(path, "it is not a list of renames")
+    checked = []
+    for pair in renames:
+        if not (
+            isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)
+        ):
+            raise _refusal(path, f"the entry {str(pair)[:80]!r} is not a pair of file names")
+        problem = _rename_problem(root, *pair)
+        if problem:
+            raise _refusal(path, f"{pair[0][:80]!r} -> {pair[1][:80]!r} {problem}")
+        checked.append((pair[0], pair[1]))
+    return checked
+
+
+def _rename_problem(root: Path, tmp_rel: str, rel: str) -> str | None:
+    """Why one journal rename is not one netui would write, or None."""
+    if not DATA_FILE.fullmatch(rel):
+        return "does not end at a netui data file"
+    head, mark, pid = tmp_rel.rpartition(TMP_MARK)
+    if head != rel or not mark or not pid.isascii() or not pid.isdigit() or len(pid) > 10:
+        return "does not start at that file's own temporary file"
+    folder = (root / rel).parent
+    if folder != root and not stat.S_ISDIR(_lstat_mode(folder) or 0):
+        return f"goes through {folder.name}, which is not a plain folder"
+    for end in (root / tmp_rel, root / rel):
+        mode = _lstat_mode(end)
+        if mode is not None and not stat.S_ISREG(mode):
+            return f"involves {end.name}, which is not a plain file (a link?)"
+    return None
+
+
+def _lstat_mode(path: Path) -> int | None:
+    try:
+        return os.lstat(path).st_mode
+    except OSError:
+        return None
+
+
+def _refusal(path: Path, why: str) -> StorageError:
+    return StorageError(
+        f"{path} is not a journal netui wrote ({why}); nothing was moved. Look at the folder, "
+        "then delete that file to open it"
+    )
 
 
 class Database:
@@ -182,7 +273,12 @@ class Database:
     # -- opening -----------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, root: Path | str, *, create: bool = True) -> Database:
+    def open(cls, root: Path | str, *, create: bool = True, adopt: bool = False) -> Database:
+        """Open (a missing or empty folder: create) a database; `adopt` accepts any folder.
+
+        A non-empty folder that is not a netui database is refused unless `adopt` (`netui
+        init --force`): a typo in --db must never write into, or delete from, someone's files.
+        """
         root = Path(root).expanduser()
         if root.exists() and not root.is_dir():
             raise StorageError(
@@ -192,10 +288,11 @@ class Database:
             if not create:
                 raise StorageError(f"no database at {root}")
             try:
-                root.mkdir(mode=0o700, parents=True)
-                os.chmod(root, 0o700)
+                make_private_dirs(root)
             except OSError as exc:
                 raise _os_error("create the database folder", root, exc) from None
+        elif not adopt:
+            refuse_foreign(root)
         db = cls(root)
         db._open_lock()
         try:
@@ -208,16 +305,7 @@ class Database:
         return db
 
     def _open_lock(self) -> None:
-        path = self.root / ".lock"
-        try:
-            self._lock_fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-        except OSError:
-            try:
-                self._lock_fd = os.open(path, os.O_RDONLY)
-            except OSError:
-                # A read-only folder with no lock file: we can still read; writes will fail.
-                self._lock_fd = None
-            self.read_only = True
+        self._lock_fd, self.read_only = open_lock(self.root)
 
     def close(self) -> None:
         if self._lock_fd is not None:
@@ -237,8 +325,7 @@ class Database:
                     self._lock_depth -= 1
                 return
             previous = self._lock_mode if self._lock_depth else 0
-            if self._lock_fd is not None:
-                fcntl.flock(self._lock_fd, mode)
+            flock(self._lock_fd, mode)
             self._lock_mode, self._lock_depth = mode, self._lock_depth + 1
             try:
                 if self._lock_fd is not None:
@@ -246,21 +333,20 @@ class Database:
                 yield
             finally:
                 self._lock_depth -= 1
-                if self._lock_fd is not None:
-                    fcntl.flock(self._lock_fd, previous or fcntl.LOCK_UN)
+                flock(self._lock_fd, previous or fcntl.LOCK_UN)
                 self._lock_mode = previous
 
     def _finish_dead_commit(self, mode: int) -> None:
         """A journal seen while holding the lock belongs to a writer that died mid-commit
         (a live one would hold the exclusive lock): finish it before anyone reads or writes.
         """
-        if self.read_only or not (self.root / JOURNAL).exists():
+        if self.read_only or not os.path.lexists(self.root / JOURNAL):
             return
         if mode == fcntl.LOCK_SH:
-            fcntl.flock(self._lock_fd, fcntl.LOCK_EX)
+            flock(self._lock_fd, fcntl.LOCK_EX)
         self._apply_journal()
         if mode == fcntl.LOCK_SH:
-            fcntl.flock(self._lock_fd, fcntl.LOCK_SH)
+            flock(self._lock_fd, fcntl.LOCK_SH)
 
     def shared(self) -> Any:
         """Hold while reading several files, so no commit lands half-way through."""
@@ -273,7 +359,7 @@ class Database:
     # -- reading -----------------------------------------------------------------------------
 
     def data_files(self) -> list[str]:
-        """Relative paths of every data file present."""
+        """Relative paths of every data file present (temporaries left out)."""
         found = []
         for name in SINGLE_FILES:
             if (self.root / name).is_file():
@@ -296,6 +382,11 @@ class Database:
         except FileNotFoundError:
             return None
         return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+    def size(self, rel: str) -> int:
+        """Bytes in a data file (0 if absent)."""
+        sig = self.signature(rel)
+        return sig[1] if sig else 0
 
     def signatures(self, kinds: set[str] | None = None) -> dict[str, Signature]:
         out = {}
@@ -332,7 +423,7 @@ class Database:
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise StorageError(f"{path} is not valid JSON ({exc}){hint}") from None
         table = TABLE_OF_KIND.get(kind_of(rel) or "")
-        problem = _shape_problem(data, table)
+        problem = shape_problem(data, table)
         if problem:
             raise StorageError(f"{path} has the wrong shape: {problem}{hint}")
         return data
@@ -363,20 +454,20 @@ class Database:
             folders = set()
             for rel, payload in payloads.items():
                 final = self.root / rel
-                final.parent.mkdir(mode=0o700, exist_ok=True)
-                tmp = final.with_name(f"{final.name}{TMP_MARK}{os.getpid()}")
-                self._write_file(tmp, payload)
+                make_private_dirs(final.parent)
+                tmp = temp_path(final)
+                write_synced(tmp, payload)
                 staged.append((tmp, final))
                 folders.add(final.parent)
             for folder in folders:
-                _fsync_dir(folder)
+                fsync_dir(folder)
             journal = {
                 "renames": [
                     [str(t.relative_to(self.root)), rel]
                     for (t, _), rel in zip(staged, files, strict=True)
                 ]
             }
-            self._write_journal(journal)
+            atomic_write(self.root / JOURNAL, json.dumps(journal).encode())
         except OSError as exc:
             for tmp, _ in staged:
                 tmp.unlink(missing_ok=True)
@@ -387,78 +478,52 @@ class Database:
     def replace_file(self, path: Path, payload: bytes) -> None:
         """Replace one file in place, atomically and durably, keeping no backup of it (for
         forgetting someone: the old bytes must not survive). Exclusive lock held."""
-        tmp = path.with_name(f"{path.name}{TMP_MARK}{os.getpid()}")
         try:
-            self._write_file(tmp, payload)
-            os.replace(tmp, path)
-            _fsync_dir(path.parent)
+            atomic_write(path, payload)
         except OSError as exc:
-            tmp.unlink(missing_ok=True)
             raise _os_error("rewrite", path, exc) from None
-
-    def _write_file(self, path: Path, payload: bytes) -> None:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            _write_all(fd, payload)
-            os.fsync(fd)
-        except BaseException:
-            os.close(fd)
-            path.unlink(missing_ok=True)
-            raise
-        os.close(fd)
-
-    def _write_journal(self, journal: dict[str, Any]) -> None:
-        path = self.root / JOURNAL
-        tmp = self.root / f"{JOURNAL}{TMP_MARK}{os.getpid()}"
-        self._write_file(tmp, json.dumps(journal).encode())
-        os.replace(tmp, path)
-        _fsync_dir(self.root)
 
     def _apply_journal(self) -> None:
         """Finish a committed transaction: idempotent, so a replay after a crash is safe."""
-        path = self.root / JOURNAL
-        try:
-            journal = json.loads(path.read_bytes())
-        except FileNotFoundError:
-            return
-        except (OSError, ValueError):
-            # A torn journal was never committed (it is renamed into place whole).
-            path.unlink(missing_ok=True)
+        renames = journal_renames(self.root)
+        if renames is None:  # none, or torn (never committed): nothing to finish
+            (self.root / JOURNAL).unlink(missing_ok=True)
             return
         folders = set()
-        for tmp_rel, rel in journal.get("renames", []):
+        for tmp_rel, rel in renames:
             tmp, final = self.root / tmp_rel, self.root / rel
-            if not tmp.exists():
+            if not is_regular_file(tmp):
                 continue  # already applied
-            if final.exists():
+            if is_regular_file(final):
                 self._keep_backup(final, self.backup_path(rel))
-            os.replace(tmp, final)
+            rename_into_place(tmp, final)
             folders.add(final.parent)
         for folder in folders:
-            _fsync_dir(folder)
-        path.unlink(missing_ok=True)
-        _fsync_dir(self.root)
+            fsync_dir(folder)
+        (self.root / JOURNAL).unlink(missing_ok=True)
+        fsync_dir(self.root)
 
     def _keep_backup(self, current: Path, backup: Path) -> None:
         """The version being replaced becomes the backup, by hard link (no copy)."""
-        link = backup.with_name(backup.name + TMP_MARK + str(os.getpid()))
-        link.unlink(missing_ok=True)
-        try:
-            os.link(current, link)
-        except OSError:
-            shutil.copy2(current, link)
-        os.replace(link, backup)
+        link_into_place(current, backup)
 
     def _recover(self) -> None:
-        """Under the exclusive lock: finish a committed transaction, drop uncommitted temps."""
+        """Under the exclusive lock: finish a committed transaction, drop uncommitted temps.
+
+        Only netui's own temporaries go: regular files named `<data file>.tmp-<pid>` in the
+        three folders netui writes, never a user's `build.tmp-x` or anything a link leads to.
+        """
         if self.read_only:
             return
         self._apply_journal()
-        for folder in (self.root, self.root / "contacts", self.root / "conversations"):
-            if folder.is_dir():
-                for entry in os.scandir(folder):
-                    if TMP_MARK in entry.name:
-                        os.unlink(entry.path)
+        for sub in ("", "contacts", "conversations"):
+            folder = self.root / sub
+            if sub and not stat.S_ISDIR(_lstat_mode(folder) or 0):
+                continue
+            for entry in os.scandir(folder):
+                rel = f"{sub}/{entry.name}" if sub else entry.name
+                if is_temp_name(rel, TEMP_FINALS) and entry.is_file(follow_symlinks=False):
+                    os.unlink(entry.path)
 
     # -- schema ------------------------------------------------------------------------------
 
@@ -492,8 +557,7 @@ class Database:
         """Bring an older database up to date, after copying it whole to a backup folder."""
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
         backups = self.root / "backups"
-        backups.mkdir(mode=0o700, exist_ok=True)
-        os.chmod(backups, 0o700)
+        make_private_dirs(backups)
         backup = backups / f"before-schema-{version}-to-{SCHEMA_VERSION}-{stamp}"
         shutil.copytree(
             self.root, backup, ignore=shutil.ignore_patterns("backups", "cache", ".lock", "*.bak")
@@ -503,27 +567,6 @@ class Database:
             version += 1
             meta = {"meta": {"schema": {**self._meta_record(), "schema_version": version}}}
             self.commit({**files, "meta.json": meta})
-
-
-def _shape_problem(data: Any, table: str | None) -> str | None:
-    if not isinstance(data, dict):
-        return "the top level is not a JSON object"
-    if table is None:
-        return None
-    if table not in data:
-        return f"the table {table!r} is missing"
-    extra = set(data) - {table}
-    if extra:
-        return f"unexpected tables {sorted(extra)}"
-    docs = data[table]
-    if not isinstance(docs, dict):
-        return f"the table {table!r} is not a JSON object"
-    for doc_id, doc in docs.items():
-        if not isinstance(doc, dict):
-            return f"record {doc_id!r} is not a JSON object"
-        if table not in ("meta", "undo") and doc.get("id") != doc_id:
-            return f"record {doc_id!r} carries the id {doc.get('id')!r}"
-    return None
 
 
 # version -> function returning the files (relative path -> tables) that bring the

@@ -10,6 +10,7 @@ thread and the UI thread may share one store.
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -21,6 +22,7 @@ from typing import Any
 
 from netui.core.config import Settings, load_settings
 from netui.core.dates import today as local_today
+from netui.core.db.schema import RecordProblem, parse_record
 from netui.core.db.scrub import Person, ScrubReport, discover, leftovers, scrub_folder
 from netui.core.db.storage import (
     TABLE_OF_KIND,
@@ -142,9 +144,13 @@ _TABLE = {
 }
 UNDO_FILE = "undo.json"
 _LOADED_AT_OPEN = {"referrals", "introductions", "undo"}
-# Transactions bigger than this (bulk imports) are not kept for undo: the .bak files
-# and the export are the way back, and undo.json stays small so every write stays fast.
+# The undo log is read at every open and rewritten at every change, so its size is every
+# command's cost: 41 re-imports of a 5,000-row CSV once made it 183 MB and `netui add` 21 s.
+# A change bigger than UNDO_ENTRY_BYTES (or UNDO_MAX_CHANGES records) is kept as a barrier
+# (not undoable, says why); the oldest entries go first once the log passes UNDO_BUDGET_BYTES.
 UNDO_MAX_CHANGES = 5000
+UNDO_ENTRY_BYTES = 1 << 20
+UNDO_BUDGET_BYTES = 4 << 20
 _EDITABLE = {
     "name",
     "company",
@@ -173,26 +179,6 @@ _MODEL_OF_KIND: dict[str, Any] = {
     "referrals": Referral,
     "introductions": Introduction,
 }
-
-
-def _checked_undo_entry(seq: str, entry: Any) -> dict[str, Any]:
-    """An undo entry as written by `_undo_tables_with`; anything else is refused."""
-    if not seq.isdigit():
-        raise ValueError("undo entries are numbered")
-    if not isinstance(entry, dict) or not isinstance(entry.get("description"), str):
-        raise ValueError("an undo entry needs a description")
-    if entry.get("barrier"):
-        return entry
-    changes = entry.get("changes")
-    if not isinstance(changes, list) or not all(
-        isinstance(c, dict)
-        and c.get("kind") in _TABLE
-        and isinstance(c.get("id"), str)
-        and all(isinstance(c.get(side), dict | None) for side in ("before", "after"))
-        for c in changes
-    ):
-        raise ValueError("an undo entry's changes are malformed")
-    return entry
 
 
 class Store:
@@ -334,14 +320,11 @@ class Store:
 
     def _parse(self, rel: str, doc: Any, record_id: str) -> Any:
         """A stored record as a model object; a bad one is refused naming its file."""
-        kind = kind_of(rel) or ""  # "": no data file (no table, no model)
         try:
-            if kind == "undo":
-                return _checked_undo_entry(record_id, doc)
-            return _MODEL_OF_KIND[kind].from_dict(doc)
-        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            return parse_record(rel, record_id, doc)
+        except RecordProblem as exc:
             raise StorageError(
-                f"{self._db.root / rel}: record {record_id!r} is invalid ({exc}); the last good "
+                f"{self._db.root / rel}: {exc}; the last good "
                 f"version is {self._db.backup_path(rel)} (run `netui doctor`)"
             ) from None
 
@@ -610,20 +593,12 @@ class Store:
             entries.pop(tx.undoes, None)  # an undo pops its entry; there is no redo
             return {"undo": entries}
         seq = f"{int(max(entries, default='0')) + 1:09d}"
-        changes = [c for c in tx.changes.values() if c.before != c.after]
-        if tx.undoable and len(changes) <= UNDO_MAX_CHANGES:
-            entries[seq] = {
-                "description": tx.description,
-                "at": utc_now(),
-                "changes": [
-                    {"kind": c.kind, "id": c.id, "before": c.before, "after": c.after}
-                    for c in changes
-                ],
-            }
-        else:
-            entries[seq] = {"description": tx.description, "at": utc_now(), "barrier": True}
+        entry, size = _undo_entry(tx)
+        entries[seq] = entry
         for old in sorted(entries)[:-UNDO_DEPTH]:
             del entries[old]
+        if self._db.size(UNDO_FILE) + size > UNDO_BUDGET_BYTES:
+            _trim_to_budget(entries)
         return {"undo": entries}
 
     # -- undo --------------------------------------------------------------------------------
@@ -637,6 +612,14 @@ class Store:
             entry = self._undo[max(self._undo)]
             return None if entry.get("barrier") else entry["description"]
 
+    @property
+    def undo_refusal(self) -> str | None:
+        """Why the newest change was not kept for undo (too large), or None."""
+        with self._lock:
+            entry = self._undo[max(self._undo)] if self._undo else {}
+            reason = entry.get("reason") if entry.get("barrier") else None
+            return reason if isinstance(reason, str) else None
+
     def undo(self) -> str:
         """Undo the newest change, unless its records changed since (then refuse)."""
         with self._lock, self._db.exclusive():
@@ -646,7 +629,9 @@ class Store:
             seq = max(self._undo)
             entry = self._undo[seq]
             if entry.get("barrier"):
-                raise UndoError(f"{entry['description']!r} cannot be undone")
+                why = entry.get("reason")
+                because = f": {why}" if isinstance(why, str) else ""
+                raise UndoError(f"{entry['description']!r} cannot be undone{because}")
             for change in entry["changes"]:
                 if self._current(change["kind"], change["id"]) != change["after"]:
                     raise UndoError(
@@ -1144,6 +1129,48 @@ def _heard(contact: Contact, conversation: Conversation) -> None:
     if contact.last_contact_on is None or conversation.on >= contact.last_contact_on:
         contact.last_contact_on = conversation.on
     contact.follow_up_on = None
+
+
+def _undo_entry(tx: Transaction) -> tuple[dict[str, Any], int]:
+    """The undo log entry for a transaction, and its encoded size in bytes."""
+    changes = [c for c in tx.changes.values() if c.before != c.after]
+    head = {"description": tx.description, "at": utc_now()}
+    if not tx.undoable:
+        entry = {**head, "barrier": True}
+        return entry, _encoded_size(entry)
+    if len(changes) <= UNDO_MAX_CHANGES:
+        entry = {
+            **head,
+            "changes": [
+                {"kind": c.kind, "id": c.id, "before": c.before, "after": c.after} for c in changes
+            ],
+        }
+        size = _encoded_size(entry)
+        if size <= UNDO_ENTRY_BYTES:
+            return entry, size
+    reason = (
+        f"it changed {len(changes)} records, more than the undo log keeps "
+        f"({UNDO_ENTRY_BYTES >> 20} MB or {UNDO_MAX_CHANGES} records a change); "
+        "an export taken before such a change is the way back"
+    )
+    entry = {**head, "barrier": True, "reason": reason}
+    return entry, _encoded_size(entry)
+
+
+def _encoded_size(entry: dict[str, Any]) -> int:
+    text = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+    return len(text.encode("utf-8", "surrogatepass"))  # a lone surrogate is refused later
+
+
+def _trim_to_budget(entries: dict[str, Any]) -> None:
+    """Drop the oldest entries until the log fits UNDO_BUDGET_BYTES (the newest always stays)."""
+    sizes = {seq: _encoded_size(entry) for seq, entry in entries.items()}
+    total = sum(sizes.values())
+    for seq in sorted(entries)[:-1]:
+        if total <= UNDO_BUDGET_BYTES:
+            break
+        total -= sizes[seq]
+        del entries[seq]
 
 
 def merge_contacts(keep: Contact, drop: Contact) -> Contact:

@@ -16,13 +16,13 @@ import contextlib
 import os
 import re
 import stat
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import charset_normalizer
 
 from netui.core.errors import UnreadableFile, UnwritableFile
+from netui.core.fs import atomic_write
 
 MAX_IMPORT_BYTES = 256 * 1024 * 1024  # far beyond any address book; refuses /dev/zero & co.
 VCARD_SUFFIXES = (".vcf", ".vcard")
@@ -175,27 +175,43 @@ def encode(text: str) -> bytes:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Replace `path` with `text` in one step: readers see the old file or the new, never half."""
+    """Replace `path` with `text` in one step: readers see the old file or the new, never half.
+
+    A target that is not a regular file (`/dev/stdout`, a FIFO, a terminal) cannot be renamed
+    over: it is written straight, as `-` would be.
+    """
+    path = path.expanduser()
     try:
-        _replace(path.expanduser(), encode(text))
+        if _is_stream(path):
+            _write_stream(path, encode(text))
+        else:
+            atomic_write(path, encode(text), mode=_mode_of(path))
     except OSError as exc:
         raise UnwritableFile(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def _replace(path: Path, data: bytes) -> None:
+def _is_stream(path: Path) -> bool:
+    """True for a device, FIFO or socket (after links), or anything under /dev or /proc.
+
+    `/dev/stdout` redirected to a file is a regular file, but a rename there would replace
+    the device link itself (as root) or fail: it is written straight too.
+    """
     try:
-        mode = stat.S_IMODE(path.stat().st_mode)
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    special = path.absolute().parts[1:2] in (("dev",), ("proc",))
+    return special or not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _write_stream(path: Path, data: bytes) -> None:
+    with open(path, "wb") as handle:
+        handle.write(data)
+
+
+def _mode_of(path: Path) -> int:
+    """Keep an existing export's permissions; a new one is private (it holds personal data)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
     except FileNotFoundError:
-        mode = None
-    fd, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(temp_name, mode)
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+        return 0o600

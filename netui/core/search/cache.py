@@ -45,6 +45,7 @@ from typing import Any, TypeVar
 
 from netui.core.db.storage import TABLE_OF_KIND, Database, Signature, kind_of
 from netui.core.errors import CacheError, StorageError
+from netui.core.fs import atomic_write
 from netui.core.model import Contact, Conversation
 from netui.core.search.engine import DOC_SEP, contact_doc, conversation_doc, doc_ends
 
@@ -337,21 +338,12 @@ class _Folder:
         if not self.writable:
             return
         path = self.path(rel) if rel != SHADOWED else self.root / SHADOWED
-        tmp = path.with_name(f"{path.name}{PARTIAL}{os.getpid()}")
         try:
             self._make_folders(path.parent)
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view) :]
-            finally:
-                os.close(fd)
-            os.replace(tmp, path)
+            # Disposable (rebuilt from the data files), so atomic but not fsynced.
+            atomic_write(path, data, mark=PARTIAL, sync=False)
         except OSError:
             self.writable = False  # read-only, full or not ours: search from memory
-            with suppress(OSError):
-                tmp.unlink(missing_ok=True)
 
     def _make_folders(self, folder: Path) -> None:
         missing = []

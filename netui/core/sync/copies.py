@@ -18,6 +18,7 @@ from pathlib import Path
 
 from netui.core.db.storage import TABLE_OF_KIND, Database, copied_file, kind_of
 from netui.core.errors import StorageError
+from netui.core.fs import rename_into_place
 from netui.core.sync.merge import KINDS, empty, merge_databases
 
 BACKUP_FOLDER = "backups/conflict-copies"
@@ -82,4 +83,4 @@ def _move_aside(root: Path, copy_rel: str) -> None:
     folder = root / BACKUP_FOLDER
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    os.replace(root / copy_rel, folder / f"{stamp}-{copy_rel.replace('/', '-')}")
+    rename_into_place(root / copy_rel, folder / f"{stamp}-{copy_rel.replace('/', '-')}")

@@ -51,6 +51,7 @@ from netui.core.db.storage import (
     kind_of,
 )
 from netui.core.errors import NetuiError
+from netui.core.fs import atomic_write, lock_file
 from netui.core.sync.merge import KINDS, Records, count_changed, empty, merge_databases
 
 BRANCH = "main"
@@ -256,14 +257,7 @@ def _write_if_changed(path: Path, text: str) -> None:
             return
     except OSError:
         pass
-    tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        os.write(fd, text.encode())
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
+    atomic_write(path, text.encode())
 
 
 def _clear_stale_locks(root: Path) -> None:
@@ -304,12 +298,8 @@ def sync(db: Database, remote: str | None = None) -> SyncReport:
 
 @contextmanager
 def _one_sync_at_a_time(root: Path) -> Iterator[None]:
-    fd = os.open(root / ".git" / SYNC_LOCK, os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+    with lock_file(root / ".git" / SYNC_LOCK, fcntl.LOCK_EX):
         yield
-    finally:
-        os.close(fd)
 
 
 def _exchange(db: Database, git: Git, report: SyncReport, fresh: bool) -> SyncReport:
@@ -484,7 +474,5 @@ def merge_driver(base: Path, ours: Path, theirs: Path, rel: str) -> int:
         records[kind] = data.get(table, {})
         sides.append(records)
     merged = merge_databases(*sides).records[kind]
-    tmp = ours.with_name(ours.name + f".tmp-{os.getpid()}")
-    tmp.write_bytes(encode({table: merged}))
-    os.replace(tmp, ours)
+    atomic_write(ours, encode({table: merged}))
     return 0

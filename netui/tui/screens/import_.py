@@ -301,7 +301,10 @@ class ImportScreen(Screen[None]):
     def imported_plan(self, plan: ImportPlan) -> None:
         self.imported = True
         source = safe(Path(plan.source).name)
-        if plan.writes_anything:
+        refusal = self.store.undo_refusal
+        if plan.writes_anything and refusal:
+            done = f"Imported {source}: {plan.summary()} — not undoable: {safe(refusal)}"
+        elif plan.writes_anything:
             done = f"Imported {source}: {plan.summary()} — u on the main screen undoes it"
             if plan.unsorted_added:
                 done += f". {plan.unsorted_added} wait unsorted: U sorts them"
