@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from netui.core.dates import DATE_RANGE
 from netui.core.db.storage import (
     JOURNAL,
     SCHEMA_VERSION,
@@ -39,6 +40,7 @@ WARNING = "warning"
 CORRUPT_MARK = ".corrupt-"
 _UNDO_KEY = re.compile(r"\d{9}")
 _UNDO_KINDS = {"contact", "conversation", "referral", "introduction"}
+_ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")
 _RECORD_ERRORS = (KeyError, ValueError, TypeError, AttributeError)
 
 
@@ -119,12 +121,31 @@ def file_problem(rel: str, raw: bytes) -> tuple[str | None, dict[str, Any]]:
         if not isinstance(doc, dict):
             return f"record {key!r} is not a JSON object", {}
         try:
-            problem = check_record(rel, key, doc)
+            problem = _date_out_of_range(key, doc) or check_record(rel, key, doc)
         except _RECORD_ERRORS as exc:
             problem = f"record {key!r} is invalid ({type(exc).__name__}: {exc})"
         if problem:
             return problem, {}
     return None, records
+
+
+_DATE_FIELDS = ("met_on", "follow_up_on", "last_contact_on", "on", "thanked_on")
+
+
+def _date_out_of_range(key: str, doc: dict[str, Any]) -> str | None:
+    """A hand-edited day outside DATE_RANGE (9999-12-31 once broke every due date), by name."""
+    steps = doc.get("stage_history")
+    named = [(name, doc.get(name)) for name in _DATE_FIELDS]
+    if isinstance(steps, list):
+        named += [("stage date", s.get("on")) for s in steps if isinstance(s, dict)]
+    first, last = (day.isoformat() for day in DATE_RANGE)
+    for name, value in named:
+        if isinstance(value, str) and _ISO_DAY.match(value) and not first <= value[:10] <= last:
+            return (
+                f"record {key!r}: {name} {value[:10]} is outside {first}..{last}; "
+                "correct it by hand (netui refuses the file until then)"
+            )
+    return None
 
 
 def _own_id(key: str, doc: dict[str, Any]) -> str | None:

@@ -48,6 +48,7 @@ from netui.core.model import (
     Referral,
     Stage,
     StageStep,
+    check_dates,
     clean_name,
     utc_now,
 )
@@ -528,6 +529,7 @@ class Store:
     def _stage(self, tx: Transaction, kind: str, record_id: str, after: Any) -> None:
         """Record a record's new state (a model object, a dict, or None to delete)."""
         if after is not None and not isinstance(after, dict):
+            check_dates(after)
             after = after.to_dict()
         key = (kind, record_id)
         if key not in tx.changes:
@@ -664,8 +666,18 @@ class Store:
         return contact
 
     def _copy(self, contact_id: str) -> Contact:
-        """A private copy to change: records in memory are only replaced after a commit."""
-        return Contact.from_dict(self.get(contact_id).to_dict())
+        """A private copy to change: records in memory are only replaced after a commit.
+
+        Writes call it after catching up with other processes, so a contact missing here was
+        merged away or deleted elsewhere while a form was open: say so, not "no id"."""
+        try:
+            found = self.get(contact_id)
+        except ContactNotFound:
+            raise ContactNotFound(
+                f"this contact ({contact_id[:8]}) is gone: another netui merged it into someone "
+                "else or removed it; nothing was saved"
+            ) from None
+        return Contact.from_dict(found.to_dict())
 
     def add_contact(self, contact: Contact, *, first_note: Conversation | None = None) -> Contact:
         """A new contact at its stage (met by default), met today unless said otherwise."""
