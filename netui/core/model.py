@@ -164,11 +164,18 @@ def refuse_surrogates(values: dict[str, Any]) -> None:
 
 
 def _strs(value: Any) -> list[str]:
+    """A list of text; numbers are read as text, anything nested is refused (not shown)."""
     if not value:
         return []
     if isinstance(value, str):
         return [value] if value else []
-    return [str(v) for v in value]
+    if not isinstance(value, list | tuple):
+        raise ValidationError(f"expected a list of text, not {type(value).__name__}")
+    if not all(type(v) is str for v in value):
+        if not all(isinstance(v, str | int | float) for v in value):
+            raise ValidationError("a list holds something other than text")
+        return [str(v) for v in value]
+    return list(value)
 
 
 def _shallow(record: Any) -> dict[str, Any]:

@@ -104,6 +104,8 @@ def file_problem(rel: str, raw: bytes) -> tuple[str | None, dict[str, Any]]:
         return "the file is not UTF-8 text", {}
     except json.JSONDecodeError as exc:
         return f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})", {}
+    except RecursionError:
+        return "nested too deeply to be netui's (not valid netui JSON)", {}
     kind = kind_of(rel)
     table = TABLE_OF_KIND[kind] if kind else None
     if not isinstance(data, dict):
