@@ -98,6 +98,8 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     for entry in plan.entries:
         if entry.action == MERGE:
             out(f"merged {entry.where}: {one_line(entry.name, _NAME_CELLS)} {entry.reason}")
+    for cut in plan.cuts:
+        out(f"cut {cut}")
     out(f"Imported {Path(plan.source).name} ({plan.format}): {plan.summary()}.")
     if waiting := plan.unsorted_added:
         out(

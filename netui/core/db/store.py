@@ -589,8 +589,10 @@ class Store:
                 self._file_ids[rel] = set(self._undo)
             else:
                 ids = self._file_ids.setdefault(rel, set())
-                ids |= groups[rel][0].keys()
-                ids -= groups[rel][1]
+                # In place: `ids |= dict.keys()` made a new set, so the ids this process wrote
+                # were never dropped when another process deleted or merged them away.
+                ids.update(groups[rel][0])
+                ids.difference_update(groups[rel][1])
             self._sigs[rel] = self._db.signature(rel)
         self._sorted_cache = None
         self.version += 1

@@ -175,6 +175,9 @@ def guess_delimiter(first_line: str) -> str:
 def read_csv(text: str, origin: str = "", first_line: int = 1) -> list[Incoming]:
     """Contacts from CSV text with a header row; BadRecords names each bad line."""
     prefix = f"{origin}: " if origin else ""
+    # The csv module refuses a cell over 128 KB; a 5 MB note is read, then cut to the import
+    # limits (limits.py) with a line in the report, instead of failing the whole file.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     delimiter = guess_delimiter(text.split("\n", 1)[0])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     offset = first_line - 1
