@@ -105,7 +105,7 @@ class MainScreen(Screen[None]):
             "v",
             "view_all",
             "View all",
-            tooltip="Every field and conversation of the contact in full, scrolled",
+            tooltip="The whole text of every field and conversation",
             id="view-all",
             show=False,
         ),
