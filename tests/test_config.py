@@ -38,7 +38,7 @@ def test_follow_up_section_overrides_intervals_and_template(tmp_path):
         ("[follow_up]\nkeep_in_touch_days = 0\n", "keep_in_touch_days must be"),
         ("[follow_up]\ncall_days = [1]\n", "call_days must be"),
         ("follow_up = 5\n", "follow_up must be a table"),
-        ("[follow_up]\nlog_on_step = \"yes\"\n", "log_on_step must be true or false"),
+        ('[follow_up]\nlog_on_step = "yes"\n', "log_on_step must be true or false"),
         ('thank_you_template = """' + "x" * 100_001 + '"""\n', "over 100,000 characters"),
     ],
 )
