@@ -55,7 +55,8 @@ def outcome(result: tuple[int, str, str]) -> str:
     ("key", "value", "says"),
     [
         ("created", 5, "created 5 is not a timestamp"),
-        ("updated", "yesterday", "updated 'yesterday' is not a YYYY-MM-DD date"),
+        ("created", "yesterday", "created 'yesterday' is not a YYYY-MM-DD date"),
+        ("updated", [1], "updated [1] is not a timestamp"),
         ("notes", "caf\udce9", "notes holds a lone surrogate"),
         ("tags", ["ok", "\ud800"], "tags holds a lone surrogate"),
         ("cadence_days", 10**12, "cadence_days"),

@@ -153,14 +153,20 @@ def _id(value: Any, what: str = "id") -> str:
 def refuse_surrogates(values: dict[str, Any]) -> None:
     """A lone surrogate (hand-edited `\\udcff`) is not text: it cannot be printed or saved.
 
-    Checked on load so `list --json` never meets one; `isascii` keeps it cheap (most text)."""
-    for key, value in values.items():
-        for text in value if isinstance(value, list) else (value,):
-            if isinstance(text, str) and not text.isascii():
-                try:
-                    text.encode("utf-8")
-                except UnicodeEncodeError:
-                    raise ValidationError(f"{key} holds a lone surrogate (not text)") from None
+    Checked on load so `list --json` never meets one. One `encode` of all the text at once
+    (C speed), and a field by field search only when it fails: opening 10,000 contacts must
+    stay fast."""
+    texts = [t for v in values.values() for t in (v if type(v) is list else (v,)) if type(t) is str]
+    try:
+        "".join(texts).encode("utf-8")
+    except UnicodeEncodeError:
+        for key, value in values.items():
+            for text in value if isinstance(value, list) else (value,):
+                if isinstance(text, str) and not text.isascii():
+                    try:
+                        text.encode("utf-8")
+                    except UnicodeEncodeError:
+                        raise ValidationError(f"{key} holds a lone surrogate (not text)") from None
 
 
 def _strs(value: Any) -> list[str]:
@@ -319,7 +325,9 @@ def _shape_checked(values: dict[str, Any], data: dict[str, Any]) -> None:
     if "id" in values:
         _id(values["id"])
     for key in ("created", "updated"):
-        if key in data:
+        # `created` dates a contact with no stage dates (rules.py): it must read as a date;
+        # `updated` is only ever shown or sorted, so text is enough (and cheaper to check).
+        if key in data and (type(data[key]) is not str or key == "created"):
             _timestamp(data[key], key)
     refuse_surrogates(values)
 
