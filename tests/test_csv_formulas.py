@@ -14,10 +14,7 @@ from netui.cli import main
 from netui.core.db.store import Store
 from netui.core.io.csv_contacts import guard_formula, read_csv, unguard_formula, write_csv
 from netui.core.model import Contact
-from tests import test_cli
-from tests.test_cli import ok
-
-cli = test_cli.cli
+from tests.conftest import ok
 
 TRIGGERS = "=+-@\t\r"
 HOSTILE = [

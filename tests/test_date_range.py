@@ -21,11 +21,9 @@ from netui.core.errors import ValidationError
 from netui.core.io import ics
 from netui.core.model import Contact, Conversation, Referral, Stage
 from netui.core.rules import QueueItem, next_action, queue
-from tests import test_cli
+from tests.conftest import error, ok
 from tests.faults.helpers import snapshot
-from tests.test_cli import error, ok
 
-cli = test_cli.cli
 FAR = "9999-12-31"
 A, B = "a" * 32, "b" * 32
 

@@ -10,10 +10,7 @@ import pytest
 
 from netui.core.db import doctor
 from netui.core.db.storage import contact_file, conversation_file
-from tests import test_cli
-from tests.test_cli import error, ok
-
-cli = test_cli.cli
+from tests.conftest import error, ok
 
 READERS = [
     ("list",),

@@ -7,10 +7,7 @@ import json
 
 from netui.core.db.store import Store
 from netui.core.io import limits
-from tests import test_cli
-from tests.test_cli import ok
-
-cli = test_cli.cli
+from tests.conftest import ok
 
 
 def test_a_csv_with_huge_fields_is_imported_cut_with_a_line_per_record(cli, tmp_path):
