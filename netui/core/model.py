@@ -136,7 +136,8 @@ def _timestamp(value: Any, what: str) -> str:
 def check_dates(record: Any) -> None:
     """Every date a model object holds is inside DATE_RANGE: the store checks what it writes
     (a `StageStep` or a snoozed day built in code never went through `from_dict`)."""
-    for name in ("met_on", "follow_up_on", "last_contact_on", "sorted_on", "keep_since", "on"):
+    names = ("met_on", "follow_up_on", "last_contact_on", "sorted_on", "keep_since", "on")
+    for name in (*names, "thanked_on"):
         value = getattr(record, name, None)
         if value is not None:
             check_date(value, name)
