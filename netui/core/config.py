@@ -120,8 +120,8 @@ def _checked(path: Path, key: str, kind: object, value: object) -> Any:
         if not isinstance(value, bool):
             raise ConfigError(f"config {path}: {key} must be true or false")
         return value
-    if key in DAY_LIMITS:
-        low, high = DAY_LIMITS[key]
+    if kind == "int":
+        low, high = DAY_LIMITS.get(key, (0, 3650))
         if type(value) is not int or not low <= value <= high:  # `true` is an int to Python
             raise ConfigError(
                 f"config {path}: {key} must be a whole number of days from {low} to {high}"
