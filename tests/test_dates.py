@@ -9,7 +9,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from netui.core.dates import format_date, humanize, local_timestamp, parse_date, today
+from netui.core.dates import (
+    DATE_RANGE,
+    add_days,
+    format_date,
+    humanize,
+    local_timestamp,
+    parse_date,
+    today,
+)
 from netui.core.errors import ValidationError
 
 TUESDAY = date(2026, 11, 24)
@@ -188,12 +196,30 @@ def test_day_and_week_offsets_are_exact(amount: int, unit: str) -> None:
     assert parse_date(f"{amount:+d}{unit}", today=TUESDAY) == TUESDAY + timedelta(days=days)
 
 
-@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2999, 12, 31)))
+@given(st.dates(min_value=DATE_RANGE[0], max_value=DATE_RANGE[1]))
 def test_iso_dates_round_trip(d: date) -> None:
     assert parse_date(d.isoformat(), today=TUESDAY) == d
 
 
-@given(st.integers(min_value=1, max_value=500), st.sampled_from(["day", "week", "month", "year"]))
+@given(st.dates(max_value=date(1899, 12, 31)) | st.dates(min_value=date(2201, 1, 1)))
+def test_dates_outside_the_range_are_one_clear_error(d: date) -> None:
+    with pytest.raises(ValidationError, match="out of range"):
+        parse_date(d.isoformat(), today=TUESDAY)
+
+
+@pytest.mark.parametrize("text", ["+300y", "in 200 years", "-200y", "+99999d", "+3650m"])
+def test_offsets_that_leave_the_range_are_refused(text: str) -> None:
+    with pytest.raises(ValidationError):
+        parse_date(text, today=TUESDAY)
+
+
+def test_add_days_clamps_instead_of_overflowing() -> None:
+    assert add_days(date(9999, 12, 31), 10**9) == date.max
+    assert add_days(date(1, 1, 1), -5) == date.min
+    assert add_days(TUESDAY, 3) == date(2026, 11, 27)
+
+
+@given(st.integers(min_value=1, max_value=100), st.sampled_from(["day", "week", "month", "year"]))
 def test_in_n_units_and_n_units_ago_are_mirror_images(amount: int, unit: str) -> None:
     plural = f"{unit}s" if amount != 1 else unit
     assert parse_date(f"in {amount} {plural}", today=TUESDAY) == parse_date(

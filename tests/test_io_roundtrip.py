@@ -45,7 +45,7 @@ def _lines(text: str) -> str:
     phones=st.lists(ITEM, max_size=2),
 )
 def test_any_field_text_round_trips(fmt, name, company, title, notes, tags, emails, phones):
-    """Everything comes back, except that line breaks become \\n and edges are trimmed."""
+    """Everything comes back (netui's CSV exactly; a vCard trims edges and makes breaks \\n)."""
     write, read = FORMATS[fmt]
     contact = Contact(
         name=name, company=company, title=title, notes=notes, tags=tags, emails=emails,
@@ -54,7 +54,8 @@ def test_any_field_text_round_trips(fmt, name, company, title, notes, tags, emai
     [back] = read(write([contact]))
     got = back.contact
     assert got.name == contact.name
-    assert (got.company, got.title, got.notes) == (_lines(company), _lines(title), _lines(notes))
+    kept = str if fmt == "csv" else _lines
+    assert (got.company, got.title, got.notes) == (kept(company), kept(title), kept(notes))
     assert (got.tags, got.emails, got.phones) == (unique(tags), unique(emails), unique(phones))
 
 

@@ -9,6 +9,7 @@ from datetime import date
 
 import pytest
 
+from netui.core.config import Settings
 from netui.core.db.storage import SCHEMA_VERSION, contact_file
 from netui.core.db.store import Store
 from netui.core.errors import (
@@ -349,3 +350,15 @@ def test_a_lazy_store_adds_without_reading_other_contacts_and_stays_correct(db_p
             s.undo()
         assert {c.name for c in s.contacts()} == {"Dana"}
         assert s.get(first.id).stage is Stage.MET
+
+
+def test_a_contact_merged_away_by_another_process_is_gone_here_too(db_path, store):
+    """Issue 17.9b: ids this process wrote were kept in memory after another one merged them
+    away, so a later edit brought the merged contact back."""
+    gone = store.add_contact(Contact(name="Ann Gone"))
+    kept = store.add_contact(Contact(name="Ann Kept"))
+    with Store.open(db_path, settings=Settings()) as other:
+        other.merge(kept.id, gone.id)
+    with pytest.raises(ContactNotFound, match="is gone: another netui merged it"):
+        store.update_contact(gone.id, company="typed meanwhile")
+    assert [c.name for c in store.contacts()] == ["Ann Kept"]

@@ -92,8 +92,11 @@ def test_every_documented_field_can_be_used():
         ("Hi {}", "unknown field {}"),
         ("Hi {first_name", "malformed"),
         ("Hi }", "malformed"),
-        ("Hi {first_name:{nope}}", "unknown field {nope}"),
-        ("Hi {first_name:d}", "cannot be filled in"),
+        ("Hi {first_name:{nope}}", "format spec"),
+        ("Hi {first_name:d}", "format spec"),
+        ("Hi {name:>900000000}", "{name:>900000000} has a format spec"),  # issue 17.8: ~1 GB
+        ("Hi {name!r}", "write plain {name}"),
+        ("Hi {name!s:^99999999999}", "format spec"),
     ],
 )
 def test_a_bad_template_is_a_clear_error_not_a_crash(template, says):

@@ -117,6 +117,8 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
         elif entry.action == SKIP and not entry.contact_id:
             out(f"skipped {entry.where}: {one_line(entry.reason)}")
     _print_report(plan)
+    for cut in plan.cuts:
+        out(f"cut {cut}")
     encoding = f", {plan.encoding}" if plan.encoding else ""
     out(f"Imported {Path(plan.source).name} ({plan.format}{encoding}): {plan.summary()}.")
     if waiting := plan.unsorted_added:

@@ -18,10 +18,8 @@ from netui.core.followup import review as reviewing
 from netui.core.followup import stats as funnel_stats
 from netui.core.followup.referrals import describe, record_referral
 from netui.core.followup.thankyou import draft, draft_for_introduction
-from netui.core.model import Contact, Introduce, Referral, Stage
+from netui.core.model import MAX_CADENCE, Contact, Introduce, Referral, Stage
 from netui.core.rules import QueueItem
-
-MAX_CADENCE = 3650  # ten years: anything longer is a typo
 
 
 def register(sub: argparse._SubParsersAction) -> None:

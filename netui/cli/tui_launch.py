@@ -32,6 +32,7 @@ def _run(ctx: Context, demo: bool) -> int:
         ctx.print_notices = False  # the app shows them
         try:
             store = ctx.store
+            store.contacts()  # a refused record is one line here, not a traceback in the TUI
         except NetuiError as exc:
             return fail(str(exc))
         make_app(store, notices=ctx.notices).run()

@@ -74,6 +74,18 @@ def config_path() -> Path:
     return Path(platformdirs.user_config_dir("netui")) / "config.toml"
 
 
+# Bounds for every setting: a day count past ten years is a typo (and 10**9 days overflows
+# every due date); a template past 100,000 characters is not a letter.
+DAY_LIMITS = {
+    "thank_you_days": (0, 3650),
+    "call_days": (0, 3650),
+    "coffee_days": (0, 3650),
+    "keep_in_touch_days": (1, 3650),
+    "introduction_follow_up_days": (1, 3650),
+}
+MAX_TEMPLATE_CHARS = 100_000
+
+
 def load_settings(path: Path | None = None) -> Settings:
     """Read the settings; an absent file means the defaults."""
     path = path or config_path()
@@ -83,24 +95,44 @@ def load_settings(path: Path | None = None) -> Settings:
         return Settings()
     except OSError as exc:
         raise ConfigError(f"cannot read config {path}: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(
+            f"config {path} is not UTF-8 text (byte {exc.start}); save it as UTF-8"
+        ) from None
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"config {path} is not valid TOML: {exc}") from None
     section = data.get("follow_up", data)
-    values: dict[str, Any] = {}  # each checked against its field's type below
-    for f in fields(Settings):
-        if f.name not in section:
-            continue
-        value = section[f.name]
-        if f.type == "bool" and not isinstance(value, bool):
-            raise ConfigError(f"config {path}: {f.name} must be true or false")
-        if f.type == "int" and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-            raise ConfigError(f"config {path}: {f.name} must be a whole number of days")
-        if f.type == "str" and not isinstance(value, str):
-            raise ConfigError(f"config {path}: {f.name} must be text")
-        values[f.name] = value
-    return Settings(**values)
+    if not isinstance(section, dict):
+        raise ConfigError(f"config {path}: follow_up must be a table ([follow_up])")
+    return Settings(
+        **{
+            f.name: _checked(path, f.name, f.type, section[f.name])
+            for f in fields(Settings)
+            if f.name in section
+        }
+    )
+
+
+def _checked(path: Path, key: str, kind: object, value: object) -> Any:
+    """One setting's value if its type and range are right; else a ConfigError naming it."""
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise ConfigError(f"config {path}: {key} must be true or false")
+        return value
+    if kind == "int":
+        low, high = DAY_LIMITS.get(key, (0, 3650))
+        if type(value) is not int or not low <= value <= high:  # `true` is an int to Python
+            raise ConfigError(
+                f"config {path}: {key} must be a whole number of days from {low} to {high}"
+            )
+        return value
+    if not isinstance(value, str):
+        raise ConfigError(f"config {path}: {key} must be text")
+    if len(value) > MAX_TEMPLATE_CHARS:
+        raise ConfigError(f"config {path}: {key} is over {MAX_TEMPLATE_CHARS:,} characters")
+    return value
 
 
 def load_my_emails(path: Path | None = None) -> list[str]:

@@ -9,7 +9,7 @@ when needed so that a one-shot command starts fast.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING, cast
 
@@ -20,6 +20,11 @@ if TYPE_CHECKING:
     import pendulum
 
 _SHOWN_CELLS = 40  # keep the one-line error one line even for pasted essays
+
+# The dates netui accepts anywhere (typed, imported, read back from a hand-edited file).
+# A met-on of 9999-12-31 once made every "due date = day + N days" overflow (issue 17);
+# with days this side of 2200 and every interval bounded (config.py), no sum can.
+DATE_RANGE = (date(1900, 1, 1), date(2200, 12, 31))
 _HELP = "use YYYY-MM-DD, today, +3d, friday, 2 weeks ago, ..."
 
 _ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
@@ -64,7 +69,28 @@ def parse_date(text: str, today: date | None = None) -> date:
     if parsed is None:
         shown = one_line(text, _SHOWN_CELLS)
         raise ValidationError(f"invalid date {shown!r} ({_HELP})")
-    return _plain(parsed)
+    return check_date(_plain(parsed))
+
+
+def check_date(day: date, what: str = "date") -> date:
+    """`day` if netui accepts it (inside DATE_RANGE), else a one-line ValidationError."""
+    first, last = DATE_RANGE
+    if not first <= day <= last:
+        raise ValidationError(
+            f"{what} {day.isoformat()} is out of range (use a date from {first} to {last})"
+        )
+    return day
+
+
+def add_days(day: date, days: int) -> date:
+    """`day` plus `days`, clamped to the calendar's ends instead of raising OverflowError.
+
+    Stored dates are checked on the way in, but a due date is computed: this keeps a command
+    or the TUI running whatever a hand-edited file holds."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
 
 
 def _parse_cleaned(text: str, base: pendulum.Date) -> date | None:

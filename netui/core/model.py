@@ -14,6 +14,7 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import Any, Self, TypeVar
 
+from netui.core.dates import check_date
 from netui.core.errors import ValidationError
 
 _Enum = TypeVar("_Enum", bound=StrEnum)
@@ -109,20 +110,79 @@ def _date_out(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _date_in(value: Any) -> date | None:
+def _date_in(value: Any, what: str = "date") -> date | None:
+    """A stored or imported date, checked against DATE_RANGE (ValidationError names `what`)."""
     if value in (None, ""):
         return None
     if isinstance(value, date):
-        return date(value.year, value.month, value.day)
-    return date.fromisoformat(str(value)[:10])
+        return check_date(date(value.year, value.month, value.day), what)
+    if not isinstance(value, str):
+        raise ValidationError(f"{what} {value!r} is not a date")
+    try:
+        day = date.fromisoformat(value[:10])
+    except ValueError:
+        raise ValidationError(f"{what} {value[:40]!r} is not a YYYY-MM-DD date") from None
+    return check_date(day, what)
+
+
+def _timestamp(value: Any, what: str) -> str:
+    """A stored UTC timestamp: ISO text starting with a date (`"created": 5` is refused)."""
+    if not isinstance(value, str):
+        raise ValidationError(f"{what} {value!r} is not a timestamp")
+    _date_in(value, what)
+    return value
+
+
+def check_dates(record: Any) -> None:
+    """Every date a model object holds is inside DATE_RANGE: the store checks what it writes
+    (a `StageStep` or a snoozed day built in code never went through `from_dict`)."""
+    names = ("met_on", "follow_up_on", "last_contact_on", "sorted_on", "keep_since", "on")
+    for name in (*names, "thanked_on"):
+        value = getattr(record, name, None)
+        if value is not None:
+            check_date(value, name)
+    for step in getattr(record, "stage_history", ()):
+        check_date(step.on, "stage date")
+
+
+def _id(value: Any, what: str = "id") -> str:
+    if not isinstance(value, str) or not value:
+        raise ValidationError(f"{what} {value!r} is not text")
+    return value
+
+
+def refuse_surrogates(values: dict[str, Any]) -> None:
+    """A lone surrogate (hand-edited `\\udcff`) is not text: it cannot be printed or saved.
+
+    Checked on load so `list --json` never meets one. One `encode` of all the text at once
+    (C speed), and a field by field search only when it fails: opening 10,000 contacts must
+    stay fast."""
+    texts = [t for v in values.values() for t in (v if type(v) is list else (v,)) if type(t) is str]
+    try:
+        "".join(texts).encode("utf-8")
+    except UnicodeEncodeError:
+        for key, value in values.items():
+            for text in value if isinstance(value, list) else (value,):
+                if isinstance(text, str) and not text.isascii():
+                    try:
+                        text.encode("utf-8")
+                    except UnicodeEncodeError:
+                        raise ValidationError(f"{key} holds a lone surrogate (not text)") from None
 
 
 def _strs(value: Any) -> list[str]:
+    """A list of text; numbers are read as text, anything nested is refused (not shown)."""
     if not value:
         return []
     if isinstance(value, str):
         return [value] if value else []
-    return [str(v) for v in value]
+    if not isinstance(value, list | tuple):
+        raise ValidationError(f"expected a list of text, not {type(value).__name__}")
+    if not all(type(v) is str for v in value):
+        if not all(isinstance(v, str | int | float) for v in value):
+            raise ValidationError("a list holds something other than text")
+        return [str(v) for v in value]
+    return list(value)
 
 
 def _shallow(record: Any) -> dict[str, Any]:
@@ -154,7 +214,7 @@ class StageStep:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> StageStep:
-        return cls(Stage(data["stage"]), _date_in(data["on"]) or date.today())
+        return cls(Stage(data["stage"]), _date_in(data["on"], "stage date") or date.today())
 
 
 @dataclass(slots=True)
@@ -231,7 +291,7 @@ class Contact:
         for key in LIST_FIELDS:
             values[key] = _strs(get(key))
         for key in _DATE_FIELDS:
-            values[key] = _date_in(get(key))
+            values[key] = _date_in(get(key), key)
         stage = get("stage") or "met"
         values["stage"] = _STAGE_OF.get(stage) or Stage(stage)
         values["stage_history"] = [
@@ -242,10 +302,13 @@ class Contact:
         values["unsorted"] = bool(get("unsorted", False))  # absent in older files
         values["conflicts"] = [c for c in get("conflicts") or () if isinstance(c, dict)]
         cadence = get("cadence_days")
-        values["cadence_days"] = int(cadence) if cadence not in (None, "") else None
+        values["cadence_days"] = check_cadence(cadence) if cadence not in (None, "") else None
         for key in ("company", "title", "met_at", "reach", "mention", "notes"):
             value = get(key)
             values[key] = value if type(value) is str else str(value or "")
+        _shape_checked(values, data)
+        if type(values.get("referred_by")) not in (str, type(None)):
+            raise ValidationError(f"referred_by {values['referred_by']!r} is not a contact id")
         return cls(**values)
 
 
@@ -253,6 +316,30 @@ class Contact:
 LIST_FIELDS = ("emails", "phones", "tags", "needs", "offers", "urls", "external_ids", "name_parts")
 _STAGE_OF = {stage.value: stage for stage in Stage}
 _DATE_FIELDS = ("met_on", "follow_up_on", "last_contact_on", "sorted_on", "keep_since")
+
+# A keep-in-touch rhythm longer than ten years is a typo (and day + 10**9 days overflows).
+MAX_CADENCE = 3650
+
+
+def check_cadence(days: Any) -> int:
+    """A stored keep-in-touch rhythm: whole days up to MAX_CADENCE (0 = the default)."""
+    if type(days) is not int and not (isinstance(days, str) and days.strip().isdigit()):
+        raise ValidationError(f"cadence_days {days!r} is not a whole number of days")
+    if not 0 <= int(days) <= MAX_CADENCE:
+        raise ValidationError(f"cadence_days {days} is out of range (1 to {MAX_CADENCE} days)")
+    return int(days)
+
+
+def _shape_checked(values: dict[str, Any], data: dict[str, Any]) -> None:
+    """What every stored record shares: a text id, timestamps, and only real text."""
+    if "id" in values:
+        _id(values["id"])
+    for key in ("created", "updated"):
+        # `created` dates a contact with no stage dates (rules.py): it must read as a date;
+        # `updated` is only ever shown or sorted, so text is enough (and cheaper to check).
+        if key in data and (type(data[key]) is not str or key == "created"):
+            _timestamp(data[key], key)
+    refuse_surrogates(values)
 
 
 @lru_cache(maxsize=65536)
@@ -292,7 +379,7 @@ class Conversation:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
         values = {k: data[k] for k in cls.__slots__ if k in data}
-        values["on"] = _date_in(values.get("on")) or date.today()
+        values["on"] = _date_in(values.get("on"), "on") or date.today()
         values["channel"] = Channel(values.get("channel") or "in-person")
         values["correspondence"] = _strs(values.get("correspondence"))
         for key in ("note", "recommended", "observations", "did"):
@@ -300,6 +387,8 @@ class Conversation:
         for key in _OPTIONAL_CONVERSATION_FIELDS:
             value = values.get(key)
             values[key] = str(value) if value not in (None, "") else None
+        _id(values.get("contact_id"), "contact_id")
+        _shape_checked(values, data)
         return cls(**values)
 
     def texts(self) -> tuple[str, ...]:
@@ -338,9 +427,12 @@ class Referral:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Self:
         values = {k: data[k] for k in cls.__slots__ if k in data}
-        values["on"] = _date_in(values.get("on")) or date.today()
-        values["thanked_on"] = _date_in(values.get("thanked_on"))
+        values["on"] = _date_in(values.get("on"), "on") or date.today()
+        values["thanked_on"] = _date_in(values.get("thanked_on"), "thanked_on")
         values["introduce"] = Introduce(values.get("introduce") or "")
+        _id(values.get("referrer_id"), "referrer_id")
+        _id(values.get("referred_id"), "referred_id")
+        _shape_checked(values, data)
         return cls(**values)
 
 

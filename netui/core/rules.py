@@ -15,10 +15,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from enum import StrEnum
 
 from netui.core.config import Settings
+from netui.core.dates import add_days
 from netui.core.model import Contact, Introduction, IntroStatus, Referral, Stage, StageStep
 
 ACTIONS = {
@@ -129,16 +130,16 @@ def rule_due(contact: Contact, settings: Settings) -> date:
     since = _stage_since(contact)
     if contact.keep_since is not None:
         last = max(filter(None, (contact.last_contact_on, contact.keep_since)))
-        return last + timedelta(days=cadence_days(contact, settings))
+        return add_days(last, cadence_days(contact, settings))
     if contact.stage is Stage.MET:
         start = contact.met_on or since
-        return max(start, contact.sorted_on or start) + timedelta(days=settings.thank_you_days)
+        return add_days(max(start, contact.sorted_on or start), settings.thank_you_days)
     if contact.stage is Stage.THANKED:
-        return since + timedelta(days=settings.call_days)
+        return add_days(since, settings.call_days)
     if contact.stage is Stage.CALLED:
-        return since + timedelta(days=settings.coffee_days)
+        return add_days(since, settings.coffee_days)
     last = max(filter(None, (contact.last_contact_on, since)))
-    return last + timedelta(days=cadence_days(contact, settings))
+    return add_days(last, cadence_days(contact, settings))
 
 
 def next_action(
@@ -171,7 +172,7 @@ def referral_thanks(
     for ref in referrals:
         referrer = contacts.get(ref.referrer_id)
         if ref.thanked_on is None and referrer is not None and not referrer.archived:
-            out.append((ref, referrer, ref.on + timedelta(days=1)))
+            out.append((ref, referrer, add_days(ref.on, 1)))
     return out
 
 
@@ -186,7 +187,7 @@ def introduction_follow_ups(
             continue
         asker, other = contacts.get(intro.a_id), contacts.get(intro.b_id)
         if asker is not None and other is not None and not asker.archived:
-            due = made + timedelta(days=settings.introduction_follow_up_days)
+            due = add_days(made, settings.introduction_follow_up_days)
             out.append((intro, asker, other, due))
     return out
 
@@ -202,7 +203,7 @@ def queue(
 ) -> list[QueueItem]:
     """Follow-ups due by `on` (+ horizon): the day's work, then the gone-cold group, each
     soonest first, then by name (referral thank-yous never go cold)."""
-    limit = on + timedelta(days=horizon_days)
+    limit = add_days(on, horizon_days)
     items = []
     for contact in contacts.values():
         nxt = next_action(contact, settings, on)

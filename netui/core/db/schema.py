@@ -19,6 +19,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from netui.core.dates import DATE_RANGE
 from netui.core.model import Contact, Conversation, Introduction, Referral
 
 CONTACT_SHARDS = 32
@@ -100,6 +101,8 @@ def file_problem(rel: str, raw: bytes) -> tuple[str | None, dict[str, Any]]:
         return "the file is not UTF-8 text", {}
     except json.JSONDecodeError as exc:
         return f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})", {}
+    except RecursionError:
+        return "nested too deeply to be netui's (not valid netui JSON)", {}
     kind = kind_of(rel)
     table = TABLE_OF_KIND[kind] if kind else None
     problem = shape_problem(data, table)
@@ -120,12 +123,36 @@ def file_problem(rel: str, raw: bytes) -> tuple[str | None, dict[str, Any]]:
 def parse_record(rel: str, key: str, doc: dict[str, Any]) -> Any:
     """The record stored under `key` in the file `rel`, parsed; RecordProblem if it is wrong."""
     kind = kind_of(rel)
+    if (problem := _date_out_of_range(key, doc)) is not None:
+        raise RecordProblem(problem)
     try:
         return _PARSERS[kind](rel, key, doc)
     except RecordProblem:
         raise
     except _RECORD_ERRORS as exc:
         raise RecordProblem(f"record {key!r} is invalid ({type(exc).__name__}: {exc})") from None
+
+
+_DATE_FIELDS = ("met_on", "follow_up_on", "last_contact_on", "on", "thanked_on")
+_ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def _date_out_of_range(key: str, doc: Any) -> str | None:
+    """A hand-edited day outside DATE_RANGE (9999-12-31 once broke every due date), by name."""
+    if not isinstance(doc, dict):
+        return None
+    steps = doc.get("stage_history")
+    named = [(name, doc.get(name)) for name in _DATE_FIELDS]
+    if isinstance(steps, list):
+        named += [("stage date", s.get("on")) for s in steps if isinstance(s, dict)]
+    first, last = (day.isoformat() for day in DATE_RANGE)
+    for name, value in named:
+        if isinstance(value, str) and _ISO_DAY.match(value) and not first <= value[:10] <= last:
+            return (
+                f"record {key!r}: {name} {value[:10]} is outside {first}..{last}; "
+                "correct it by hand (netui refuses the file until then)"
+            )
+    return None
 
 
 def _own_id(key: str, doc: dict[str, Any]) -> None:

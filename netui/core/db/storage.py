@@ -422,6 +422,8 @@ class Database:
             data = json.loads(raw)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise StorageError(f"{path} is not valid JSON ({exc}){hint}") from None
+        except RecursionError:  # a hand-made [[[[...]]]]: netui never nests this deep
+            raise StorageError(f"{path} is nested too deeply to be netui's{hint}") from None
         table = TABLE_OF_KIND.get(kind_of(rel) or "")
         problem = shape_problem(data, table)
         if problem:

@@ -50,6 +50,7 @@ from netui.core.model import (
     Referral,
     Stage,
     StageStep,
+    check_dates,
     clean_name,
     utc_now,
 )
@@ -512,6 +513,7 @@ class Store:
     def _stage(self, tx: Transaction, kind: str, record_id: str, after: Any) -> None:
         """Record a record's new state (a model object, a dict, or None to delete)."""
         if after is not None and not isinstance(after, dict):
+            check_dates(after)
             after = after.to_dict()
         key = (kind, record_id)
         if key not in tx.changes:
@@ -571,8 +573,10 @@ class Store:
                 self._file_ids[rel] = set(self._undo)
             else:
                 ids = self._file_ids.setdefault(rel, set())
-                ids |= groups[rel][0].keys()
-                ids -= groups[rel][1]
+                # In place: `ids |= dict.keys()` made a new set, so the ids this process wrote
+                # were never dropped when another process deleted or merged them away.
+                ids.update(groups[rel][0])
+                ids.difference_update(groups[rel][1])
             self._sigs[rel] = self._db.signature(rel)
         self._sorted_cache = None
         self.version += 1
@@ -650,8 +654,18 @@ class Store:
         return contact
 
     def _copy(self, contact_id: str) -> Contact:
-        """A private copy to change: records in memory are only replaced after a commit."""
-        return Contact.from_dict(self.get(contact_id).to_dict())
+        """A private copy to change: records in memory are only replaced after a commit.
+
+        Writes call it after catching up with other processes, so a contact missing here was
+        merged away or deleted elsewhere while a form was open: say so, not "no id"."""
+        try:
+            found = self.get(contact_id)
+        except ContactNotFound:
+            raise ContactNotFound(
+                f"this contact ({contact_id[:8]}) is gone: another netui merged it into someone "
+                "else or removed it; nothing was saved"
+            ) from None
+        return Contact.from_dict(found.to_dict())
 
     def add_contact(self, contact: Contact, *, first_note: Conversation | None = None) -> Contact:
         """A new contact at its stage (met by default), met today unless said otherwise."""

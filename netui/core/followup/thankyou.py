@@ -101,14 +101,19 @@ def check_template(template: str, known: Iterable[str] = FIELDS, what: str = "th
         raise TemplateError(
             f"{what} template is malformed ({exc}); write {{{{ and }}}} for literal braces"
         ) from None
-    for _literal, field, spec, _conversion in parsed:
+    for _literal, field, spec, conversion in parsed:
         if field is None:
             continue
         if field not in known:
             names = ", ".join(f"{{{name}}}" for name in known)
             raise TemplateError(f"{what} template uses unknown field {{{field}}}; use {names}")
-        if spec:
-            check_template(spec, known, what)
+        if spec or conversion:
+            # `{name:>900000000}` would allocate a gigabyte: plain fields only.
+            written = f"{{{field}{'!' + conversion if conversion else ''}:{spec}}}"[:40]
+            raise TemplateError(
+                f"{what} template: {written} has a format spec or conversion; "
+                f"write plain {{{field}}}"
+            )
 
 
 def _tidy(line: str) -> str:

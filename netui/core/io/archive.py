@@ -41,7 +41,7 @@ def is_archive(text: str) -> bool:
     """True when the text is a netui export (cheap check for format sniffing)."""
     try:
         document = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
     return isinstance(document, dict) and document.get("format") == FORMAT
 
@@ -54,6 +54,8 @@ def read_json(text: str, origin: str = "") -> Bundle:
     except ValueError as exc:
         where = f"line {exc.lineno}: " if isinstance(exc, json.JSONDecodeError) else ""
         raise BadRecords([f"{prefix}{where}not valid JSON ({getattr(exc, 'msg', exc)})"]) from None
+    except RecursionError:  # [[[[...]]]] thousands deep: no export of ours looks like that
+        raise BadRecords([f"{prefix}JSON nested too deeply to be a netui export"]) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise BadRecords([f'{prefix}not a netui export (no "format": "netui")'])
     version = document.get("version")

@@ -142,6 +142,23 @@ CSV_COLUMNS = (
 )
 
 
+# A spreadsheet runs a cell that starts with one of = + - @ tab CR as a formula
+# (`=HYPERLINK(...)` from an imported vCard would be a live link). The usual rule puts an
+# apostrophe in front; apostrophes already in front of one get one more, so that netui's own
+# import can take exactly one away and a round trip gives back the same text.
+_FORMULA_START = re.compile(r"'*[=+\-@\t\r]")
+
+
+def guard_formula(cell: str) -> str:
+    """The cell as a spreadsheet shows it but never runs it (`+1 555` -> `'+1 555`)."""
+    return "'" + cell if _FORMULA_START.match(cell) else cell
+
+
+def unguard_formula(cell: str) -> str:
+    """What `guard_formula` was given: applied only to netui's own export (its exact header)."""
+    return cell[1:] if cell.startswith("'") and _FORMULA_START.match(cell, 1) else cell
+
+
 def normalise_header(header: str) -> str:
     """'E-mail 2 Address' -> 'email': the words that say what the column holds."""
     text = header.casefold().replace("e-mail", "email")
@@ -184,6 +201,9 @@ def scan_csv(text: str, origin: str = "", first_line: int = 1) -> Bundle:
     profile) is counted, not listed one by one; any other bad row is listed by line.
     """
     prefix = f"{origin}: " if origin else ""
+    # The csv module refuses a cell over 128 KB; a 5 MB note is read, then cut to the import
+    # limits (limits.py) with a line in the report, instead of failing the whole file.
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     delimiter = guess_delimiter(text.split("\n", 1)[0])
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     offset = first_line - 1
@@ -192,6 +212,7 @@ def scan_csv(text: str, origin: str = "", first_line: int = 1) -> Bundle:
     try:
         header = next(reader, [])
         columns = map_columns(header)
+        own = tuple(header) == CSV_COLUMNS
         if not any(f in columns for f in _NAME_FIELDS):
             raise BadRecords([f"{prefix}line {first_line}: no name or email column in the header"])
         end = reader.line_num
@@ -206,7 +227,7 @@ def scan_csv(text: str, origin: str = "", first_line: int = 1) -> Bundle:
                 nameless.append(number)
                 continue
             try:
-                contact, mended = _contact(row, columns, len(header))
+                contact, mended = _contact(row, columns, len(header), own)
             except ValidationError as exc:
                 bundle.skipped.append((where, f"skipped: {exc}"))
                 continue
@@ -233,16 +254,18 @@ def _identity_columns(columns: dict[str, list[int]]) -> list[int]:
 
 
 def _contact(
-    row: list[str], columns: dict[str, list[int]], width: int
+    row: list[str], columns: dict[str, list[int]], width: int, own: bool
 ) -> tuple[Contact, list[str]]:
-    """The row's contact, and what had to be mended to read it."""
+    """The row's contact, and what had to be mended to read it; `own` (netui's export)
+    takes cells exactly as written."""
+    read = unguard_formula if own else clean_text
     if len(row) > width and any(cell.strip() for cell in row[width:]):
         raise ValidationError(
             f"{len(row)} cells but the header has {width} (a comma that needs quotes?)"
         )
 
     def cells(field_name: str) -> list[str]:
-        return [clean_text(row[i]) for i in columns.get(field_name, ()) if i < len(row)]
+        return [read(row[i]) for i in columns.get(field_name, ()) if i < len(row)]
 
     def cell(field_name: str) -> str:
         found = cells(field_name)
@@ -321,28 +344,27 @@ def _date(text: str, mended: list[str]) -> date | None:
 
 
 def write_csv(contacts: Iterable[Contact]) -> str:
-    """One row per contact under CSV_COLUMNS; lists joined with '; '."""
+    """One row per contact under CSV_COLUMNS; lists joined with '; '; formulas neutralised."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for c in contacts:
-        writer.writerow(
-            [
-                c.name,
-                c.company,
-                c.title,
-                "; ".join(c.emails),
-                "; ".join(c.phones),
-                "; ".join(c.tags),
-                c.met_at,
-                c.met_on.isoformat() if c.met_on else "",
-                c.stage.value,
-                c.reach,
-                c.mention,
-                "; ".join(c.needs),
-                "; ".join(c.offers),
-                c.notes,
-                " ".join(c.urls),
-            ]
-        )
+        row = [
+            c.name,
+            c.company,
+            c.title,
+            "; ".join(c.emails),
+            "; ".join(c.phones),
+            "; ".join(c.tags),
+            c.met_at,
+            c.met_on.isoformat() if c.met_on else "",
+            c.stage.value,
+            c.reach,
+            c.mention,
+            "; ".join(c.needs),
+            "; ".join(c.offers),
+            c.notes,
+            " ".join(c.urls),
+        ]
+        writer.writerow([guard_formula(cell) for cell in row])
     return buffer.getvalue()

@@ -9,10 +9,11 @@ today: a reminder in the past is one nobody sees.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import icalendar
 
+from netui.core.dates import add_days
 from netui.core.rules import QueueItem
 from netui.core.text import printable
 
@@ -39,7 +40,7 @@ def _event(item: QueueItem, today: date, stamp: datetime) -> icalendar.Event:
     event.add("uid", _uid(item))
     event.add("dtstamp", stamp)
     event.add("dtstart", day)
-    event.add("dtend", day + timedelta(days=1))
+    event.add("dtend", add_days(day, 1))
     event.add("summary", printable(f"{item.action}: {item.contact.name}", keep_newlines=False))
     event.add("description", printable(_description(item, today)))
     event.add("categories", ["netui"])

@@ -23,6 +23,7 @@ from netui.core.dates import today as local_today
 from netui.core.db.store import Store, fold, merge_contacts
 from netui.core.errors import BadRecords, StalePlan
 from netui.core.io.dupes import ContactIndex, folded, phone_key
+from netui.core.io.limits import cap_contact, cap_conversation
 from netui.core.io.reader import Progress, read_path
 from netui.core.io.records import Bundle, unique
 from netui.core.model import (
@@ -35,6 +36,7 @@ from netui.core.model import (
     utc_now,
 )
 from netui.core.rules import SortChoice, sort_out
+from netui.core.text import one_line
 
 ADD, MERGE, SKIP = "add", "merge", "skip"
 _LIST_FIELDS = ("emails", "phones", "tags", "needs", "offers", "urls")
@@ -69,6 +71,8 @@ class ImportPlan:
     # Pairs sharing an email or phone under different names, added apart, to look at.
     doubtful: list[str] = field(default_factory=list)
     encoding: str = ""  # "cp932 (detected)" when the file's encoding was a guess
+    # "line 7: Ann: notes cut to 1,000,000 characters (of 5,000,000)": fields over limits.py's
+    cuts: list[str] = field(default_factory=list)
     # The contacts the plan changes, as they were when planned (timestamps are too coarse).
     base: dict[str, dict[str, Any]] = field(default_factory=dict)
 
@@ -107,6 +111,8 @@ class ImportPlan:
             text += f", {len(self.repaired)} mended"
         if self.doubtful:
             text += f", {len(self.doubtful)} to check"
+        if self.cuts:
+            text += f"; {len(self.cuts)} record{'s' if len(self.cuts) != 1 else ''} cut to fit"
         return text
 
 
@@ -237,6 +243,7 @@ class _Planner:
         self.added_at: dict[str, str] = {}  # id of a contact this import adds -> where
         self.id_map: dict[str, str] = {}  # id in the file -> id written
         self.distinct = False  # the file's records are never merged with one another
+        self.cuts: list[str] = []
 
     def plan(self, bundle: Bundle, source: str) -> ImportPlan:
         plan = ImportPlan(source=source, format=bundle.format, encoding=bundle.encoding)
@@ -253,9 +260,18 @@ class _Planner:
         plan.base = {
             cid: self.existing[cid].to_dict() for cid in self.planned if cid in self.existing
         }
+        plan.cuts = self.cuts
         return plan
 
     def _place(self, incoming: Contact, where: str, doubtful: list[str]) -> PlanEntry:
+        incoming, cuts = cap_contact(incoming)
+        entry = self._placed(incoming, where, doubtful)
+        if cuts:
+            entry.reason += f"; {'; '.join(cuts)}"
+            self.cuts.append(f"{where}: {one_line(incoming.name, 40)}: {'; '.join(cuts)}")
+        return entry
+
+    def _placed(self, incoming: Contact, where: str, doubtful: list[str]) -> PlanEntry:
         if self.tag and fold(self.tag) not in {fold(t) for t in incoming.tags}:
             incoming.tags.append(self.tag)
         target, doubts = self._target(incoming)
@@ -307,6 +323,9 @@ class _Planner:
         for conversation in conversations:
             if conversation.id in known:
                 continue
+            conversation, cuts = cap_conversation(conversation)
+            if cuts:
+                self.cuts.append(f"diary entry {conversation.id[:8]}: {'; '.join(cuts)}")
             conversation = replace(conversation, contact_id=self.id_map[conversation.contact_id])
             kept.append(conversation)
             contact = self._writable(conversation.contact_id)

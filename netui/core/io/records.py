@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from netui.core.dates import check_date
 from netui.core.errors import BadRecords, ValidationError
 from netui.core.model import Contact, Conversation, Introduction, Referral
 
@@ -104,9 +105,10 @@ def parse_loose_date(text: str) -> date:
     cleaned = " ".join(text.split())
     for fmt in DATE_FORMATS:
         try:
-            return datetime.strptime(cleaned, fmt).date()
+            day = datetime.strptime(cleaned, fmt).date()
         except ValueError:
             continue
+        return check_date(day)
     raise ValueError(f"unreadable date {cleaned!r} (expected e.g. 2024-03-12 or 12 Mar 2024)")
 
 

@@ -99,13 +99,16 @@ def _records(db: Database, rel: str) -> list[tuple[dict[str, Any], Any]]:
     kind = kind_of(rel) or ""
     make = Contact.from_dict if kind == "contacts" else Conversation.from_dict
     docs = db.load(rel).get(TABLE_OF_KIND[kind], {})
-    try:
-        return [(doc, make(doc)) for doc in docs.values()]
-    except (KeyError, ValueError, TypeError) as exc:
-        raise StorageError(
-            f"{db.root / rel}: a record is invalid ({exc}); the last good version is "
-            f"{db.backup_path(rel)} (run `netui doctor`)"
-        ) from None
+    built = []
+    for record_id, doc in docs.items():
+        try:
+            built.append((doc, make(doc)))
+        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            raise StorageError(
+                f"{db.root / rel}: record {record_id!r} is invalid ({exc}); the last good "
+                f"version is {db.backup_path(rel)} (run `netui doctor`)"
+            ) from None
+    return built
 
 
 def build(db: Database, rel: str, signature: Signature) -> bytes:

@@ -95,6 +95,12 @@ class FormScreen(ModalScreen[ResultT]):
     def action_save(self) -> None:
         try:
             result = self.save()
+        except ContactNotFound as exc:
+            # Merged away or removed by another process: a notice as well, since the form
+            # stays open (what was typed can still be copied) but can never be saved.
+            self.show_error(str(exc))
+            self.notify(str(exc), title="Not saved", severity="error", markup=False)
+            return
         except FORM_ERRORS as exc:
             self.show_error(str(exc))
             return

@@ -105,6 +105,14 @@ class MainScreen(Screen[None]):
             show=False,
         ),
         Binding(
+            "v",
+            "view_all",
+            "View all",
+            tooltip="The whole text of every field and conversation",
+            id="view-all",
+            show=False,
+        ),
+        Binding(
             "x",
             "archive",
             "Archive",
@@ -525,6 +533,14 @@ class MainScreen(Screen[None]):
 
         screen = SnoozeScreen(safe(contact.name), self.today, contact.follow_up_on is not None)
         self.app.push_screen(screen, snoozed)
+
+    def action_view_all(self) -> None:
+        from netui.tui.screens.text_view import TextViewScreen
+        from netui.tui.widgets.detail import whole_text
+
+        if (contact := self._selected()) is not None:
+            text = whole_text(contact, self.store.conversations_of(contact.id), self.today)
+            self.app.push_screen(TextViewScreen(contact.name, text))
 
     def action_edit(self) -> None:
         from netui.tui.screens.edit import EditScreen

@@ -9,6 +9,7 @@ shows changed, so a stage key redraws the card alone.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from datetime import date
 from typing import Any, ClassVar
 
@@ -49,9 +50,58 @@ DIARY_FIELDS = (
 )
 
 
+# Any field is drawn as a bounded preview: a 5 MB note froze the pane 7-27 s per cursor move
+# and 100,000 tags about 2 s (issue 17.7); `v` opens the whole text in a scrolling view.
+PREVIEW_CHARS = 1000
+PREVIEW_LINES = 12
+PREVIEW_ITEMS = 40
+PREVIEW_LETTERS = 3  # copies of letters sent, per diary entry
+NAME_CHARS = 200
+VIEW_HINT = "v shows all"
+
+
+def preview(text: str) -> tuple[str, int]:
+    """The start of `text` that the pane draws, and how many characters are left out."""
+    if len(text) <= PREVIEW_CHARS and text.count("\n") < PREVIEW_LINES:
+        return text, 0
+    cut = text[:PREVIEW_CHARS]
+    breaks = [i for i, char in enumerate(cut) if char == "\n"][:PREVIEW_LINES]
+    if len(breaks) >= PREVIEW_LINES:
+        cut = cut[: breaks[PREVIEW_LINES - 1]]
+    return cut, len(text) - len(cut)
+
+
+def hidden_note(count: int, what: str) -> Content:
+    return Content.styled(f" … {count:,} more {what} ({VIEW_HINT})", "dim italic")
+
+
 def labelled(label: str, value: str) -> Content:
-    """'Label: value' with the label in bold and the value literal."""
-    return Content.assemble((f"{label}: ", "bold"), safe_block(value))
+    """'Label: value' with the label in bold and the value literal, cut to a preview."""
+    shown, hidden = preview(value)
+    parts = [Content.assemble((f"{label}: ", "bold"), safe_block(shown))]
+    if hidden:
+        parts.append(hidden_note(hidden, "characters"))
+    return Content.assemble(*parts)
+
+
+def listed(
+    label: str, values: list[str], separator: str = ", ", item: Callable[[str], str] = str
+) -> Content:
+    """A list field: its first items (`item` of a preview of each), and how many are left out."""
+    head = separator.join(item(preview(value)[0]) for value in values[:PREVIEW_ITEMS])
+    shown, cut_chars = preview(head)
+    line = Content.assemble((f"{label}: ", "bold"), safe_block(shown))
+    hidden = len(values) - min(len(values), PREVIEW_ITEMS)
+    if hidden:
+        return Content.assemble(line, hidden_note(hidden, "items"))
+    if cut_chars:
+        return Content.assemble(line, hidden_note(cut_chars, "characters"))
+    return line
+
+
+def short_name(name: str) -> str:
+    """A name for the card's first line: a pasted essay is cut (the list cuts it too)."""
+    return safe(name if len(name) <= NAME_CHARS else name[:NAME_CHARS] + "…")
 
 
 def ladder(contact: Contact, today: date) -> Content:
@@ -73,10 +123,10 @@ def contact_card(card: Card, today: date) -> Content:
     """The card at the top of the pane: the fields `netui show` prints, the ladder drawn rung
     by rung and the next step coloured by how late it is."""
     contact, nxt = card.contact, card.next
-    lines: list[Content] = [Content.styled(safe(contact.name), "bold")]
+    lines: list[Content] = [Content.styled(short_name(contact.name), "bold")]
     for field in card.fields:
         if field.key == "role":
-            lines.append(Content(field.text))
+            lines.append(Content(preview(field.text)[0]))
         elif field.key == "archived":
             lines.append(Content.styled(f"{field.text} (x brings them back)", "italic"))
         elif field.key == "standing":
@@ -106,8 +156,11 @@ def diary_entry(conversation: Conversation, today: date) -> Content:
         value = getattr(conversation, attr)
         if value:
             lines.append(labelled(label, value))
-    for letter in conversation.correspondence:
+    for letter in conversation.correspondence[:PREVIEW_LETTERS]:
         lines.append(labelled("Sent", letter))
+    if len(conversation.correspondence) > PREVIEW_LETTERS:
+        hidden = len(conversation.correspondence) - PREVIEW_LETTERS
+        lines.append(hidden_note(hidden, "letters"))
     if len(lines) == 1:
         lines.append(Content.styled("(no notes)", "dim"))
     return Content("\n").join(lines)
@@ -134,6 +187,41 @@ def email_lines(conversation: Conversation) -> list[Content]:
     elif text:
         lines.append(Content(safe_block(text)))
     return lines
+
+
+CARD_TEXT_FIELDS = (
+    ("company", "Company"),
+    ("title", "Title"),
+    ("reach", "Best way"),
+    ("met_at", "Met at"),
+    ("mention", "Mention"),
+    ("notes", "Notes"),
+)
+CARD_LIST_FIELDS = (
+    ("emails", "Emails"),
+    ("phones", "Phones"),
+    ("tags", "Tags"),
+    ("needs", "Needs"),
+    ("offers", "Offers"),
+)
+
+
+def whole_text(contact: Contact, conversations: list[Conversation], today: date) -> str:
+    """Every field of the contact and their diary in full, as plain text: what `v` shows
+    (the view draws only the lines on screen, so 5 MB is fine there)."""
+    parts = [f"Name: {contact.name}"]
+    parts += [f"{label}: {getattr(contact, attr)}" for attr, label in CARD_TEXT_FIELDS]
+    parts += [f"{label}: {', '.join(getattr(contact, attr))}" for attr, label in CARD_LIST_FIELDS]
+    parts = [part for part in parts if not part.endswith(": ")]
+    for conversation in conversations:
+        parts.append(f"\n{day(conversation.on, today)} · {conversation.channel.label}")
+        parts += [
+            f"{label}: {getattr(conversation, attr)}"
+            for attr, label in DIARY_FIELDS
+            if getattr(conversation, attr)
+        ]
+        parts += [f"Sent: {letter}" for letter in conversation.correspondence]
+    return "\n".join(parts)
 
 
 def replace_content(widget: Static, content: Content) -> None:
