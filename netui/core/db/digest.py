@@ -13,6 +13,10 @@ never trusted, never an error for the user (a damaged shard is the store's usual
 Files are private (0600) and replaced by rename (`cache_folder.py`). `rows_of` is the one
 place a row is made, from a model object, so the digest says what the store would.
 
+Read by name look-ups (`Store.find` on a lazy store) and `netui list`; not yet by `netui
+queue` or the TUI's first screen, which still build every record (their panes hold `Contact`
+objects).
+
 A row is a list (no per-row objects; the positions are the constants below):
     [id, name, folded name, company, stage value, due ISO date or None, next action or None,
      tags, archived, unsorted]
