@@ -8,6 +8,7 @@ cause are raised as `CliError` (or a core error) and printed as one line on stde
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -68,6 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from netui.cli.tui_launch import run_tui
 
             return run_tui(ctx, demo=args.demo)
+        # One command, then exit: the cycle collector only walked the rows it had just read
+        # (0.3 s of `netui log NAME` at 30,000 contacts); the process's end frees everything.
+        gc.disable()
         return args.handler(args, ctx)
     except KeyboardInterrupt:
         return 130
@@ -80,4 +84,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NetuiError as exc:
         return fail(str(exc))
     finally:
+        gc.enable()
         ctx.close()
