@@ -10,8 +10,11 @@ Prints, with medians of several runs:
     change, and the same for `]`; the append + fsync of one line as the floor of a durable
     write on this disk; the notice that follows the change one frame later;
   - a cursor key (`j`) until the detail pane shows the next contact.
-Targets: first screen <= 500 ms, stage key <= 20 ms. Each number for bench/run's table is a
-`BENCH {json}` line (bench/README.md).
+  - `]` pressed 1.5 s after the first frame while the diary loads and another process keeps
+    a core busy, until the screen shows the change.
+Targets (issue 12): first screen <= 1.5x the bare app's, stage key <= 20 ms, `]` to its notice
+<= 40 ms, the busy key <= 150 ms; peak memory <= 250 MiB (bench/run's memory row). Each
+number for bench/run's table is a `BENCH {json}` line (bench/README.md).
 
     .venv/bin/python -m bench.bench_tui [--db FOLDER] [--runs 5]
 
@@ -48,8 +51,11 @@ from netui.core.db.store import Store
 from netui.core.demo import load_into
 
 SIZE = (120, 40)
-FIRST_SCREEN_TARGET_MS = 500
+FIRST_SCREEN_TARGET_RATIO = 1.5  # of the bare Textual app's first screen (issue 12)
 STAGE_KEY_TARGET_MS = 20
+NOTICE_TARGET_MS = 40  # a stage key until its notice is painted
+BUSY_KEY_TARGET_MS = 150  # the same key 1.5 s after the first frame, another process busy
+BUSY_KEY_AFTER_S = 1.5
 MARKERS = (b"Contacts (", b"Follow-up (")  # both pane titles: the lists are drawn
 
 # The floor: Textual's own start-up, drawing the same two titles.
@@ -293,27 +299,83 @@ async def in_app(db: Path, presses: int) -> dict[str, list[float]]:
     return results
 
 
+async def busy_key(db: Path) -> float:
+    """`]` pressed 1.5 s after the first frame, while the diary loads and another process
+    keeps a core busy: until the screen shows the change."""
+    from netui.tui import startup_gc
+    from netui.tui.app import make_app
+    from netui.tui.screens.main import MainScreen
+
+    timings = Timings()
+    timings.wrap(MainScreen, "_write", "write")
+    burner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        startup_gc.pause()
+        store = Store.open(db, settings=Settings(), lazy=True)
+        app = make_app(store, poll_seconds=0)
+        first: list[float] = []
+        app.call_after_refresh(lambda: first.append(time.perf_counter()))
+        async with app.run_test(size=SIZE, notifications=True) as pilot:
+            while not first:
+                await asyncio.sleep(0.001)
+            await asyncio.sleep(max(0.0, first[0] + BUSY_KEY_AFTER_S - time.perf_counter()))
+            main = app.main_screen
+            if store.conversations_loaded:
+                print("the diary was in before the key: the key did not compete with it")
+            shown, _ = await press_and_time(app, main, "right_square_bracket", timings)
+            while main.loading:
+                await pilot.pause(0.05)
+        store.close()
+    finally:
+        burner.kill()
+        burner.wait()
+        timings.restore()
+        startup_gc.resume()
+    return shown
+
+
+def busy_key_in_a_child(db: Path) -> float:
+    """`busy_key` in a fresh process: a fresh start, and this process's peak memory stays
+    that of one app."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.bench_tui", "--busy-key", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    if "did not compete" in proc.stdout:
+        print(f"busy key: {proc.stdout.splitlines()[0]}")
+    return float(proc.stdout.split("BUSY ")[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default=os.environ.get("NETUI_BENCH_DB"))
     parser.add_argument("--contacts", type=int, default=10_000)
     parser.add_argument("--conversations", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=int(os.environ.get("NETUI_BENCH_RUNS", 5)))
+    parser.add_argument("--busy-key", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.busy_key:  # one run of `busy_key`, on this very database (a scratch copy)
+        print(f"BUSY {asyncio.run(busy_key(Path(args.db)))}")
+        return
     runs = max(args.runs, 3)
     folder = Path(tempfile.mkdtemp(prefix="netui-bench-tui-"))
     try:
         db = database(folder, args.db, args.contacts, args.conversations)
         bare, ours = first_screens(db, runs)
         inside = asyncio.run(in_app(db, presses=max(runs * 2, 10)))
+        busy = [busy_key_in_a_child(db) for _ in range(runs)]
         floor_write = append_fsync_floor(folder, 50)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
     median = statistics.median
     print(f"bare Textual app to its first frame: median {ms(median(bare))} (the floor)")
+    first_target_ms = round(median(bare) * 1000 * FIRST_SCREEN_TARGET_RATIO)
     print(f"netui to the first full screen: median {ms(median(ours))}, best {ms(min(ours))} "
-          f"(target <= {FIRST_SCREEN_TARGET_MS} ms)")  # fmt: skip
+          f"(target <= {FIRST_SCREEN_TARGET_RATIO}x the bare app: "
+          f"{first_target_ms} ms)")  # fmt: skip
     print(f"in the app, store opened -> first frame: {ms(inside['first frame'][0])}, of which")
     for label in ("sync", "rows", "contacts pane", "queue pane", "detail pane"):
         print(f"  {label}: {ms(inside[f'first frame: {label}'][0])}")
@@ -327,11 +389,14 @@ def main() -> None:
     print(f"  of which the store write (with fsync): median {ms(write)}; "
           f"append + fsync of one line: {ms(floor_write)}")  # fmt: skip
     print(f"cursor key j -> detail redrawn: median {ms(median(inside['cursor key j']))}")
+    print(f"key ] {BUSY_KEY_AFTER_S} s after the first frame, a core kept busy: median "
+          f"{ms(median(busy))}, worst {ms(max(busy))} "
+          f"(target <= {BUSY_KEY_TARGET_MS} ms)")  # fmt: skip
 
     bench_line(
         "TUI: netui to first full screen",
         median(ours),
-        target_ms=FIRST_SCREEN_TARGET_MS,
+        target_ms=first_target_ms,
         floor="bare Textual app",
         floor_ms=round(median(bare) * 1000, 1),
     )
@@ -349,6 +414,16 @@ def main() -> None:
         target_ms=STAGE_KEY_TARGET_MS,
     )
     bench_line("TUI: stage key c -> notice shown", median(inside["stage key c: notice shown"]))
+    bench_line(
+        "TUI: stage key ] -> notice shown",
+        median(inside["stage key right_square_bracket: notice shown"]),
+        target_ms=NOTICE_TARGET_MS,
+    )
+    bench_line(
+        f"TUI: key ] {BUSY_KEY_AFTER_S} s after the first frame, a core busy -> screen updated",
+        median(busy),
+        target_ms=BUSY_KEY_TARGET_MS,
+    )
     bench_line("TUI: cursor key j -> detail redrawn", median(inside["cursor key j"]))
 
 

@@ -38,7 +38,8 @@ from netui.core.model import Channel, Contact, Conversation, Referral, Stage, St
 
 GENERATOR_VERSION = 1
 DEFAULT_SEED = 20240611
-SIZES = {"small": (1_000, 10_000), "large": (10_000, 100_000)}
+# "scale" shows how each cost grows (netui alone: the peers take minutes a run there).
+SIZES = {"small": (1_000, 10_000), "large": (10_000, 100_000), "scale": (30_000, 300_000)}
 DATA_DIR = Path(__file__).resolve().parent / ".data"
 
 START = date(2016, 1, 1)

@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @dataclass(frozen=True)
 class Target:
-    """A goal of issue 8: a speed ratio over the peer, or a ceiling in milliseconds / MiB."""
+    """A goal (issues 8 and 12): a speed ratio over the peer, or a ceiling in milliseconds / MiB."""
 
     text: str
     ratio: float | None = None  # peer time / netui time at least this
@@ -168,8 +168,9 @@ def results_markdown(
         "(so every tool reads from a warm page cache); peak memory is the largest resident "
         "set of those runs (`os.wait4` rusage of the process itself). Ratios are the peer's "
         "median over netui's. Every answer is checked against the counts planted by "
-        "`bench/generate.py` (see each corpus's `manifest.json`). The targets of issue 8 "
-        "apply at the large size; the small size is shown for the trend.",
+        "`bench/generate.py` (see each corpus's `manifest.json`). The targets of issue 12 "
+        "apply at the large size; the small size is shown for the trend, the scale size "
+        "(netui alone) for how each cost grows.",
         "",
     ]
     for result in results:

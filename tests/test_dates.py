@@ -233,3 +233,38 @@ def test_in_n_units_and_n_units_ago_are_mirror_images(amount: int, unit: str) ->
 @given(st.text())
 def test_local_timestamp_never_raises(text: str) -> None:
     assert isinstance(local_timestamp(text), str)
+
+
+def _pendulum_words(d: date, base: date) -> str:
+    """The reference: what humanize said when pendulum did it."""
+    import pendulum
+
+    days = (d - base).days
+    if days in (-1, 0, 1):
+        return {0: "today", 1: "tomorrow", -1: "yesterday"}[days]
+    distance = pendulum.Date(d.year, d.month, d.day).diff_for_humans(
+        pendulum.Date(base.year, base.month, base.day), absolute=True
+    )
+    return f"in {distance}" if days > 0 else f"{distance} ago"
+
+
+def test_humanize_says_what_pendulum_says_around_month_ends_and_leap_days() -> None:
+    """Every base day near a month's end or start in two years (a leap year among them),
+    against every day up to 14 months either side, and a few years further out."""
+    bases = [
+        date(year, month, day)
+        for year in (2023, 2024)
+        for month in range(1, 13)
+        for day in (1, 2, 15, 27, 28, 29, 30, 31)
+        if day <= (date(year + month // 12, month % 12 + 1, 1) - timedelta(days=1)).day
+    ]
+    offsets = [*range(-430, 431), *(sign * (365 * k + extra) for k in (2, 3, 5, 10)
+               for extra in (-40, -1, 0, 1, 40, 190) for sign in (-1, 1))]  # fmt: skip
+    wrong = [
+        (base, offset)
+        for base in bases[::3]
+        for offset in offsets
+        if humanize(base + timedelta(days=offset), today=base)
+        != _pendulum_words(base + timedelta(days=offset), base)
+    ]
+    assert wrong == []

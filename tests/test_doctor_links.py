@@ -50,7 +50,7 @@ def test_restore_never_changes_what_a_link_points_at(root, tmp_path):
     folder, shared = outside(tmp_path)
     (root / "contacts" / "linked.txt").symlink_to(shared)
     (root / "conversations" / "linked-folder").symlink_to(folder)
-    (root / "cache").mkdir(mode=0o700)
+    (root / "cache").mkdir(mode=0o700, exist_ok=True)  # the digest may have made it
     (root / "cache" / "out").symlink_to(folder)
     loosen(root)
     report = doctor.restore(root)

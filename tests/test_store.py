@@ -195,6 +195,25 @@ def test_conversations_load_lazily_and_logging_does_not_need_them(db_path):
         assert {x.note for x in s.conversations_of(c.id)} == {"first", "second"}
 
 
+def test_the_diary_loads_in_slices_and_keeps_what_was_written_meanwhile(db_path):
+    """Writes between two slices (this store's and another process's) are all kept."""
+    months = [date(2026, m, 5) for m in (1, 2, 3)]
+    with Store.open(db_path) as s:
+        c = add(s, "Dana")
+        first = [s.log(Conversation(contact_id=c.id, on=d, note=f"old {d}")) for d in months]
+    with Store.open(db_path) as tui, Store.open(db_path) as other:
+        slices = tui.diary_slices()
+        assert next(slices) == "conversations/2026-01.json"
+        mine = tui.log(Conversation(contact_id=c.id, on=months[0], note="mine, in a read month"))
+        theirs = other.log(Conversation(contact_id=c.id, on=months[2], note="theirs, unread"))
+        other.delete_conversation(first[1].id)
+        assert not tui.conversations_loaded
+        assert list(slices) == ["conversations/2026-02.json", "conversations/2026-03.json"]
+        assert tui.conversations_loaded
+        got = {x.id for x in tui.conversations_of(c.id)}
+        assert got == {first[0].id, first[2].id, mine.id, theirs.id}
+
+
 def test_editing_a_conversation_date_moves_it_between_month_files(store, db_path):
     c = add(store, "Dana")
     conv = store.log(Conversation(contact_id=c.id, on=date(2026, 1, 5), note="x"))

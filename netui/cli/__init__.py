@@ -8,6 +8,7 @@ cause are raised as `CliError` (or a core error) and printed as one line on stde
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -77,6 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             from netui.cli.tui_launch import run_tui
 
             return run_tui(ctx, demo=args.demo)
+        # One command, then exit: the cycle collector only walked the rows it had just read
+        # (0.3 s of `netui log NAME` at 30,000 contacts); the process's end frees everything.
+        gc.disable()
         code: int = args.handler(args, ctx)
         return code
     except KeyboardInterrupt:
@@ -90,4 +94,5 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NetuiError as exc:
         return fail(str(exc))
     finally:
+        gc.enable()
         ctx.close()

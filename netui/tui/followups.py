@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from netui.core import rules
 from netui.core.db.store import Store, fold
 from netui.core.followup.inbox import count_unsorted
-from netui.core.model import Contact, Referral
+from netui.core.model import Contact, Introduction, Referral
 from netui.core.rules import NextAction, QueueItem
 
 
@@ -61,7 +61,7 @@ class FollowUps:
         self.today: date | None = None
         self.active = 0  # contacts not archived
         self.unsorted = 0  # of which unsorted: the Sort screen's count
-        self._referrals: list[Referral] = []
+        self._referrals: list[Referral | Introduction] = []  # the links the list was made from
         self._involved: set[str] = set()
         self._thanks: list[QueueItem] = []
         self._thanks_day: date | None = None
@@ -116,33 +116,33 @@ class FollowUps:
         ]
 
     def referral_thanks(self, changed: Iterable[str] | None = None) -> list[QueueItem]:
-        """Every referral thank-you in the horizon, as the rules word it; the very same list
-        while neither the referrals nor the contacts they name changed (`changed`: the
-        contacts that did; None: anything may have)."""
+        """Every referral thank-you and introduction follow-up in the horizon, as the rules
+        word them; the very same list while neither the referrals, the introductions nor the
+        contacts they name changed (`changed`: the contacts that did; None: anything may have)."""
         referrals = self.store.referrals()
+        introductions = self.store.introductions()
+        links: list[Referral | Introduction] = [*referrals, *introductions]
         if (
             changed is not None
             and self._thanks_day == self.today
-            and len(referrals) == len(self._referrals)
-            and all(a is b for a, b in zip(referrals, self._referrals, strict=True))
+            and len(links) == len(self._referrals)
+            and all(a is b for a, b in zip(links, self._referrals, strict=True))
             and self._involved.isdisjoint(changed)
         ):
             return self._thanks
         everyone = self.store.contacts_by_id
-        involved = {
-            i: everyone[i]
-            for r in referrals
-            for i in (r.referrer_id, r.referred_id)
-            if i in everyone
-        }
+        ends = [(r.referrer_id, r.referred_id) for r in referrals]
+        ends += [(i.a_id, i.b_id) for i in introductions]
+        involved = {c: everyone[c] for pair in ends for c in pair if c in everyone}
         assert self.today is not None  # set by the first refresh, before any list is asked for
         thanks = rules.queue(
             involved,
             self.store.settings,
             self.today,
             referrals=referrals,
+            introductions=introductions,
             horizon_days=self.horizon_days,
         )
-        self._referrals, self._involved, self._thanks_day = referrals, set(involved), self.today
+        self._referrals, self._involved, self._thanks_day = links, set(involved), self.today
         self._thanks = [i for i in thanks if i.kind != "stage"]
         return self._thanks

@@ -20,11 +20,12 @@ D = date(2026, 3, 10)
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file's bytes, by relative path (the lock file's content is irrelevant)."""
+    """Every data file's bytes, by relative path (the lock file's content is irrelevant, and
+    `cache/` holds disposable copies derived from the sound files, such as the digest)."""
     return {
         str(path.relative_to(root)): path.read_bytes()
         for path in sorted(root.rglob("*"))
-        if path.is_file() and path.name != ".lock"
+        if path.is_file() and path.name != ".lock" and path.relative_to(root).parts[0] != "cache"
     }
 
 

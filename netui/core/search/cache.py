@@ -32,7 +32,6 @@ import json
 import mmap
 import os
 import sys
-import time
 import unicodedata
 import zlib
 from array import array
@@ -43,21 +42,25 @@ from itertools import accumulate, chain
 from pathlib import Path
 from typing import Any, TypeVar
 
+from netui.core.db.cache_folder import PARTIAL, CacheFolder
 from netui.core.db.storage import TABLE_OF_KIND, Database, Signature, kind_of
 from netui.core.errors import CacheError, StorageError
-from netui.core.fs import atomic_write
 from netui.core.model import Contact, Conversation
 from netui.core.search.engine import DOC_SEP, contact_doc, conversation_doc, doc_ends
 
-__all__ = ["CONTACT_COLUMNS", "CacheError", "Part", "SearchCorpus", "load_corpus"]
+__all__ = [
+    "CONTACT_COLUMNS",
+    "PARTIAL",
+    "CacheError",
+    "Part",
+    "SearchCorpus",
+    "load_corpus",
+]
 
 FORMAT = 6  # bump whenever the layout or what fold() produces changes
 FOLDER = ("cache", "search")
 SUFFIX = ".cache"
-# A cache file being written; not storage's TMP_MARK, which the doctor reports as a torn save.
-PARTIAL = ".partial-"
 SHADOWED = "shadowed.json"
-STALE_PARTIAL_S = 3600  # a partial file this old was left by a process that died
 CONTACT_COLUMNS = ("text", "name", "company", "tag", "at")
 _SECTIONS = ("columns", "meta", "ids", "records")
 _DOC_SEP = DOC_SEP.encode()
@@ -326,56 +329,7 @@ class SearchCorpus:
     rebuilt: list[str] = field(default_factory=list)  # data files whose cache was built now
 
 
-class _Folder:
-    """The cache folder of one database; writes are skipped, quietly, when they cannot be made."""
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
-        self.root = db.root.joinpath(*FOLDER)
-        self.writable = not db.read_only
-
-    def path(self, rel: str) -> Path:
-        return self.root / f"{rel}{SUFFIX}"
-
-    def write(self, rel: str, data: bytes) -> None:
-        if not self.writable:
-            return
-        path = self.path(rel) if rel != SHADOWED else self.root / SHADOWED
-        try:
-            self._make_folders(path.parent)
-            # Disposable (rebuilt from the data files), so atomic but not fsynced.
-            atomic_write(path, data, mark=PARTIAL, sync=False)
-        except OSError:
-            self.writable = False  # read-only, full or not ours: search from memory
-
-    def _make_folders(self, folder: Path) -> None:
-        missing = []
-        while not folder.is_dir() and folder != self.db.root:
-            missing.append(folder)
-            folder = folder.parent
-        for each in reversed(missing):
-            each.mkdir(mode=0o700, exist_ok=True)
-
-    def tidy(self, wanted: set[str]) -> None:
-        """Drop the caches of data files that are gone, and partial files of dead processes."""
-        if not self.writable or not self.root.is_dir():
-            return
-        now = time.time()
-        for folder, _, names in os.walk(self.root):
-            for name in names:
-                path = Path(folder, name)
-                rel = path.relative_to(self.root).as_posix()
-                try:
-                    if PARTIAL in name:
-                        if now - path.stat().st_mtime > STALE_PARTIAL_S:
-                            path.unlink()
-                    elif name.endswith(SUFFIX) and rel[: -len(SUFFIX)] not in wanted:
-                        path.unlink()
-                except OSError:
-                    pass
-
-
-def _load_part(folder: _Folder, rel: str, signature: Signature) -> Part | None:
+def _load_part(folder: CacheFolder, rel: str, signature: Signature) -> Part | None:
     """The cache file of `rel` if it is current and sound."""
     try:
         part = _from_file(rel, folder.path(rel))
@@ -385,7 +339,7 @@ def _load_part(folder: _Folder, rel: str, signature: Signature) -> Part | None:
 
 
 def _shadowed(
-    folder: _Folder, months: list[Part], signatures: dict[str, Signature], trust: bool
+    folder: CacheFolder, months: list[Part], signatures: dict[str, Signature], trust: bool
 ) -> dict[str, set[str]]:
     """Ids found in more than one diary month: the store keeps the last month's copy.
 
@@ -414,7 +368,7 @@ def _shadowed(
         "shadowed": {r: sorted(i) for r, i in shadowed.items()},
     }
     text = _dump(saved).encode()
-    folder.write(SHADOWED, b"%08x" % zlib.crc32(text) + text)
+    folder.write(path, b"%08x" % zlib.crc32(text) + text)
     return shadowed
 
 
@@ -424,7 +378,7 @@ def load_corpus(db: Database, *, trust_files: bool = True) -> SearchCorpus:
     Read under the database's shared lock, so the caches match one consistent state.
     `trust_files=False` rebuilds every cache file, for when one turned out damaged.
     """
-    folder = _Folder(db)
+    folder = CacheFolder(db, FOLDER[-1], SUFFIX)
     with db.shared():
         signatures = db.signatures({"contacts", "conversations"})
         parts: dict[str, Part] = {}
@@ -433,7 +387,7 @@ def load_corpus(db: Database, *, trust_files: bool = True) -> SearchCorpus:
             part = _load_part(folder, rel, signature) if trust_files else None
             if part is None:
                 data = build(db, rel, signature)
-                folder.write(rel, data)
+                folder.write(folder.path(rel), data)
                 part = _parse(rel, data)
                 rebuilt.append(rel)
             parts[rel] = part

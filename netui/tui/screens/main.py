@@ -277,8 +277,9 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="load", name="load-diary")
     def load_diary(self) -> None:
-        """The diary can be 100k entries: load it off the UI thread, after the first screen."""
-        self.store.load_conversations()
+        """The diary can be 100k entries: load it off the UI thread, after the first screen,
+        a month at a time so a key's write never waits for the whole diary."""
+        self.store.load_conversations_in_slices()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name == "sync":

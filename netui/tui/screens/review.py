@@ -100,7 +100,7 @@ class ReviewScreen(Screen[str | None]):
     @work(thread=True, exit_on_error=False, group="review-load")
     def load_diary(self) -> None:
         """Opened before the main screen finished loading the diary: finish it off-thread."""
-        self.store.load_conversations()
+        self.store.load_conversations_in_slices()
         self.app.call_from_thread(self.show_current)
 
     # -- drawing ------------------------------------------------------------------------------

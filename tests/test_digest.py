@@ -1,0 +1,207 @@
+"""The contacts digest says what the full records say, however the files around it change.
+
+The reference is the slow obvious way: every contact read by a fully loaded store, each
+turned into its row by `digest.rows_of`. The digest files must give the same rows whether
+fresh, stale, damaged, foreign or unwritable, and `netui list` / name look-ups built on them
+must print and find what the full records would.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+from datetime import date, timedelta
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from netui.cli.contacts_cmds import cell
+from netui.core import dates
+from netui.core.config import Settings
+from netui.core.db import digest
+from netui.core.db.store import Store
+from netui.core.model import Contact, Stage
+
+D = date(2026, 11, 24)
+SETTINGS = Settings()
+
+names = st.text(min_size=1, max_size=14).map(lambda s: " ".join(s.split())).filter(bool)
+people = st.lists(
+    st.tuples(
+        names,
+        st.text(max_size=10),  # company
+        st.sampled_from(list(Stage)),
+        st.dates(min_value=date(2015, 1, 1), max_value=date(2030, 12, 31)),
+        st.booleans(),  # archived
+        st.lists(st.sampled_from(["Quorum", "vip", "ÉTÉ", "b2b"]), max_size=3, unique=True),
+        st.none() | st.dates(min_value=date(2015, 1, 1), max_value=date(2030, 12, 31)),
+    ),
+    max_size=25,
+)
+
+
+def fill(store: Store, rows) -> list[str]:
+    ids = []
+    for name, company, stage, met_on, archived, tags, follow_up in rows:
+        c = store.add_contact(Contact(name=name, company=company, met_on=met_on, tags=tags))
+        if stage is not Stage.MET:
+            store.set_stage(c.id, stage, on=met_on + timedelta(days=3))
+        if follow_up is not None:
+            store.snooze(c.id, follow_up)
+        if archived:
+            store.archive(c.id)
+        ids.append(c.id)
+    return ids
+
+
+def reference(db_path: Path, settings: Settings = SETTINGS) -> list[digest.Row]:
+    """Every contact's row from a fully loaded store (records parsed the store's way)."""
+    with Store.open(db_path, settings=settings) as full:
+        return sorted(digest.rows_of(full.contacts_by_id.values(), settings))
+
+
+def from_files(db_path: Path, settings: Settings = SETTINGS) -> list[digest.Row]:
+    with Store.open(db_path, settings=settings, lazy=True) as lazy:
+        return sorted(lazy.digest_rows())
+
+
+def digest_files(db_path: Path) -> list[Path]:
+    return sorted((db_path / "cache" / "digest").rglob(f"*{digest.SUFFIX}"))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(first=people, then=people)
+def test_the_digest_matches_the_records_after_any_changes(tmp_path_factory, first, then):
+    db_path = tmp_path_factory.mktemp("db") / "db"
+    with Store.open(db_path) as store:
+        ids = fill(store, first)
+    assert from_files(db_path) == reference(db_path)
+    with Store.open(db_path, lazy=True) as store:  # a cold store writing: the digest goes stale
+        fill(store, then)
+        if ids:
+            store.update_contact(ids[0], name="Renamed", company="Elsewhere")
+    assert from_files(db_path) == reference(db_path)
+
+
+def test_damaged_foreign_or_missing_digest_files_are_rebuilt_never_an_error(db_path, monkeypatch):
+    with Store.open(db_path) as store:
+        for n in range(40):
+            store.add_contact(Contact(name=f"Person {n}", met_on=D))
+    want = reference(db_path)
+    assert from_files(db_path) == want
+    files = digest_files(db_path)
+    assert len(files) > 2
+    files[0].write_bytes(files[0].read_bytes()[:-5])  # torn
+    damaged = bytearray(files[1].read_bytes())
+    damaged[20] ^= 0x01
+    files[1].write_bytes(bytes(damaged))  # one bit flipped
+    files[2].write_bytes(files[3].read_bytes())  # another shard's digest
+    files[3].unlink()
+    assert from_files(db_path) == want
+    builds = []
+    original = digest.build
+    monkeypatch.setattr(digest, "build", lambda *a: builds.append(a[1]) or original(*a))
+    assert from_files(db_path) == want
+    assert builds == []  # the four were rebuilt sound the first time
+
+
+def test_other_settings_give_other_due_dates(db_path):
+    with Store.open(db_path) as store:
+        store.add_contact(Contact(name="Dana Kim", met_on=D))
+    assert from_files(db_path)[0][digest.DUE] == (D + timedelta(days=1)).isoformat()
+    slow = Settings(thank_you_days=5)
+    assert from_files(db_path, slow)[0][digest.DUE] == (D + timedelta(days=5)).isoformat()
+    assert from_files(db_path, slow) == reference(db_path, slow)
+
+
+def test_digest_files_are_private(db_path):
+    with Store.open(db_path) as store:
+        store.add_contact(Contact(name="Dana Kim", met_on=D))
+    from_files(db_path)
+    (path,) = digest_files(db_path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def test_a_folder_that_cannot_be_written_is_read_from_memory(db_path):
+    with Store.open(db_path) as store:
+        store.add_contact(Contact(name="Dana Kim", met_on=D))
+    cache = db_path / "cache"
+    shutil.rmtree(cache, ignore_errors=True)  # the write above may have made a digest
+    cache.mkdir(mode=0o500)
+    try:
+        if os.access(cache, os.W_OK):  # root writes anyway: nothing to check
+            return
+        assert from_files(db_path) == reference(db_path)
+        assert digest_files(db_path) == []
+    finally:
+        cache.chmod(0o700)
+
+
+def test_finding_a_name_reads_one_record_not_every_contact(db_path, monkeypatch):
+    with Store.open(db_path) as store:
+        for n in range(60):
+            store.add_contact(Contact(name=f"Person {n:02d}", met_on=D))
+        dana = store.add_contact(Contact(name="Dana Kim", met_on=D))
+    from_files(db_path)  # the digest exists, as after any earlier command
+    built = []
+    original = Contact.from_dict
+    monkeypatch.setattr(Contact, "from_dict", lambda doc: built.append(1) or original(doc))
+    with Store.open(db_path, lazy=True) as lazy:
+        assert lazy.find("dana kim").id == dana.id
+    assert len(built) == 1
+
+
+def old_list_lines(db_path: Path, today: date, archived: bool, tag: str | None) -> list[str]:
+    """`netui list` as it was written over full records: the reference for its output."""
+    with Store.open(db_path) as store:
+        contacts = [
+            c
+            for c in store.contacts(include_archived=True)
+            if c.archived == archived
+            and (tag is None or tag.casefold() in (t.casefold() for t in c.tags))
+        ]
+        lines = [f"{'NAME':<26} {'COMPANY':<22} {'STAGE':<14} NEXT"]
+        for c in contacts:
+            nxt = store.next_action(c, today)
+            due = (
+                ("overdue " if nxt.due < today else "") + dates.humanize(nxt.due, today)
+                if nxt
+                else "-"
+            )
+            lines.append(f"{cell(c.name, 26)} {cell(c.company, 22)} {c.stage.label:<14} {due}")
+    return lines
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(rows=people, archived=st.booleans(), tag=st.none() | st.sampled_from(["quorum", "été"]))
+def test_list_prints_what_the_full_records_would(tmp_path_factory, rows, archived, tag):
+    from netui.cli.contacts_cmds import list_lines, list_rows
+
+    db_path = tmp_path_factory.mktemp("db") / "db"
+    with Store.open(db_path) as store:
+        fill(store, rows)
+    with Store.open(db_path, lazy=True) as lazy:
+        shown = list_rows(lazy.digest_rows(), archived, None, tag)
+    assert list_lines(shown, D) == old_list_lines(db_path, D, archived, tag)
+
+
+def test_a_write_carries_the_digest_over_so_the_next_command_rebuilds_nothing(db_path, monkeypatch):
+    with Store.open(db_path) as store:
+        ids = [store.add_contact(Contact(name=f"Person {n}", met_on=D)).id for n in range(30)]
+    from_files(db_path)
+    builds = []
+    original = digest.build
+    monkeypatch.setattr(digest, "build", lambda *a: builds.append(a[1]) or original(*a))
+    with Store.open(db_path, lazy=True) as cold:  # as `netui add`, `netui stage` run
+        for n in range(40):  # new shards among them
+            cold.add_contact(Contact(name=f"Dana Kim {n}", met_on=D))
+        cold.set_stage(ids[3], Stage.CALLED, on=D)
+        cold.archive(ids[4])
+    with Store.open(db_path) as warm:  # as the TUI writes
+        warm.update_contact(ids[5], name="Renamed")
+        warm.merge(ids[6], ids[7])
+    assert from_files(db_path) == reference(db_path)
+    assert builds == []
