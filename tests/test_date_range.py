@@ -78,11 +78,17 @@ def test_the_range_ends_are_accepted(cli):
     ],
 )
 def test_imported_dates_are_checked_naming_the_line(cli, tmp_path, name, text, where):
+    """Out of range: the date is left out and the line reported (the rest of the row lands,
+    as with any unreadable value); `--strict` refuses the file instead."""
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
-    message = import_error(cli("import", str(path)))
+    message = import_error(cli("import", "--strict", str(path)))
     assert where in message and "out of range" in message
     assert ok(cli("list", "--json")).strip() == "[]"
+    report = ok(cli("import", str(path)))
+    assert f"mended {where}: date 9999-12-31 is out of range" in report
+    met = [c["met_on"] for c in json.loads(ok(cli("list", "--json")))]
+    assert "9999-12-31" not in met and all(d is None or d < "2200" for d in met)
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ import pytest
 
 from netui.core import fs
 from netui.core.db import storage
+from netui.core.db.cache_folder import CacheFolder
 from netui.core.db.store import Store
 from netui.core.errors import StorageError
 from netui.core.model import Contact, Conversation, Referral
@@ -58,6 +59,7 @@ def count_writes(template, where: Path, change: Change) -> int:
     calls = []
     real = fs.write_all
     with pytest.MonkeyPatch.context() as patch, open_store(root) as store:
+        patch.setattr(CacheFolder, "write", lambda *_: None)  # derived, not the data's writes
         patch.setattr(fs, "write_all", lambda fd, data: (calls.append(1), real(fd, data)))
         change(store, ids)
     return len(calls)
@@ -84,6 +86,7 @@ def check_disk_full(template, where: Path, name: str, k: int) -> None:
     store = open_store(root)
     before_bytes, before = snapshot(root), state(store)
     with pytest.MonkeyPatch.context() as patch, pytest.raises(StorageError) as caught:
+        patch.setattr(CacheFolder, "write", lambda *_: None)  # its full disk: a cache test
         patch.setattr(fs, "write_all", disk_full_at(k))
         change(store, ids)
     message = str(caught.value)

@@ -149,7 +149,7 @@ def _date_out_of_range(key: str, doc: Any) -> str | None:
     for name, value in named:
         if isinstance(value, str) and _ISO_DAY.match(value) and not first <= value[:10] <= last:
             return (
-                f"record {key!r}: {name} {value[:10]} is outside {first}..{last}; "
+                f"record {key!r}: {name} {value[:10]} is out of range ({first} to {last}); "
                 "correct it by hand (netui refuses the file until then)"
             )
     return None

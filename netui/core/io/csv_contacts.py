@@ -276,8 +276,8 @@ def _contact(
 
     emails: list[str] = []
     not_emails: list[str] = []
-    for value in listed("email"):
-        (emails if is_email(value) else not_emails).append(value)
+    for value in listed("email"):  # netui's own export: kept exactly as it was written
+        (emails if own or is_email(value) else not_emails).append(value)
     mended = [f"{one_line(v, 40)} is not an email address; kept as a note" for v in not_emails]
     phones = unique(p for text in cells("phone") for p in split_phones(text))
     company = cell("company")

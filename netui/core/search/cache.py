@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from netui.core.db.cache_folder import PARTIAL, CacheFolder
+from netui.core.db.schema import RecordProblem, parse_record
 from netui.core.db.storage import TABLE_OF_KIND, Database, Signature, kind_of
 from netui.core.errors import CacheError, StorageError
 from netui.core.model import Contact, Conversation
@@ -98,17 +99,17 @@ def _dump(value: Any) -> str:
 
 
 def _records(db: Database, rel: str) -> list[tuple[dict[str, Any], Any]]:
-    """(original JSON, model object) of each record of a data file, as the store reads them."""
+    """(original JSON, model object) of each record of a data file, as the store reads them
+    (the same checks, so a hand-edited record is refused in the same words)."""
     kind = kind_of(rel) or ""
-    make = Contact.from_dict if kind == "contacts" else Conversation.from_dict
     docs = db.load(rel).get(TABLE_OF_KIND[kind], {})
     built = []
     for record_id, doc in docs.items():
         try:
-            built.append((doc, make(doc)))
-        except (KeyError, ValueError, TypeError, AttributeError) as exc:
+            built.append((doc, parse_record(rel, record_id, doc)))
+        except RecordProblem as exc:
             raise StorageError(
-                f"{db.root / rel}: record {record_id!r} is invalid ({exc}); the last good "
+                f"{db.root / rel}: {exc}; the last good "
                 f"version is {db.backup_path(rel)} (run `netui doctor`)"
             ) from None
     return built
