@@ -23,6 +23,15 @@ class DataChanged(Message):
     """A screen changed the database: the main screen redraws what changed."""
 
 
+class EntryDeleteAsked(Message):
+    """The user asked to delete a diary entry (D in the detail pane): the screen confirms."""
+
+    def __init__(self, conversation_id: str, title: str) -> None:
+        super().__init__()
+        self.conversation_id = conversation_id
+        self.title = title
+
+
 class EntryOpened(Message):
     """The user opened a diary entry (enter in the detail pane): show its whole text."""
 

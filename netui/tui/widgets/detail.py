@@ -26,7 +26,7 @@ from netui.core.followup.card import Card, day
 from netui.core.followup.card import contact_card as card_of
 from netui.core.model import Contact, Conversation, Stage
 from netui.tui.format import safe, safe_block, short_date
-from netui.tui.messages import EntryOpened
+from netui.tui.messages import EntryDeleteAsked, EntryOpened
 
 TIMELINE_LIMIT = 50  # entries drawn at once; a search hit further back is drawn too
 ENTRY_GAP = Content("\n\n")  # a blank line between two entries
@@ -275,6 +275,13 @@ class DetailPane(VerticalScroll):
             tooltip="Open the diary entry at the top of the pane: the whole email or note",
             id="open-entry",
         ),
+        Binding(
+            "D",
+            "delete_entry",
+            "Delete entry",
+            tooltip="Delete the diary entry at the top of the pane (asks first; u undoes)",
+            id="delete-entry",
+        ),
     ]
 
     def __init__(self, store: Store, *, id: str | None = None) -> None:
@@ -393,6 +400,13 @@ class DetailPane(VerticalScroll):
             if self.entry_region(index).bottom > top:
                 return conversation
         return None
+
+    def action_delete_entry(self) -> None:
+        conversation = self.entry_at_top()
+        if conversation is None:
+            self.notify("No diary entry to delete", severity="warning")
+            return
+        self.post_message(EntryDeleteAsked(conversation.id, entry_text(conversation)[0]))
 
     def action_open_entry(self) -> None:
         conversation = self.entry_at_top()
