@@ -201,8 +201,7 @@ def local_timestamp(iso_utc: str) -> str:
         return iso_utc
     if not isinstance(moment, pendulum.DateTime):
         return iso_utc
-    zone = pendulum.local_timezone()  # type: ignore[operator]  # a function; stubs say module
-    return moment.in_tz(zone).format("YYYY-MM-DD HH:mm")
+    return moment.in_tz(pendulum.local_timezone()).format("YYYY-MM-DD HH:mm")
 
 
 def _plain(d: date) -> date:
