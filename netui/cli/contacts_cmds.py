@@ -237,22 +237,10 @@ def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
     contact = ctx.store.find(args.contact)
     note = args.note
     if note is None:
-        if sys.stdin is None or sys.stdin.isatty():
-            raise CliError("give --note TEXT, or pipe the note on standard input")
-        note = sys.stdin.read().strip()
-    fields = (note, args.recommended, args.observations, args.did, *args.correspondence)
-    if not any(f.strip() for f in fields):
+        note = piped_note("give --note TEXT, or pipe the note on standard input")
+    conv = diary_entry(args, contact.id, on, channel, note, list(args.correspondence))
+    if not any(f.strip() for f in conv.texts()):
         raise ValidationError("the conversation is empty: give a note or another field")
-    conv = Conversation(
-        contact_id=contact.id,
-        on=on,
-        channel=channel,
-        note=note,
-        recommended=args.recommended,
-        observations=args.observations,
-        did=args.did,
-        correspondence=list(args.correspondence),
-    )
     ctx.store.log(conv)
     out(f"Logged {channel.label} with {contact.name} on {format_date(on)}.")
     return 0
@@ -293,14 +281,32 @@ def _step_conversation(
     """The conversation `stage --note ...` logs with the step; None when nothing was said."""
     note = args.note or ""
     if note == "-":
-        if sys.stdin is None or sys.stdin.isatty():
-            raise CliError("--note - reads the note from standard input: pipe it in")
-        note = sys.stdin.read().strip()
+        note = piped_note("--note - reads the note from standard input: pipe it in")
     if not any(f.strip() for f in (note, args.recommended, args.observations, args.did)):
         if args.channel:
             raise CliError("--channel goes with --note (or --recommended, --observations, --did)")
         return None
     channel = Channel.parse(args.channel) if args.channel else STEP_CHANNEL_DEFAULTS[stage]
+    return diary_entry(args, contact_id, on, channel, note)
+
+
+def piped_note(refusal: str) -> str:
+    """The note piped on standard input; `refusal` when nothing is piped (a terminal)."""
+    if sys.stdin is None or sys.stdin.isatty():
+        raise CliError(refusal)
+    return sys.stdin.read().strip()
+
+
+def diary_entry(
+    args: argparse.Namespace,
+    contact_id: str,
+    on: date,
+    channel: Channel,
+    note: str,
+    correspondence: list[str] | None = None,
+) -> Conversation:
+    """The conversation the diary options (--recommended, --observations, --did) describe;
+    `netui log` and `netui stage --note` share them."""
     return Conversation(
         contact_id=contact_id,
         on=on,
@@ -309,6 +315,7 @@ def _step_conversation(
         recommended=args.recommended,
         observations=args.observations,
         did=args.did,
+        correspondence=correspondence or [],
     )
 
 
