@@ -20,7 +20,8 @@ class ContactChosen(Message):
 
 
 class DataChanged(Message):
-    """A screen changed the database: the main screen redraws what changed."""
+    """The database changed under a screen (a diary entry deleted from its detail pane):
+    the screen redraws what it shows."""
 
 
 class EntryDeleteAsked(Message):

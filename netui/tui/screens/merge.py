@@ -30,6 +30,7 @@ from netui.core.folding import fold
 from netui.core.io.dupes import duplicates_of
 from netui.core.model import Contact
 from netui.tui.format import safe
+from netui.tui.messages import DataChanged
 from netui.tui.widgets.detail import DetailPane
 from netui.tui.widgets.table import Column, RowTable
 
@@ -176,6 +177,11 @@ class MergeScreen(Screen[str | None]):
     @on(RowTable.Highlighted, "#merge-candidates")
     def _highlighted(self, event: RowTable.Highlighted) -> None:
         self.show_other(event.key)
+
+    def on_data_changed(self, _: DataChanged) -> None:
+        """A diary entry was deleted from one of the two records: redraw both."""
+        self.query_one("#merge-keep", DetailPane).show(self.contact.id, self.today)
+        self.show_other(self.query_one("#merge-other", DetailPane).contact_id)
 
     def show_other(self, contact_id: str | None) -> None:
         other = self.query_one("#merge-other", DetailPane)

@@ -36,6 +36,7 @@ from netui.core.followup.review import (
 )
 from netui.core.rules import QueueItem
 from netui.tui.format import safe
+from netui.tui.messages import DataChanged
 from netui.tui.screens.confirm import ConfirmScreen
 from netui.tui.screens.log import LogScreen
 from netui.tui.screens.snooze import Snooze, SnoozeScreen
@@ -104,6 +105,9 @@ class ReviewScreen(Screen[str | None]):
         self.app.call_from_thread(self.show_current)
 
     # -- drawing ------------------------------------------------------------------------------
+
+    def on_data_changed(self, _: DataChanged) -> None:
+        self.show_current()
 
     def show_current(self) -> None:
         """Draw the current item, or the summary once the plan is walked."""

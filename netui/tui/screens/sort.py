@@ -25,6 +25,7 @@ from netui.core.errors import NetuiError
 from netui.core.followup.inbox import SortWalk
 from netui.core.rules import SortChoice
 from netui.tui.format import safe
+from netui.tui.messages import DataChanged
 from netui.tui.screens.confirm import ConfirmScreen
 from netui.tui.widgets.detail import DetailPane
 
@@ -116,6 +117,9 @@ class SortScreen(Screen[str | None]):
         self.app.call_from_thread(self.show_current)
 
     # -- drawing ------------------------------------------------------------------------------
+
+    def on_data_changed(self, _: DataChanged) -> None:
+        self.show_current()
 
     def show_current(self) -> None:
         """Draw the current person, or what is left once the walk is over."""
