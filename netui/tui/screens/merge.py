@@ -19,18 +19,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import Worker, WorkerState
 
-from netui.core import dates
 from netui.core.db.store import Store
 from netui.core.errors import NetuiError
 from netui.core.folding import fold
 from netui.core.io.dupes import duplicates_of
 from netui.core.model import Contact
 from netui.tui.format import safe
-from netui.tui.messages import DataChanged
+from netui.tui.screens.detail_screen import DetailScreen
 from netui.tui.widgets.detail import DetailPane
 from netui.tui.widgets.table import Column, RowTable
 
@@ -84,7 +82,7 @@ class CandidateTable(RowTable[Candidate]):
         return name, Text(safe(row.contact.company)), Text(safe(row.why))
 
 
-class MergeScreen(Screen[str | None]):
+class MergeScreen(DetailScreen[str | None]):
     """Answers the kept contact's id after a merge, None when cancelled."""
 
     CSS_PATH = "merge.tcss"
@@ -103,10 +101,8 @@ class MergeScreen(Screen[str | None]):
     ]
 
     def __init__(self, store: Store, contact_id: str) -> None:
-        super().__init__()
-        self.store = store
+        super().__init__(store)
         self.contact = store.get(contact_id)
-        self.today = dates.today()
         self.everyone: Everyone | None = None
 
     def compose(self) -> ComposeResult:
@@ -178,8 +174,8 @@ class MergeScreen(Screen[str | None]):
     def _highlighted(self, event: RowTable.Highlighted) -> None:
         self.show_other(event.key)
 
-    def on_data_changed(self, _: DataChanged) -> None:
-        """A diary entry was deleted from one of the two records: redraw both."""
+    def redraw(self) -> None:
+        """The diary changed under the two records: draw both again."""
         self.query_one("#merge-keep", DetailPane).show(self.contact.id, self.today)
         self.show_other(self.query_one("#merge-other", DetailPane).contact_id)
 

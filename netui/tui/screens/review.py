@@ -18,7 +18,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from netui.core import dates
@@ -36,8 +35,8 @@ from netui.core.followup.review import (
 )
 from netui.core.rules import QueueItem
 from netui.tui.format import safe
-from netui.tui.messages import DataChanged
 from netui.tui.screens.confirm import ConfirmScreen
+from netui.tui.screens.detail_screen import DetailScreen
 from netui.tui.screens.log import LogScreen
 from netui.tui.screens.snooze import Snooze, SnoozeScreen
 from netui.tui.screens.step_log import StepLogScreen
@@ -47,7 +46,7 @@ from netui.tui.widgets.detail import DetailPane
 UNDO_HINT = "u on the main screen undoes it"
 
 
-class ReviewScreen(Screen[str | None]):
+class ReviewScreen(DetailScreen[str | None]):
     CSS_PATH = "review.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "do", "Do it", tooltip="Do the suggested step now, dated today", id="do"),
@@ -80,9 +79,7 @@ class ReviewScreen(Screen[str | None]):
     ]
 
     def __init__(self, store: Store) -> None:
-        super().__init__()
-        self.store = store
-        self.today = dates.today()
+        super().__init__(store)
         self.session = ReviewSession(store, self.today)
 
     def compose(self) -> ComposeResult:
@@ -95,18 +92,10 @@ class ReviewScreen(Screen[str | None]):
     def on_mount(self) -> None:
         self.sub_title = f"Daily review · {dates.format_date(self.today)}"
         self.show_current()
-        if not self.store.conversations_loaded:
-            self.load_diary()
-
-    @work(thread=True, exit_on_error=False, group="review-load")
-    def load_diary(self) -> None:
-        """Opened before the main screen finished loading the diary: finish it off-thread."""
-        self.store.load_conversations_in_slices()
-        self.app.call_from_thread(self.show_current)
 
     # -- drawing ------------------------------------------------------------------------------
 
-    def on_data_changed(self, _: DataChanged) -> None:
+    def redraw(self) -> None:
         self.show_current()
 
     def show_current(self) -> None:
