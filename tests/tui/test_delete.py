@@ -155,3 +155,21 @@ def test_D_in_the_merge_screen_deletes_from_the_record_it_is_pressed_in(store, f
         assert "logged on the twin by mistake" not in text and "kept on Jon" in text
 
     drive(store, scenario)
+
+
+def test_the_palette_offers_deleting_the_entry_at_the_top_of_the_detail_pane(store, frozen_today):
+    dana = store.add_contact(Contact("Dana Kim"))
+    store.log(Conversation(dana.id, TODAY, note="logged on the wrong person"))
+
+    async def scenario(pilot, app, main):
+        await pick(pilot, "Dana")
+        await press(pilot, "ctrl+p", *"delete the diary entry")
+        listed = "Delete the diary entry at the top of the pane"
+        await wait_until(pilot, lambda: listed in screen_text(app), "the palette's hit")
+        assert "D in the detail pane" in screen_text(app)
+        await press(pilot, "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+        await press(pilot, "y")
+        assert store.conversations_of(dana.id) == [] and dana.id in store.contacts_by_id
+
+    drive(store, scenario)
