@@ -96,8 +96,22 @@ class MergeScreen(DetailScreen[str | None]):
             priority=True,  # from the name field and the list alike
         ),
         Binding("escape", "cancel", "Cancel", tooltip="Back without merging", id="cancel"),
-        Binding("down", "move(1)", "Next", tooltip="Next contact in the list", show=False),
-        Binding("up", "move(-1)", "Previous", tooltip="Previous contact", show=False),
+        Binding(
+            "down",
+            "move(1)",
+            "Next",
+            tooltip="Next contact in the list",
+            id="merge-next",
+            show=False,
+        ),
+        Binding(
+            "up",
+            "move(-1)",
+            "Previous",
+            tooltip="Previous contact",
+            id="merge-previous",
+            show=False,
+        ),
     ]
 
     def __init__(self, store: Store, contact_id: str) -> None:
