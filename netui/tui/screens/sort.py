@@ -10,7 +10,8 @@ The screen answers the contact it was on, for the main screen to select.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Callable
+from typing import ClassVar, TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -28,6 +29,7 @@ from netui.tui.screens.detail_screen import DetailScreen
 from netui.tui.widgets.detail import DetailPane
 
 UNDO_HINT = "u undoes it"
+T = TypeVar("T")  # what a write returns, for its notice
 ONE_BY_ONE = Binding.Group("Sort as", compact=True)
 # key, choice, footer label: the same letters as the main screen's t / c / o and x.
 CHOICE_KEYS = (
@@ -143,7 +145,7 @@ class SortScreen(DetailScreen[str | None]):
 
     # -- keys ---------------------------------------------------------------------------------
 
-    def _write(self, change, done) -> None:  # type: ignore[no-untyped-def]
+    def _write(self, change: Callable[[], T], done: Callable[[T], str]) -> None:
         """One store write through the walk; say what happened, or why it failed."""
         try:
             result = change()
