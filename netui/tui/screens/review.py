@@ -321,9 +321,13 @@ class ReviewScreen(DetailScreen[str | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="review-cold")
     def handle_cold(self, action: str, until: date | None, done: str) -> None:
         """One transaction for the whole group, off the UI thread (thousands take seconds)."""
-        self.app.call_from_thread(
-            self._write, lambda: self.session.handle_cold(action, until), done
-        )
+        try:
+            self.session.handle_cold(action, until)
+        except NetuiError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+        else:
+            self.app.call_from_thread(self.notify, done, markup=False)
+        self.app.call_from_thread(self.show_current)
 
     def action_leave(self) -> None:
         summary = self.session.summary()
