@@ -1,5 +1,5 @@
 """The base of the screens opened over the main one that show contacts in detail panes
-(review, sort, merge): one place that keeps those panes true.
+(review, sort, merge): one place that keeps those panes true, and one way to write from a key.
 
 Two things change a diary under such a screen: `D` in one of its panes (the app posts
 DataChanged once the entry is deleted), and the diary finishing its load (the main screen
@@ -9,6 +9,7 @@ come first; the panes say "Loading the diary…" meanwhile). Both end in `redraw
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
 from textual import work
@@ -16,9 +17,11 @@ from textual.screen import Screen
 
 from netui.core import dates
 from netui.core.db.store import Store
+from netui.core.errors import NetuiError
 from netui.tui.messages import DataChanged
 
 ResultT = TypeVar("ResultT")
+T = TypeVar("T")  # what a write returns, for its notice
 
 
 class DetailScreen(Screen[ResultT]):
@@ -45,4 +48,14 @@ class DetailScreen(Screen[ResultT]):
         self.post_message(DataChanged())
 
     def on_data_changed(self, _: DataChanged) -> None:
+        self.redraw()
+
+    def _write(self, change: Callable[[], T], done: Callable[[T], str]) -> None:
+        """One store write from a key; say what happened (or why it failed), then redraw."""
+        try:
+            result = change()
+        except NetuiError as exc:
+            self.notify(str(exc), severity="error", markup=False)
+        else:
+            self.notify(done(result), markup=False)
         self.redraw()

@@ -10,7 +10,6 @@ one undoable change).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import ClassVar
 
@@ -191,16 +190,6 @@ class ReviewScreen(DetailScreen[str | None]):
 
     # -- keys ---------------------------------------------------------------------------------
 
-    def _write(self, change: Callable[[], object], done: str) -> None:
-        """One store write through the session; say what happened, or why it failed."""
-        try:
-            change()
-        except NetuiError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-        else:
-            self.notify(done, markup=False)
-        self.show_current()
-
     def action_do(self) -> None:
         item = self.session.current
         if item is None:
@@ -272,7 +261,8 @@ class ReviewScreen(DetailScreen[str | None]):
         if choice is None:
             return
         when = dates.humanize(choice.until, self.today) if choice.until else "as usual"
-        self._write(lambda: self.session.snooze(choice.until), f"Follow up {when} — {UNDO_HINT}")
+        done = f"Follow up {when} — {UNDO_HINT}"
+        self._write(lambda: self.session.snooze(choice.until), lambda _: done)
 
     def action_skip(self) -> None:
         if self.session.current is not None:
@@ -282,9 +272,8 @@ class ReviewScreen(DetailScreen[str | None]):
     def action_archive(self) -> None:
         item = self.session.current
         if item is not None:
-            self._write(
-                self.session.archive, f"{safe(item.contact.name)} archived as a dud — {UNDO_HINT}"
-            )
+            done = f"{safe(item.contact.name)} archived as a dud — {UNDO_HINT}"
+            self._write(self.session.archive, lambda _: done)
 
     def action_cold(self, action: str) -> None:
         """A bulk action on the gone-cold group: snooze asks the date, then all ask first."""

@@ -10,8 +10,7 @@ The screen answers the contact it was on, for the main screen to select.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import ClassVar, TypeVar
+from typing import ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -29,7 +28,6 @@ from netui.tui.screens.detail_screen import DetailScreen
 from netui.tui.widgets.detail import DetailPane
 
 UNDO_HINT = "u undoes it"
-T = TypeVar("T")  # what a write returns, for its notice
 ONE_BY_ONE = Binding.Group("Sort as", compact=True)
 # key, choice, footer label: the same letters as the main screen's t / c / o and x.
 CHOICE_KEYS = (
@@ -144,16 +142,6 @@ class SortScreen(DetailScreen[str | None]):
         detail.border_title = "Card"
 
     # -- keys ---------------------------------------------------------------------------------
-
-    def _write(self, change: Callable[[], T], done: Callable[[T], str]) -> None:
-        """One store write through the walk; say what happened, or why it failed."""
-        try:
-            result = change()
-        except NetuiError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-        else:
-            self.notify(done(result), markup=False)
-        self.show_current()
 
     def action_sort(self, choice: str) -> None:
         picked = SortChoice(choice)
