@@ -22,10 +22,9 @@ from pathlib import Path
 
 import pendulum
 
-from tests.faults import test_disk_full as disk_full
-from tests.faults import test_journal as journal
-from tests.faults.harness import kill_rounds
-from tests.faults.helpers import collect, go, open_store, populate, start_writer
+from bench.faults import crashes, disk_full
+from bench.faults.helpers import collect, go, open_store, populate, start_writer
+from bench.faults.kills import kill_rounds
 
 EACH = 200
 
@@ -72,14 +71,14 @@ def crashes_after_commit(scratch: Path, count: int) -> str:
     tried = 0
     with pendulum.travel_to(pendulum.datetime(2026, 3, 20, 12), freeze=True):
         for n, template in enumerate(layouts(scratch, count, "crash")):
-            for name, change in journal.CHANGES.items():
-                new = journal.after_change(template, scratch / f"new-{n}-{name}", change)
-                renames = journal.data_renames(template, scratch / f"count-{n}-{name}", change)
+            for name, change in crashes.CHANGES.items():
+                new = crashes.after_change(template, scratch / f"new-{n}-{name}", change)
+                renames = crashes.data_renames(template, scratch / f"count-{n}-{name}", change)
                 for k in range(1, renames + 1):
                     where = scratch / f"crash-{n}-{name}-{k}"
-                    journal.check_crash_before_rename(template, where, name, k, new)
+                    crashes.check_crash_before_rename(template, where, name, k, new)
                     tried += 1
-    kinds = len(journal.CHANGES)
+    kinds = len(crashes.CHANGES)
     return f"{tried} crashes before a rename ({kinds} kinds of change x each x {count} layouts)"
 
 

@@ -14,11 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bench.faults.helpers import open_store, snapshot, temp_files
 from netui.core.errors import StorageError, ValidationError
 from netui.core.model import Contact, Conversation
 from netui.core.text import cell_width, is_unsafe, printable
 from tests.conftest import error, ok
-from tests.faults.helpers import open_store, snapshot, temp_files
 
 D = date(2026, 3, 10)
 

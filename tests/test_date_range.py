@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.faults.helpers import snapshot
 from netui.core.config import Settings
 from netui.core.db import doctor
 from netui.core.db.storage import contact_file
@@ -22,7 +23,6 @@ from netui.core.io import ics
 from netui.core.model import Contact, Conversation, Referral, Stage
 from netui.core.rules import QueueItem, next_action, queue
 from tests.conftest import error, ok
-from tests.faults.helpers import snapshot
 
 FAR = "9999-12-31"
 A, B = "a" * 32, "b" * 32

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from bench.faults.helpers import open_store, populate, snapshot
 from netui.cli import main
 from netui.core.db import doctor
 from netui.core.db.storage import JOURNAL, TMP_MARK, contact_file
-from tests.faults.helpers import open_store, populate, snapshot
 
 
 @pytest.fixture

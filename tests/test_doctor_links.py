@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.faults.helpers import populate
 from netui.cli import main
 from netui.core.db import doctor
-from tests.faults.helpers import populate
 
 
 @pytest.fixture

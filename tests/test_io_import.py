@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import icalendar
 import pytest
 
 from netui.cli import main
-from netui.cli.io_cmds import ProgressBar
+from netui.cli.progress import ProgressBar, progress_on_stderr
 from netui.core.config import Settings
 from netui.core.db.store import Store
 from netui.core.errors import StalePlan, UnreadableFile
@@ -306,3 +307,19 @@ def test_folder_import_skips_links_leading_outside(cli, db_path, tmp_path):
     assert code == 0
     assert "skip   link.vcf: a link leading outside the folder, not followed" in out
     assert "Outsider" not in out
+
+
+def test_the_bar_is_erased_when_reading_fails(monkeypatch, capsys):
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    with pytest.raises(ValueError), progress_on_stderr() as bar:
+        assert bar is not None
+        bar(250, 500)
+        raise ValueError("a broken file")
+    assert capsys.readouterr().err.endswith("250/500\r\x1b[K")
+
+
+def test_no_bar_when_stderr_is_not_a_terminal(monkeypatch, capsys):
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: False)
+    with progress_on_stderr() as bar:
+        assert bar is None
+    assert capsys.readouterr().err == ""

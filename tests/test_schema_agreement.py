@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
+from bench.faults.helpers import populate
 from netui.core.config import Settings
 from netui.core.db import doctor
 from netui.core.db.schema import contact_file
 from netui.core.db.store import Store
 from netui.core.errors import StorageError
-from tests.faults.helpers import populate
 
 
 def edit(path: Path, change: Callable[[dict], None]) -> None:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from netui.cli.context import CliError, Context, out, out_json
+from netui.cli.progress import progress_on_stderr
 from netui.core.model import Contact, Stage
 from netui.core.text import one_line, printable
 
@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 IMPORT_FORMATS = ("vcard", "csv", "linkedin", "json")
 EXPORT_FORMATS = ("vcard", "csv", "json", "ics", "markdown")
 
-PROGRESS_FROM = 200  # records; smaller imports finish before a bar would be read
 _NAME_CELLS = 40
 
 
@@ -85,8 +84,7 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     from netui.core.io.importer import MERGE, SKIP, apply, plan_import
 
     stage = Stage.parse(args.stage) if args.stage else None
-    bar = ProgressBar() if sys.stderr.isatty() else None
-    try:
+    with progress_on_stderr() as bar:
         plan = plan_import(
             args.path,
             ctx.store,
@@ -97,9 +95,6 @@ def cmd_import(args: argparse.Namespace, ctx: Context) -> int:
             strict=args.strict,
             encoding=args.encoding,
         )
-    finally:
-        if bar is not None:
-            bar.clear()
     if plan.errors:
         for problem in plan.errors:
             print(f"netui: error: {printable(f'{args.path}: {problem}')}", file=sys.stderr)
@@ -146,31 +141,6 @@ def _print_entries(plan: ImportPlan) -> None:
     for entry in plan.entries:
         name = one_line(entry.name, _NAME_CELLS)
         out(f"{entry.action:<6} {entry.where}: {name}{': ' if name else ''}{entry.reason}")
-
-
-class ProgressBar:
-    """A one-line bar on stderr for big imports, redrawn at most ten times a second."""
-
-    def __init__(self) -> None:
-        self._drawn_at = 0.0
-        self._shown = False
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if total < PROGRESS_FROM or (now - self._drawn_at < 0.1 and done < total):
-            return
-        self._drawn_at = now
-        width = 30
-        filled = width * done // max(total, 1)
-        bar = "#" * filled + "-" * (width - filled)
-        sys.stderr.write(f"\rReading [{bar}] {done}/{total}")
-        sys.stderr.flush()
-        self._shown = True
-
-    def clear(self) -> None:
-        if self._shown:
-            sys.stderr.write("\r\x1b[K")
-            sys.stderr.flush()
 
 
 # Names of standard output: written exactly as `-` is (never a rename over a device).

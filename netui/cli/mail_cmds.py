@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from netui.cli.context import CliError, Context, out, out_json
-from netui.cli.io_cmds import ProgressBar
+from netui.cli.progress import progress_on_stderr
 from netui.core.config import config_path, load_my_emails, save_my_emails
 from netui.core.dates import parse_date
 from netui.core.text import one_line
@@ -90,12 +90,8 @@ def cmd_mail(args: argparse.Namespace, ctx: Context) -> int:
         found.messages.append(from_bytes(sys.stdin.buffer.read()))
     if not found.messages and found.problems:
         raise CliError(found.problems[0])
-    bar = ProgressBar() if sys.stderr.isatty() else None
-    try:
+    with progress_on_stderr() as bar:
         plan = plan_mail(ctx.store, found, me, since=since, advance=args.advance, progress=bar)
-    finally:
-        if bar is not None:
-            bar.clear()
     if not args.dry_run:
         apply_mail(plan, ctx.store)
     if args.json:

@@ -12,6 +12,7 @@ import random
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from netui.core.db.store import Store
 from netui.core.folding import fold
@@ -256,6 +257,17 @@ def stamp(day: date, minute: int = 0) -> str:
     return f"{day.isoformat()}T{9 + minute // 60 % 10:02d}:{minute % 60:02d}:00+00:00"
 
 
+def met(
+    rng: random.Random, name: str, company: str, event: str, met_on: date, **fields: Any
+) -> Contact:
+    """A sample contact met at `event` on `met_on`, written that day unless `fields` say."""
+    fields.setdefault("created", stamp(met_on))
+    fields.setdefault("updated", fields["created"])
+    return Contact(
+        name=name, id=seeded_id(rng), company=company, met_at=event, met_on=met_on, **fields
+    )
+
+
 def demo_data(today: date, seed: int = 7) -> SampleData:
     """About twenty people from five events, at every stage, with a diary and referrals."""
     rng = random.Random(seed)
@@ -263,13 +275,13 @@ def demo_data(today: date, seed: int = 7) -> SampleData:
     for n, (name, company, title, event, days_ago, stage, mention) in enumerate(PEOPLE):
         met_on = today - timedelta(days=days_ago)
         first = fold(name.split()[0])  # renée -> renee; other scripts get no address
-        contact = Contact(
-            name=name,
-            id=seeded_id(rng),
-            company=company,
+        contact = met(
+            rng,
+            name,
+            company,
+            event,
+            met_on,
             title=title,
-            met_at=event,
-            met_on=met_on,
             mention=mention,
             emails=[f"{first}@example.com"] if n % 3 and first.isascii() else [],
             phones=[f"+351 21 000 {1000 + n * 37}"] if n % 4 == 0 else [],
@@ -277,8 +289,6 @@ def demo_data(today: date, seed: int = 7) -> SampleData:
             if "law" in title.lower()
             else (["design"] if "Design" in event else []),
             reach="mornings, by phone" if n % 5 == 0 else "",
-            created=stamp(met_on),
-            updated=stamp(met_on),
         )
         # One rung every few days after meeting; the stage reached decides how far it goes.
         # The rungs climbed so far are spread between the meeting and a recent day.
@@ -320,18 +330,16 @@ def demo_data(today: date, seed: int = 7) -> SampleData:
         data.contacts.append(contact)
     name, company, title, event, days_ago, note = DUD
     met_on = today - timedelta(days=days_ago)
-    dud = Contact(
-        name=name,
-        id=seeded_id(rng),
-        company=company,
+    dud = met(
+        rng,
+        name,
+        company,
+        event,
+        met_on,
         title=title,
-        met_at=event,
-        met_on=met_on,
         stage_history=[StageStep(Stage.MET, met_on)],
         archived=True,
         notes=note,
-        created=stamp(met_on),
-        updated=stamp(met_on),
     )
     data.contacts.append(dud)
     by_name = {c.name: c for c in data.contacts}
@@ -378,19 +386,7 @@ def _gone_cold(today: date) -> list[Contact]:
         met_on = today - timedelta(days=days_ago)
         rungs = list(Stage)[: stage.rank + 1]
         steps = [StageStep(rung, met_on + timedelta(days=2 * i)) for i, rung in enumerate(rungs)]
-        people.append(
-            Contact(
-                name=name,
-                id=seeded_id(rng),
-                company=company,
-                met_at=event,
-                met_on=met_on,
-                stage=stage,
-                stage_history=steps,
-                created=stamp(met_on),
-                updated=stamp(met_on),
-            )
-        )
+        people.append(met(rng, name, company, event, met_on, stage=stage, stage_history=steps))
     return people
 
 
@@ -400,20 +396,18 @@ def _imported(today: date) -> list[Contact]:
     people = []
     for n, (name, company, title) in enumerate(IMPORTED):
         met_on = today - timedelta(days=400 + 170 * n)
-        imported = stamp(today - timedelta(days=6))
         people.append(
-            Contact(
-                name=name,
-                id=seeded_id(rng),
-                company=company,
+            met(
+                rng,
+                name,
+                company,
+                "LinkedIn",
+                met_on,
                 title=title,
-                met_at="LinkedIn",
-                met_on=met_on,
                 tags=["linkedin"],
                 stage_history=[StageStep(Stage.MET, met_on)],
                 unsorted=True,
-                created=imported,
-                updated=imported,
+                created=stamp(today - timedelta(days=6)),  # imported last week
             )
         )
     return people

@@ -6,9 +6,10 @@ from textual.app import App
 from textual.screen import Screen
 
 from netui.core.db.store import Store
+from netui.core.errors import NetuiError
 from netui.tui.commands import NetuiCommands
 from netui.tui.editor import ExternalEditor, TextEditor
-from netui.tui.messages import ContactChosen, EntryOpened
+from netui.tui.messages import ContactChosen, DataChanged, EntryDeleteAsked, EntryOpened
 from netui.tui.screens.main import MainScreen
 
 
@@ -56,6 +57,31 @@ class NetuiApp(App[None]):
         from netui.tui.screens.text_view import TextViewScreen
 
         self.push_screen(TextViewScreen(event.title, event.text))
+
+    def on_entry_delete_asked(self, event: EntryDeleteAsked) -> None:
+        """`D` on a diary entry, in any screen with a detail pane: ask, delete, and tell that
+        screen (DataChanged) so it redraws; one change, which `u` undoes."""
+        from netui.tui.screens.confirm import ConfirmScreen
+
+        screen = self.screen
+        # The review and the merge have no `u` of their own: the main screen's undoes it.
+        undo = "u" if hasattr(screen, "action_undo") else "u on the main screen"
+
+        def answered(yes: bool | None) -> None:
+            if not yes:
+                return
+            try:
+                self.store.delete_conversation(event.conversation_id)
+            except NetuiError as exc:
+                self.notify(str(exc), severity="error", markup=False)
+                return
+            finally:
+                screen.post_message(DataChanged())
+            done = f"Deleted the entry of {event.title} — {undo} undoes it"
+            self.call_after_refresh(self.notify, done, markup=False)
+
+        question = f"Delete the diary entry of {event.title}?\n({undo} undoes it)"
+        self.push_screen(ConfirmScreen(question), answered)
 
 
 def make_app(

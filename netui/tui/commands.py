@@ -1,18 +1,22 @@
-"""The command palette (`ctrl+p`): every main-screen action by name, sync (with the time of
-the last one, which has no key), and any contact by name."""
+"""The command palette (`ctrl+p`): every main-screen action by name, the detail pane's (open
+or delete the diary entry at its top), sync (with the time of the last one, which has no
+key), and any contact by name."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from netui.core.db.store import fold
 from netui.tui.format import safe
 from netui.tui.screens.help import key_label
+from netui.tui.widgets.detail import DetailPane
 
 if TYPE_CHECKING:
     from netui.core.model import Contact
@@ -21,17 +25,40 @@ if TYPE_CHECKING:
 CONTACT_HITS = 20  # a palette is for jumping, not browsing: the best few are enough
 
 
-def with_key(title: Content, binding: Binding) -> Content:
-    """An action's name followed by its key, dimmed."""
-    return Content.assemble(title, (f"  {key_label(binding.key)}", "dim"))
+@dataclass(frozen=True, slots=True)
+class PaletteAction:
+    """A binding the palette offers by name: its title, its key and where that key works."""
+
+    binding: Binding
+    run: Callable[[], object]
+    where: str = ""  # "": anywhere on the main screen
+
+    @property
+    def title(self) -> str:
+        return self.binding.tooltip or self.binding.description
+
+    def display(self, title: Content) -> Content:
+        """The action's name followed by its key, dimmed."""
+        return Content.assemble(title, (f"  {key_label(self.binding.key)}{self.where}", "dim"))
 
 
-def action_bindings(screen: MainScreen) -> list[Binding]:
-    return [
-        b
-        for b in screen.BINDINGS
-        if isinstance(b, Binding) and b.description and b.action != "app.command_palette"
+def _described(bindings: Sequence[BindingType]) -> list[Binding]:
+    return [b for b in bindings if isinstance(b, Binding) and b.description]
+
+
+def palette_actions(screen: MainScreen) -> list[PaletteAction]:
+    """The main screen's actions, then the detail pane's (run on its pane, whatever has focus)."""
+    own = [
+        PaletteAction(b, partial(screen.run_action, b.action))
+        for b in _described(screen.BINDINGS)
+        if b.action != "app.command_palette"
     ]
+    pane = [
+        PaletteAction(b, partial(screen.detail.run_action, b.action), " in the detail pane")
+        for b in _described(DetailPane.BINDINGS)
+        if b.tooltip  # its own actions; scrolling (j, k) is not one
+    ]
+    return own + pane
 
 
 class NetuiCommands(Provider):
@@ -48,29 +75,19 @@ class NetuiCommands(Provider):
             return
         title = screen.sync_title()
         yield DiscoveryHit(Content(title), screen.action_sync, text=title)
-        for binding in action_bindings(screen):
-            title = binding.tooltip or binding.description
-            yield DiscoveryHit(
-                with_key(Content(title), binding),
-                partial(screen.run_action, binding.action),
-                text=title,
-            )
+        for action in palette_actions(screen):
+            yield DiscoveryHit(action.display(Content(action.title)), action.run, text=action.title)
 
     async def search(self, query: str) -> Hits:
         screen = self._main()
         if screen is None:
             return
         matcher = self.matcher(query)
-        for binding in action_bindings(screen):
-            title = binding.tooltip or binding.description
-            score = matcher.match(title)
+        for action in palette_actions(screen):
+            score = matcher.match(action.title)
             if score > 0:
-                yield Hit(
-                    score,
-                    with_key(matcher.highlight(title), binding),
-                    partial(screen.run_action, binding.action),
-                    text=title,
-                )
+                highlighted = action.display(matcher.highlight(action.title))
+                yield Hit(score, highlighted, action.run, text=action.title)
         title = screen.sync_title()
         score = matcher.match(title)
         if score > 0:

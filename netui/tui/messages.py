@@ -1,4 +1,5 @@
-"""Messages the panes and screens send each other; the main screen routes them.
+"""Messages the panes and screens send each other; the main screen routes them, and the app
+those a detail pane sends on any screen (open or delete the entry at its top).
 
 Panes never reach into each other: a pane says what the user did, and the main screen
 decides what the other panes show. (Where the cursor is, is said by a pane's
@@ -20,11 +21,13 @@ class ContactChosen(Message):
 
 
 class DataChanged(Message):
-    """A screen changed the database: the main screen redraws what changed."""
+    """The database changed under a screen (a diary entry deleted from its detail pane):
+    the screen redraws what it shows."""
 
 
 class EntryDeleteAsked(Message):
-    """The user asked to delete a diary entry (D in the detail pane): the screen confirms."""
+    """The user asked to delete a diary entry (D in a detail pane): the app confirms, deletes,
+    and posts DataChanged to that screen."""
 
     def __init__(self, conversation_id: str, title: str) -> None:
         super().__init__()

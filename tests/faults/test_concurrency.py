@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
+from bench.faults.helpers import collect, go, open_store, start_writer
 from netui.core.model import Contact
-from tests.faults.helpers import collect, go, open_store, start_writer
 
 EACH = 200
 

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from bench.faults.helpers import D, open_store, populate, snapshot, state
 from netui.cli import main
 from netui.core.db import doctor
 from netui.core.db.storage import SCHEMA_VERSION, contact_file
 from netui.core.errors import StorageError
 from netui.core.model import Contact
 from tests.conftest import error
-from tests.faults.helpers import D, open_store, populate, snapshot, state
 
 
 def edit(change: Callable[[dict, dict[str, str]], None]) -> Callable[[bytes, dict], bytes]:

@@ -16,6 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bench.faults.helpers import populate, snapshot
 from netui.cli import main
 from netui.core.config import Settings
 from netui.core.db import doctor
@@ -23,7 +24,6 @@ from netui.core.db.storage import JOURNAL, TMP_MARK, Database, contact_file
 from netui.core.db.store import Store
 from netui.core.errors import NotADatabase, StorageError
 from netui.core.model import Contact
-from tests.faults.helpers import populate, snapshot
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.faults.harness import kill_rounds
+from bench.faults.kills import kill_rounds
 
 KILLS = 60
 

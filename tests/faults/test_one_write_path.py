@@ -16,13 +16,13 @@ from pathlib import Path
 import pytest
 
 import netui
+from bench.faults.helpers import populate, temp_files
 from netui.cli import main
 from netui.core import fs
 from netui.core.config import Settings
 from netui.core.db import doctor
 from netui.core.db.store import Store
 from netui.core.search.cached import search_database
-from tests.faults.helpers import populate, temp_files
 
 PACKAGE = Path(netui.__file__).parent
 

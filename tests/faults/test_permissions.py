@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from bench.faults.helpers import open_store, populate
 from netui.core.db import doctor, storage
 from netui.core.db.storage import SCHEMA_VERSION, contact_file
-from tests.faults.helpers import open_store, populate
 
 
 @pytest.fixture

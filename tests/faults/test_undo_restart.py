@@ -6,11 +6,11 @@ import json
 
 import pytest
 
+from bench.faults.helpers import D, open_store, populate, snapshot, state
 from netui.core.db import doctor
 from netui.core.db.storage import contact_file
 from netui.core.errors import UndoError
 from netui.core.model import Contact, Conversation
-from tests.faults.helpers import D, open_store, populate, snapshot, state
 
 
 @pytest.fixture

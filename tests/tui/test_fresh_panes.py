@@ -8,19 +8,24 @@ thanked contact's old step after a draft was closed, and `]` left the old stage 
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 from datetime import date
+from pathlib import Path
 
 from textual.widget import Widget
 
 from netui.core import rules
 from netui.core.config import Settings
 from netui.core.db.store import Store, fold
-from netui.core.model import Contact, Stage
+from netui.core.model import Contact, Conversation, Stage
+from netui.tui.app import NetuiApp
 from netui.tui.format import due_short, safe
 from netui.tui.screens.main import QUEUE_DAYS, MainScreen
+from netui.tui.screens.sort import SortScreen
 from netui.tui.screens.thank_you import ThankYouScreen
 from netui.tui.widgets.contacts import stage_cell
-from tests.tui.conftest import drive, settled
+from tests.tui.conftest import SIZE, FakeEditor, drive, screen_text, settled, wait_until
 
 WAIT_FRAMES = 200  # a bound on waiting for a condition, never a fixed pause
 
@@ -247,3 +252,30 @@ def test_steps_done_in_the_daily_review_show_when_it_ends(demo_store, frozen_tod
         assert_consistent(app, main, demo_store, frozen_today)
 
     drive(demo_store, scenario)
+
+
+def test_a_screen_opened_before_the_diary_loaded_draws_it_once_loaded(db_path, frozen_today):
+    """`U` (or `r`, or the merge) can come before the main screen's diary load: the screen
+    loads it itself and redraws its detail pane, which said "Loading the diary…" meanwhile."""
+    with Store.open(db_path, settings=Settings()) as writer:
+        dana = writer.add_contact(Contact("Dana Kim", unsorted=True))
+        writer.log(Conversation(dana.id, frozen_today, note="met at the harbour fair"))
+    store = Store.open(db_path, settings=Settings())
+    assert not store.conversations_loaded
+
+    class SortFirst(NetuiApp):  # no main screen: nothing else loads the diary
+        CSS_PATH = Path(inspect.getfile(NetuiApp)).with_name("app.tcss")
+
+        def get_default_screen(self) -> SortScreen:
+            return SortScreen(self.store)
+
+    async def main() -> None:
+        app = SortFirst(store, editor=FakeEditor(""), poll_seconds=0, title="netui")
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_until(pilot, lambda: "met at the harbour fair" in screen_text(app))
+            assert store.conversations_loaded and "Loading the diary" not in screen_text(app)
+
+    try:
+        asyncio.run(main())
+    finally:
+        store.close()

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from netui.core.model import Contact, IntroStatus
+from netui.tui.editor import EditorError
 from netui.tui.screens.introduction import IntroductionScreen
-from tests.tui.conftest import drive, notices, pick, press, screen_text
+from tests.tui.conftest import FakeEditor, drive, notices, pick, press, screen_text
 
 
 def test_i_picks_by_name_then_ask_agree_and_introduce(store, frozen_today):
@@ -53,3 +54,45 @@ def test_escape_while_picking_records_nothing(store, frozen_today):
         assert app.screen is main and store.introductions() == []
 
     drive(store, scenario)
+
+
+def test_e_edits_the_draft_and_m_records_the_edited_text(store, frozen_today):
+    dana = store.add_contact(Contact("Dana Kim"))
+    store.add_contact(Contact("Gus Hale"))
+    editor = FakeEditor("Hi Dana,\nmay I [b]introduce Gus?\n")
+
+    async def scenario(pilot, app, main):
+        await pick(pilot, "Dana")
+        await press(pilot, "i", *"gus", "enter")
+        draft = app.screen.text
+        await press(pilot, "e")
+        assert editor.given == [draft]
+        assert "may I [b]introduce Gus?" in screen_text(app)
+        await press(pilot, "c")
+        assert app.clipboard == "Hi Dana,\nmay I [b]introduce Gus?\n"
+        await press(pilot, "m")
+        (entry,) = store.conversations_of(dana.id)
+        assert entry.correspondence[0].startswith("Hi Dana,\nmay I [b]introduce Gus?")
+
+    drive(store, scenario, editor=editor)
+
+
+class BrokenEditor:
+    def __call__(self, app, text: str) -> str:
+        raise EditorError("cannot run $EDITOR 'nope': no such program")
+
+
+def test_an_editor_that_fails_is_one_line_under_the_draft_which_stays(store, frozen_today):
+    store.add_contact(Contact("Dana Kim"))
+    store.add_contact(Contact("Gus Hale"))
+
+    async def scenario(pilot, app, main):
+        await pick(pilot, "Dana")
+        await press(pilot, "i", *"gus", "enter")
+        draft = app.screen.text
+        await press(pilot, "e")
+        assert isinstance(app.screen, IntroductionScreen) and app.screen.text == draft
+        assert "cannot run $EDITOR 'nope': no such program" in screen_text(app)
+        assert "Would you like me to introduce you to Gus Hale?" in screen_text(app)
+
+    drive(store, scenario, editor=BrokenEditor())

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from datetime import timedelta
 
 import pytest
+from textual.binding import Binding
 from textual.command import CommandPalette
+from textual.screen import Screen
 
 from netui.core.errors import StorageError
 from netui.core.model import Channel, Contact, Stage
@@ -441,3 +445,21 @@ def test_capture_adds_a_lookalike_anyway_on_enter(demo_store, frozen_today):
         assert {"Daniel Hervás", "Daniel Hervas"} <= set(names)
 
     drive(demo_store, scenario)
+
+
+def test_every_screen_binding_has_a_tooltip_and_an_id():
+    """The standard: footer, help and palette read them; a keymap remaps by id."""
+    import netui.tui.screens as screens
+
+    bare = []
+    for info in pkgutil.iter_modules(screens.__path__):
+        module = importlib.import_module(f"{screens.__name__}.{info.name}")
+        for name, cls in vars(module).items():
+            if not (isinstance(cls, type) and issubclass(cls, Screen)):
+                continue
+            if cls.__module__ != module.__name__:
+                continue
+            for binding in cls.__dict__.get("BINDINGS", []):
+                if not (isinstance(binding, Binding) and binding.tooltip and binding.id):
+                    bare.append(f"{name}: {binding}")
+    assert bare == []

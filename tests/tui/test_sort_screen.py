@@ -7,8 +7,10 @@ Dara Walsh, Fatima Zahra, Henrik Larsen, in name order) and two follow-ups gone 
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 
+from netui.core.followup import inbox
 from netui.core.model import Contact, Stage, StageStep
 from netui.tui.screens.confirm import ConfirmScreen
 from netui.tui.screens.review import ReviewScreen
@@ -159,6 +161,26 @@ def test_in_the_review_x_archives_every_gone_cold_contact_at_once(demo_store):
         await pilot.pause()
         assert all(by_name(demo_store, n).archived for n in COLD)
         assert "Archived        2" in screen_text(app)
+
+    drive(demo_store, scenario)
+
+
+def test_the_review_writes_the_cold_group_off_the_ui_thread(demo_store, monkeypatch):
+    """Thousands gone cold take seconds to write: the screen keeps drawing meanwhile."""
+    threads = []
+    real = inbox.handle_cold
+
+    def handle_cold(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(inbox, "handle_cold", handle_cold)
+
+    async def scenario(pilot, app, main):
+        today_s_work = [i for i in demo_store.queue(TODAY) if not i.cold]
+        await press(pilot, "r", *"s" * len(today_s_work), "X", "y")
+        assert all(by_name(demo_store, n).archived for n in COLD)
+        assert threads and threading.main_thread() not in threads
 
     drive(demo_store, scenario)
 

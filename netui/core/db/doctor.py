@@ -163,7 +163,7 @@ def _check_schema(root: Path, files: list[str], report: Report) -> int | None:
     if problem:
         _add_bad_file(root, report, "meta.json", problem)
         return None
-    version = docs["schema"]["schema_version"]
+    version: int = docs["schema"]["schema_version"]  # schema.parse_record checked it is whole
     if version > SCHEMA_VERSION:
         report.future_schema = True
         report.add(
@@ -303,7 +303,7 @@ def _walk(root: Path, *, folders: bool = False) -> list[str]:
     In a folder adopted by `netui init --force` the user's own files sit beside netui's:
     only netui's names at the top are walked, so the doctor never reports or chmods theirs.
     """
-    found = []
+    found: list[str] = []
     for dirpath, dirnames, filenames in os.walk(root):
         here = Path(dirpath)
         if here == root:

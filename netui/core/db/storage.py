@@ -34,7 +34,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
@@ -93,9 +93,13 @@ Signature = tuple[int, int, int]
 
 
 class StrIdTable(Table):
-    """A TinyDB table keyed by our own string ids instead of reusable integers."""
+    """A TinyDB table keyed by our own string ids instead of reusable integers.
 
-    document_id_class = str
+    TinyDB 4 documents `document_id_class` as the way to choose the id type, yet its type hints
+    say every id is an `int`: the casts to `int` in this module are that gap, nothing else.
+    """
+
+    document_id_class = cast("type[int]", str)
 
     def _get_next_id(self) -> str:  # pragma: no cover - we always pass ids
         raise TypeError("netui documents always carry their own id")
@@ -121,18 +125,22 @@ def apply_to_tables(
     tables: Tables, table_name: str, upserts: Mapping[str, dict[str, Any]], deletes: set[str]
 ) -> Tables:
     """Apply record changes to one file's tables through TinyDB's own table API."""
-    db = TinyDB(storage=lambda: _StagedStorage(tables))
+    staged = _StagedStorage(tables)
+    db = TinyDB(storage=lambda: staged)
     db.table_class = StrIdTable
     table = db.table(table_name, cache_size=0)
     existing = set(tables.get(table_name, {}))
     gone = [doc_id for doc_id in (deletes | set(upserts)) if doc_id in existing]
     if gone:
-        table.remove(doc_ids=gone)
+        table.remove(doc_ids=cast("list[int]", gone))  # str ids: see StrIdTable
     if upserts:
-        table.insert_multiple(Document(doc, doc_id=doc_id) for doc_id, doc in upserts.items())
+        table.insert_multiple(
+            Document(doc, doc_id=cast(int, doc_id))  # str ids: see StrIdTable
+            for doc_id, doc in upserts.items()
+        )
     if not upserts and not gone:
         table.insert_multiple([])  # make sure the table exists in the file
-    return db.storage.read()
+    return staged.data
 
 
 # Copies that file-sync tools leave beside a file two devices changed at once, by tool:
@@ -428,7 +436,8 @@ class Database:
         problem = shape_problem(data, table)
         if problem:
             raise StorageError(f"{path} has the wrong shape: {problem}{hint}")
-        return data
+        tables: Tables = data  # shape_problem checked it: tables of records by id
+        return tables
 
     def backup_path(self, rel: str) -> Path:
         return self.root / f"{rel}.bak"

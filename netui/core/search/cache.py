@@ -191,11 +191,13 @@ class Part:
 
     @property
     def count(self) -> int:
-        return self.header["count"]
+        count: int = self.header["count"]  # _parse checked it against the meta section
+        return count
 
     def ends(self, column: str) -> Sequence[int]:
         """Where each document of a column ends (see `search.docs_matching`)."""
-        return self.header["ends"][column]
+        ends: Sequence[int] = self.header["ends"][column]  # _parse unpacked and counted them
+        return ends
 
     def folded(self, column: str, i: int) -> str:
         """One document's folded text in a column."""
@@ -221,7 +223,7 @@ class Part:
         crcs = [data[start + i * width : start + i * width + 8] for i in places]
         if any(b"%08x" % zlib.crc32(line) != crc for line, crc in zip(lines, crcs, strict=True)):
             raise CacheError(f"{self.rel}: the meta section is damaged")
-        rows = _json(b"[" + b",".join(lines) + b"]", self.rel)
+        rows: list[list[Any]] = _json(b"[" + b",".join(lines) + b"]", self.rel)  # checked below
         if len(rows) != len(lines) or not all(type(row) is list for row in rows):
             raise CacheError(f"{self.rel}: the meta section is damaged")
         return rows

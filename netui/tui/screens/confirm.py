@@ -13,8 +13,8 @@ from textual.widgets import Static
 
 class ConfirmScreen(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y,enter", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
+        Binding("y,enter", "answer(True)", "Yes", tooltip="Yes: do it", id="confirm-yes"),
+        Binding("n,escape", "answer(False)", "No", tooltip="No: change nothing", id="confirm-no"),
     ]
 
     def __init__(self, question: str) -> None:

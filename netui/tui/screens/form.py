@@ -37,8 +37,8 @@ class FormScreen(ModalScreen[ResultT]):
     """A modal form that saves through the store; subclasses compose fields and `save`."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", tooltip="Save and close"),
-        Binding("escape", "cancel", "Cancel", tooltip="Close without saving"),
+        Binding("ctrl+s", "save", "Save", tooltip="Save and close", id="form-save"),
+        Binding("escape", "cancel", "Cancel", tooltip="Close without saving", id="form-cancel"),
     ]
     FORM_TITLE = ""  # a fixed title; `form_title` for one that holds user text
 

@@ -50,7 +50,14 @@ def help_lines(sections: Iterable[HelpSection]) -> Content:
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "dismiss", "Close", show=True),
+        Binding(
+            "escape,q,question_mark",
+            "dismiss",
+            "Close",
+            tooltip="Close the help",
+            id="help-close",
+            show=True,
+        ),
     ]
 
     def __init__(self, sections: Sequence[HelpSection]) -> None:

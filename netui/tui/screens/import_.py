@@ -126,7 +126,13 @@ class ImportScreen(Screen[None]):
             tooltip="Import what the preview shows (u on the main screen undoes it)",
             id="import-apply",
         ),
-        Binding("escape", "leave", "Close", tooltip="Close; nothing is written unless imported"),
+        Binding(
+            "escape",
+            "leave",
+            "Close",
+            tooltip="Close; nothing is written unless imported",
+            id="import-close",
+        ),
     ]
 
     NO_PATH = "Type the path of a file or a folder of vCards first"

@@ -15,7 +15,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -25,8 +24,8 @@ from netui.core.errors import NetuiError
 from netui.core.folding import fold
 from netui.core.followup.introductions import draft
 from netui.core.model import Contact, IntroStatus
-from netui.tui.editor import EditorError, ExternalEditor
 from netui.tui.format import safe, safe_block
+from netui.tui.screens.letter import LetterScreen
 
 MATCHES = 12  # names offered while typing: enough to pick from, few enough to read
 
@@ -43,10 +42,12 @@ def name_matches(store: Store, query: str, leave_out: str) -> list[Contact]:
     return [contact for _, _, contact in found[:MATCHES]]
 
 
-class IntroductionScreen(ModalScreen[str | None]):
+class IntroductionScreen(LetterScreen[str | None]):
     """Answers the first contact's id once a step was recorded (to select), else None."""
 
     CSS_PATH = "introduction.tcss"
+    TEXT_ID = "intro-text"
+    ERROR_ID = "intro-error"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "copy", "Copy", tooltip="Copy the draft to the clipboard", id="intro-copy"),
         Binding("e", "edit", "Edit", tooltip="Edit the draft in $EDITOR", id="intro-edit"),
@@ -179,31 +180,7 @@ class IntroductionScreen(ModalScreen[str | None]):
         body = Content.assemble((f"{head}:\n\n", "dim"), safe_block(self.text))
         self.query_one("#intro-text", Static).update(body)
 
-    def _show_error(self, message: str) -> None:
-        error = self.query_one("#intro-error", Static)
-        error.update(Content.styled(message, "bold $error"))
-        error.display = True
-
     # -- keys -----------------------------------------------------------------------------------
-
-    def action_copy(self) -> None:
-        if self.text is not None:
-            self.app.copy_to_clipboard(self.text)
-            self.notify("Copied: paste it into your email, then press m", markup=False)
-
-    def action_edit(self) -> None:
-        """Blocks while the editor runs: the app is suspended meanwhile."""
-        if self.text is None:
-            return
-        editor = getattr(self.app, "editor", None) or ExternalEditor()
-        try:
-            edited = editor(self.app, self.text)
-        except EditorError as exc:
-            self._show_error(str(exc))
-            return
-        if edited.strip():
-            self.text = edited
-            self.query_one("#intro-text", Static).update(Content(safe_block(edited)))
 
     def _record(self, status: IntroStatus, letter: str) -> None:
         assert self.b_id is not None

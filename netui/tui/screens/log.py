@@ -29,6 +29,7 @@ class LogScreen(FormScreen[str]):
             "external_editor",
             "$EDITOR",
             tooltip="Edit the note in $EDITOR",
+            id="log-editor",
             priority=True,
         ),
     ]

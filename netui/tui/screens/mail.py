@@ -127,7 +127,7 @@ class MailScreen(ImportScreen):
             progress=self.progress_poster(),
         )
 
-    def show_plan(self, plan: MailPlan) -> None:  # type: ignore[override]
+    def show_plan(self, plan: MailPlan) -> None:  # type: ignore[override]  # `read` made it
         self.plan = plan
         self.query_one(PreviewTable).set_rows(mail_rows(plan))
         if not plan.writes_anything:
@@ -146,7 +146,7 @@ class MailScreen(ImportScreen):
         apply_mail(plan, self.store)
         return plan
 
-    def imported_plan(self, plan: MailPlan) -> None:  # type: ignore[override]
+    def imported_plan(self, plan: MailPlan) -> None:  # type: ignore[override]  # `read` made it
         self.imported = True
         if plan.writes_anything:
             done = f"Filed: {plan.summary()} — u on the main screen undoes it"

@@ -28,7 +28,7 @@ from netui.core.sync import git as git_sync
 from netui.tui import startup_gc
 from netui.tui.followups import FollowUps
 from netui.tui.format import safe
-from netui.tui.messages import ContactChosen, DataChanged, EntryDeleteAsked
+from netui.tui.messages import ContactChosen, DataChanged
 from netui.tui.screens.help import HelpScreen, HelpSection
 from netui.tui.widgets.contacts import ContactsPane
 from netui.tui.widgets.detail import DetailPane
@@ -565,21 +565,6 @@ class MainScreen(Screen[None]):
                     else f"{safe(c.name)} is back — u to undo"
                 ),
             )
-
-    @on(EntryDeleteAsked)
-    def _delete_entry(self, event: EntryDeleteAsked) -> None:
-        """D in the detail pane: one diary entry, after a confirmation; u brings it back."""
-        from netui.tui.screens.confirm import ConfirmScreen
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._write(
-                    lambda: self.store.delete_conversation(event.conversation_id),
-                    lambda _: f"Deleted the entry of {event.title} — u to undo",
-                )
-
-        question = f"Delete the diary entry of {event.title}?\n(u undoes it)"
-        self.app.push_screen(ConfirmScreen(question), answered)
 
     def action_delete(self) -> None:
         """D: asks first, saying what goes with them; one change, so u brings all back."""

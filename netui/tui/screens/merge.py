@@ -19,17 +19,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import Worker, WorkerState
 
-from netui.core import dates
 from netui.core.db.store import Store
 from netui.core.errors import NetuiError
 from netui.core.folding import fold
 from netui.core.io.dupes import duplicates_of
 from netui.core.model import Contact
 from netui.tui.format import safe
+from netui.tui.screens.detail_screen import DetailScreen
 from netui.tui.widgets.detail import DetailPane
 from netui.tui.widgets.table import Column, RowTable
 
@@ -83,7 +82,7 @@ class CandidateTable(RowTable[Candidate]):
         return name, Text(safe(row.contact.company)), Text(safe(row.why))
 
 
-class MergeScreen(Screen[str | None]):
+class MergeScreen(DetailScreen[str | None]):
     """Answers the kept contact's id after a merge, None when cancelled."""
 
     CSS_PATH = "merge.tcss"
@@ -97,15 +96,27 @@ class MergeScreen(Screen[str | None]):
             priority=True,  # from the name field and the list alike
         ),
         Binding("escape", "cancel", "Cancel", tooltip="Back without merging", id="cancel"),
-        Binding("down", "move(1)", "Next", tooltip="Next contact in the list", show=False),
-        Binding("up", "move(-1)", "Previous", tooltip="Previous contact", show=False),
+        Binding(
+            "down",
+            "move(1)",
+            "Next",
+            tooltip="Next contact in the list",
+            id="merge-next",
+            show=False,
+        ),
+        Binding(
+            "up",
+            "move(-1)",
+            "Previous",
+            tooltip="Previous contact",
+            id="merge-previous",
+            show=False,
+        ),
     ]
 
     def __init__(self, store: Store, contact_id: str) -> None:
-        super().__init__()
-        self.store = store
+        super().__init__(store)
         self.contact = store.get(contact_id)
-        self.today = dates.today()
         self.everyone: Everyone | None = None
 
     def compose(self) -> ComposeResult:
@@ -176,6 +187,11 @@ class MergeScreen(Screen[str | None]):
     @on(RowTable.Highlighted, "#merge-candidates")
     def _highlighted(self, event: RowTable.Highlighted) -> None:
         self.show_other(event.key)
+
+    def redraw(self) -> None:
+        """The diary changed under the two records: draw both again."""
+        self.query_one("#merge-keep", DetailPane).show(self.contact.id, self.today)
+        self.show_other(self.query_one("#merge-other", DetailPane).contact_id)
 
     def show_other(self, contact_id: str | None) -> None:
         other = self.query_one("#merge-other", DetailPane)

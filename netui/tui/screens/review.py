@@ -10,7 +10,6 @@ one undoable change).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import ClassVar
 
@@ -18,7 +17,6 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from netui.core import dates
@@ -37,6 +35,7 @@ from netui.core.followup.review import (
 from netui.core.rules import QueueItem
 from netui.tui.format import safe
 from netui.tui.screens.confirm import ConfirmScreen
+from netui.tui.screens.detail_screen import DetailScreen
 from netui.tui.screens.log import LogScreen
 from netui.tui.screens.snooze import Snooze, SnoozeScreen
 from netui.tui.screens.step_log import StepLogScreen
@@ -46,7 +45,7 @@ from netui.tui.widgets.detail import DetailPane
 UNDO_HINT = "u on the main screen undoes it"
 
 
-class ReviewScreen(Screen[str | None]):
+class ReviewScreen(DetailScreen[str | None]):
     CSS_PATH = "review.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("d", "do", "Do it", tooltip="Do the suggested step now, dated today", id="do"),
@@ -79,9 +78,7 @@ class ReviewScreen(Screen[str | None]):
     ]
 
     def __init__(self, store: Store) -> None:
-        super().__init__()
-        self.store = store
-        self.today = dates.today()
+        super().__init__(store)
         self.session = ReviewSession(store, self.today)
 
     def compose(self) -> ComposeResult:
@@ -94,16 +91,11 @@ class ReviewScreen(Screen[str | None]):
     def on_mount(self) -> None:
         self.sub_title = f"Daily review · {dates.format_date(self.today)}"
         self.show_current()
-        if not self.store.conversations_loaded:
-            self.load_diary()
-
-    @work(thread=True, exit_on_error=False, group="review-load")
-    def load_diary(self) -> None:
-        """Opened before the main screen finished loading the diary: finish it off-thread."""
-        self.store.load_conversations_in_slices()
-        self.app.call_from_thread(self.show_current)
 
     # -- drawing ------------------------------------------------------------------------------
+
+    def redraw(self) -> None:
+        self.show_current()
 
     def show_current(self) -> None:
         """Draw the current item, or the summary once the plan is walked."""
@@ -198,16 +190,6 @@ class ReviewScreen(Screen[str | None]):
 
     # -- keys ---------------------------------------------------------------------------------
 
-    def _write(self, change: Callable[[], object], done: str) -> None:
-        """One store write through the session; say what happened, or why it failed."""
-        try:
-            change()
-        except NetuiError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-        else:
-            self.notify(done, markup=False)
-        self.show_current()
-
     def action_do(self) -> None:
         item = self.session.current
         if item is None:
@@ -279,7 +261,8 @@ class ReviewScreen(Screen[str | None]):
         if choice is None:
             return
         when = dates.humanize(choice.until, self.today) if choice.until else "as usual"
-        self._write(lambda: self.session.snooze(choice.until), f"Follow up {when} — {UNDO_HINT}")
+        done = f"Follow up {when} — {UNDO_HINT}"
+        self._write(lambda: self.session.snooze(choice.until), lambda _: done)
 
     def action_skip(self) -> None:
         if self.session.current is not None:
@@ -289,9 +272,8 @@ class ReviewScreen(Screen[str | None]):
     def action_archive(self) -> None:
         item = self.session.current
         if item is not None:
-            self._write(
-                self.session.archive, f"{safe(item.contact.name)} archived as a dud — {UNDO_HINT}"
-            )
+            done = f"{safe(item.contact.name)} archived as a dud — {UNDO_HINT}"
+            self._write(self.session.archive, lambda _: done)
 
     def action_cold(self, action: str) -> None:
         """A bulk action on the gone-cold group: snooze asks the date, then all ask first."""
@@ -328,9 +310,13 @@ class ReviewScreen(Screen[str | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="review-cold")
     def handle_cold(self, action: str, until: date | None, done: str) -> None:
         """One transaction for the whole group, off the UI thread (thousands take seconds)."""
-        self.app.call_from_thread(
-            self._write, lambda: self.session.handle_cold(action, until), done
-        )
+        try:
+            self.session.handle_cold(action, until)
+        except NetuiError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
+        else:
+            self.app.call_from_thread(self.notify, done, markup=False)
+        self.app.call_from_thread(self.show_current)
 
     def action_leave(self) -> None:
         summary = self.session.summary()

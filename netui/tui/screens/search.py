@@ -138,15 +138,37 @@ class SearchScreen(Screen[SearchResult]):
             priority=True,  # from the bar and the results alike
         ),
         Binding("escape", "leave", "Back", tooltip="Back to where you were", id="leave"),
-        Binding("down", "move(1)", "Next", tooltip="Next result", show=False),
-        Binding("up", "move(-1)", "Previous", tooltip="Previous result", show=False),
-        Binding("pagedown", "page(1)", "Page down", tooltip="A page of results down", show=False),
-        Binding("pageup", "page(-1)", "Page up", tooltip="A page of results up", show=False),
+        Binding("down", "move(1)", "Next", tooltip="Next result", id="search-next", show=False),
+        Binding(
+            "up",
+            "move(-1)",
+            "Previous",
+            tooltip="Previous result",
+            id="search-previous",
+            show=False,
+        ),
+        Binding(
+            "pagedown",
+            "page(1)",
+            "Page down",
+            tooltip="A page of results down",
+            id="search-page-down",
+            show=False,
+        ),
+        Binding(
+            "pageup",
+            "page(-1)",
+            "Page up",
+            tooltip="A page of results up",
+            id="search-page-up",
+            show=False,
+        ),
         Binding(
             "tab",
             "switch_focus",
             "Bar ⇄ results",
             tooltip="Between the search bar and the results (j/k move there)",
+            id="search-switch",
         ),
     ]
 

@@ -30,9 +30,21 @@ class Snooze:
 
 class SnoozeScreen(ModalScreen[Snooze]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(key, f"pick({days})", label, show=False) for key, days, label in CHOICES),
-        Binding("d", "ask_date", "A date", show=False),
-        Binding("escape", "cancel", "Cancel"),
+        *(
+            Binding(
+                key,
+                f"pick({days})",
+                label,
+                tooltip=f"Snooze for {label}",
+                id=f"snooze-{days}",
+                show=False,
+            )
+            for key, days, label in CHOICES
+        ),
+        Binding(
+            "d", "ask_date", "A date", tooltip="Snooze to a date", id="snooze-date", show=False
+        ),
+        Binding("escape", "cancel", "Cancel", tooltip="Close without snoozing", id="snooze-cancel"),
     ]
 
     def __init__(self, who: str, today: date, snoozed: bool = False) -> None:

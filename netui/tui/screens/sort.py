@@ -16,16 +16,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from netui.core import dates
 from netui.core.db.store import UNDO_MAX_CHANGES, Store
 from netui.core.errors import NetuiError
 from netui.core.followup.inbox import SortWalk
 from netui.core.rules import SortChoice
 from netui.tui.format import safe
 from netui.tui.screens.confirm import ConfirmScreen
+from netui.tui.screens.detail_screen import DetailScreen
 from netui.tui.widgets.detail import DetailPane
 
 UNDO_HINT = "u undoes it"
@@ -49,7 +48,7 @@ def _tooltip(choice: SortChoice) -> str:
     return f"on the ladder at {choice.label}, from today (enters the queue)"
 
 
-class SortScreen(Screen[str | None]):
+class SortScreen(DetailScreen[str | None]):
     CSS_PATH = "sort.tcss"
     AUTO_FOCUS = ""  # the keys are for the walk; the filter takes the focus when asked
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -90,9 +89,7 @@ class SortScreen(Screen[str | None]):
     ]
 
     def __init__(self, store: Store) -> None:
-        super().__init__()
-        self.store = store
-        self.today = dates.today()
+        super().__init__(store)
         self.walk = SortWalk(store, self.today)
 
     def compose(self) -> ComposeResult:
@@ -106,16 +103,11 @@ class SortScreen(Screen[str | None]):
     def on_mount(self) -> None:
         self.sub_title = "Sort the unsorted"
         self.show_current()
-        if not self.store.conversations_loaded:
-            self.load_diary()
-
-    @work(thread=True, exit_on_error=False, group="sort-load")
-    def load_diary(self) -> None:
-        """Opened before the main screen finished loading the diary: finish it off-thread."""
-        self.store.load_conversations()
-        self.app.call_from_thread(self.show_current)
 
     # -- drawing ------------------------------------------------------------------------------
+
+    def redraw(self) -> None:
+        self.show_current()
 
     def show_current(self) -> None:
         """Draw the current person, or what is left once the walk is over."""
@@ -150,16 +142,6 @@ class SortScreen(Screen[str | None]):
         detail.border_title = "Card"
 
     # -- keys ---------------------------------------------------------------------------------
-
-    def _write(self, change, done) -> None:  # type: ignore[no-untyped-def]
-        """One store write through the walk; say what happened, or why it failed."""
-        try:
-            result = change()
-        except NetuiError as exc:
-            self.notify(str(exc), severity="error", markup=False)
-        else:
-            self.notify(done(result), markup=False)
-        self.show_current()
 
     def action_sort(self, choice: str) -> None:
         picked = SortChoice(choice)

@@ -12,7 +12,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from netui.core import dates
@@ -20,14 +19,16 @@ from netui.core.db.store import Store
 from netui.core.errors import NetuiError, TemplateError
 from netui.core.followup.thankyou import draft, draft_for_introduction, mark_sent
 from netui.core.model import Channel
-from netui.tui.editor import EditorError, ExternalEditor
 from netui.tui.format import safe, safe_block
+from netui.tui.screens.letter import LetterScreen
 
 
-class ThankYouScreen(ModalScreen[tuple[str, str] | None]):
+class ThankYouScreen(LetterScreen[tuple[str, str] | None]):
     """Answers (contact id, conversation id) once marked sent; None when closed."""
 
     CSS_PATH = "thank_you.tcss"
+    TEXT_ID = "thank-you-text"
+    ERROR_ID = "thank-you-error"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("c", "copy", "Copy", tooltip="Copy the note to the clipboard", id="thanks-copy"),
         Binding("e", "edit", "Edit", tooltip="Edit the note in $EDITOR", id="thanks-edit"),
@@ -86,32 +87,9 @@ class ThankYouScreen(ModalScreen[tuple[str, str] | None]):
             )
         return Content(safe_block(self.text))
 
-    def _show_error(self, message: str) -> None:
-        error = self.query_one("#thank-you-error", Static)
-        error.update(Content.styled(message, "bold $error"))
-        error.display = True
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Without a draft, only closing makes sense."""
         return self.text is not None or action == "close"
-
-    def action_copy(self) -> None:
-        assert self.text is not None
-        self.app.copy_to_clipboard(self.text)
-        self.notify("Copied: paste it into your email, then press m", markup=False)
-
-    def action_edit(self) -> None:
-        """Blocks while the editor runs: the app is suspended meanwhile."""
-        assert self.text is not None
-        editor = getattr(self.app, "editor", None) or ExternalEditor()
-        try:
-            edited = editor(self.app, self.text)
-        except EditorError as exc:
-            self._show_error(str(exc))
-            return
-        if edited.strip():
-            self.text = edited
-            self.query_one("#thank-you-text", Static).update(self._body())
 
     def action_sent(self, channel: str) -> None:
         assert self.text is not None

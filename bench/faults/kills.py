@@ -13,9 +13,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.faults import ops
+from bench.faults.helpers import collect, open_store, start_writer, temp_files
 from netui.core.db.storage import JOURNAL
-from tests.faults import ops
-from tests.faults.helpers import collect, open_store, start_writer, temp_files
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""What the fault tests share: a populated database, byte snapshots, a child-process writer."""
+"""What the fault checks share: a populated database, byte snapshots, a child-process writer."""
 
 from __future__ import annotations
 
@@ -94,9 +94,9 @@ class RenameTrap:
 
 
 def start_writer(*args: str) -> subprocess.Popen[str]:
-    """Run `python -m tests.faults.writer ARGS` and wait for its "ready"."""
+    """Run `python -m bench.faults.writer ARGS` and wait for its "ready"."""
     child = subprocess.Popen(
-        [sys.executable, "-m", "tests.faults.writer", *args],
+        [sys.executable, "-m", "bench.faults.writer", *args],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -1,12 +1,12 @@
 """A child process that writes through a Store and says so after each write returns.
 
-    python -m tests.faults.writer sequence DB START    writes START, START+1, ... forever,
+    python -m bench.faults.writer sequence DB START    writes START, START+1, ... forever,
                                                        printing "ack N" after each
-    python -m tests.faults.writer add DB PREFIX COUNT  waits for a line on stdin, then adds
+    python -m bench.faults.writer add DB PREFIX COUNT  waits for a line on stdin, then adds
                                                        COUNT contacts named "PREFIX i"
-    python -m tests.faults.writer restage DB COUNT     waits, then moves every existing contact
+    python -m bench.faults.writer restage DB COUNT     waits, then moves every existing contact
                                                        to "called" while adding COUNT of its own
-    python -m tests.faults.writer die-mid-log DB ID    waits, then logs a conversation with ID
+    python -m bench.faults.writer die-mid-log DB ID    waits, then logs a conversation with ID
                                                        and kills itself (-9) between two renames
 
 Each prints "ready" once the store is open. The tests kill it or wait for it.
@@ -20,12 +20,12 @@ import signal
 import sys
 from datetime import date
 
+from bench.faults import ops
+from bench.faults.helpers import RenameTrap
 from netui.core import fs
 from netui.core.config import Settings
 from netui.core.db.store import Store
 from netui.core.model import Contact, Conversation
-from tests.faults import ops
-from tests.faults.helpers import RenameTrap
 
 DYING_ON = date(2026, 3, 20)
 
