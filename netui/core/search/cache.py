@@ -24,6 +24,23 @@ Layout of a cache file (`build`):
 The header gives each section's size and CRC (each meta row and record has its own), where
 each document of each column ends, and, for a diary month, the newest record's sort key and
 the span of its dates.
+
+Why not SQLite FTS5 (issue 16, point 4): decided from numbers, kept. `bench/bench_fts.py`
+holds the prototype and prints these (10,000 contacts / 100,000 conversations, 2 cores):
+- FTS5's own tokenizer (`unicode61 remove_diacritics 2`) answers otherwise: `πελαργος` misses
+  all 89 `πελαργός` of 20,000 notes (final sigma), and `ﬁnance`, `Ｇｉｕｌｉｏ`, `Straße`
+  (no NFKD), `estate_planning` (`_` splits), `ab🫨cd` (a symbol newer than Unicode 6.1 glues
+  words) differ. Exact only with netui's own fold and words stored space-separated under the
+  `ascii` tokenizer, phrases as a superset the reference matcher confirms: then 38 queries
+  and 1,155 fuzzed answers all equal `search_records`. The folding, the set algebra and
+  the confirming stay; only this file's format would go.
+- No speed to win: `netui search WORD --limit 0` as a process, this cache vs FTS5:
+  quillwort 163 vs 176 ms, zanzibarite 138 vs 127, πελαργός 155 vs 133 (noise; 65 ms of it
+  is imports). Cold build 3.0 vs 4.8 s, size 100 vs 125 MiB (the data: 56 MiB). FTS5 wins
+  the update after an edit and a log (63 vs 21 ms) and resident memory (124 vs 31 MiB, most
+  of ours being this file's mapped pages, shared with the page cache). It cannot serve the
+  TUI: FTS5 rowids are not diary order, so a limited query gathers every match (worst p95
+  511 ms against the in-memory `SearchIndex`'s 5.3 ms).
 """
 
 from __future__ import annotations
