@@ -55,6 +55,7 @@ from array import array
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import accumulate, chain
 from pathlib import Path
 from typing import Any, TypeVar
@@ -75,7 +76,7 @@ __all__ = [
     "load_corpus",
 ]
 
-FORMAT = 6  # bump whenever the layout or what fold() produces changes
+FORMAT = 7  # bump whenever the layout or what fold() produces changes
 FOLDER = ("cache", "search")
 SUFFIX = ".cache"
 SHADOWED = "shadowed.json"
@@ -136,7 +137,9 @@ def build(db: Database, rel: str, signature: Signature) -> bytes:
     """The cache file of one data file (a contact shard or a diary month)."""
     kind = kind_of(rel)
     records = _records(db, rel)
-    raw = [_dump(doc).encode() for doc, _ in records]
+    # A diary record as the model writes it (every field present, of its type): a hit is
+    # then read from it without building the whole Conversation (`Part.diary_entry`).
+    raw = [_dump(doc if kind == "contacts" else rec.to_dict()).encode() for doc, rec in records]
     header: dict[str, Any] = {
         "format": FORMAT,
         "unicode": _UNICODE,
@@ -259,6 +262,11 @@ class Part:
     def conversation(self, i: int, row: list[Any] | None = None) -> Conversation:
         return self._record(i, row or self.rows([i])[0], Conversation.from_dict)
 
+    def diary_entry(self, i: int, row: list[Any]) -> DiaryEntry:
+        """What the hit of conversation i shows, without building the whole record (1,000
+        hits: 5 ms less than `conversation`)."""
+        return self._record(i, row, DiaryEntry.from_dict)
+
     def _record(self, i: int, row: list[Any], make: Callable[[dict[str, Any]], _R]) -> _R:
         offset, size, crc = row[-3:]
         raw = self.read(self.where["records"] + offset, size)
@@ -271,6 +279,33 @@ class Part:
         if getattr(record, "id", None) != row[0]:
             raise CacheError(f"{self.rel}: record {i} is not the one indexed")
         return record
+
+
+@dataclass(frozen=True, slots=True)
+class DiaryEntry:
+    """A conversation's id, day and text (see `engine.DiaryText`), as `build` stored them.
+
+    Stored by `Conversation.to_dict`, so each field is there with its type; checked all the
+    same (a mistake raises and `_record` calls the file damaged), as the folder is not trusted.
+    """
+
+    id: str
+    on: date
+    note: str
+    recommended: str
+    observations: str
+    did: str
+    correspondence: tuple[str, ...]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DiaryEntry:
+        texts = [data[key] for key in ("id", "note", "recommended", "observations", "did")]
+        letters = tuple(data["correspondence"])
+        if not all(type(text) is str for text in (*texts, *letters)):
+            raise TypeError("not text")
+        entry_id, note, recommended, observations, did = texts
+        on = date.fromisoformat(data["on"])
+        return cls(entry_id, on, note, recommended, observations, did, letters)
 
 
 def _json(raw: bytes, rel: str) -> Any:

@@ -4,9 +4,9 @@ It gives the answers of `search.search_records` over the store's records (the te
 to that), found another way: each word is one regex pass over a file's pre-folded documents,
 giving the set of documents it matches; whether a record is a hit is then set algebra over
 those sets, deciding exactly what `_matches_conversation` and its neighbours decide. Only
-records a word finds are looked at one by one, only the hits shown become model objects
-again, and with a limit the diary is read newest month first, stopping once no older month
-can place a hit.
+records a word finds are looked at one by one, only the contacts shown become model objects
+again (a conversation's hit reads its text alone: `Part.diary_entry`), and with a limit the
+diary is read newest month first, stopping once no older month can place a hit.
 """
 
 from __future__ import annotations
@@ -237,7 +237,7 @@ def _conversation_hits(
     best.sort(reverse=True)
     people.rows(owner for _, _, _, owner, _ in best)
     return [
-        conversation_hit(q, months[index].conversation(i, row), people.owner(owner))
+        conversation_hit(q, months[index].diary_entry(i, row), people.owner(owner))
         for _, index, i, owner, row in best
     ]
 
