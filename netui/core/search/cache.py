@@ -58,7 +58,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import accumulate, chain
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from netui.core.db.cache_folder import PARTIAL, CacheFolder
 from netui.core.db.schema import RecordProblem, parse_record
@@ -257,36 +257,48 @@ class Part:
 
     def contact(self, i: int, row: list[Any] | None = None) -> Contact:
         """Contact i as the store reads it, for a hit to show (`row`: its meta row, if read)."""
-        return self._record(i, row or self.rows([i])[0], Contact.from_dict)
+        return self._decoded([(i, row or self.rows([i])[0])], Contact.from_dict)[0]
 
     def conversation(self, i: int, row: list[Any] | None = None) -> Conversation:
-        return self._record(i, row or self.rows([i])[0], Conversation.from_dict)
+        return self._decoded([(i, row or self.rows([i])[0])], Conversation.from_dict)[0]
 
-    def diary_entry(self, i: int, row: list[Any]) -> DiaryEntry:
-        """What the hit of conversation i shows, without building the whole record (1,000
-        hits: 5 ms less than `conversation`)."""
-        return self._record(i, row, DiaryEntry.from_dict)
+    def diary_entries(self, places: Sequence[tuple[int, list[Any]]]) -> list[DiaryEntry]:
+        """What the hits of these conversations (place, meta row) show, without building
+        whole records (1,000 hits: 22 -> 9 ms, most of it one JSON parse instead of 1,000)."""
+        return self._decoded(places, DiaryEntry.from_dict)
 
-    def _record(self, i: int, row: list[Any], make: Callable[[dict[str, Any]], _R]) -> _R:
-        offset, size, crc = row[-3:]
-        raw = self.read(self.where["records"] + offset, size)
-        if zlib.crc32(raw) != crc:
-            raise CacheError(f"{self.rel}: record {i} is damaged")
-        try:
-            record = make(_json(raw, self.rel))
-        except (KeyError, ValueError, TypeError, AttributeError):
-            raise CacheError(f"{self.rel}: record {i} is damaged") from None
-        if getattr(record, "id", None) != row[0]:
-            raise CacheError(f"{self.rel}: record {i} is not the one indexed")
-        return record
+    def _decoded(
+        self, places: Sequence[tuple[int, list[Any]]], make: Callable[[dict[str, Any]], _R]
+    ) -> list[_R]:
+        """These records (place, meta row), each checked against its CRC, parsed at once."""
+        raws = []
+        for i, row in places:
+            offset, size, crc = row[-3:]
+            raw = self.read(self.where["records"] + offset, size)
+            if zlib.crc32(raw) != crc:
+                raise CacheError(f"{self.rel}: record {i} is damaged")
+            raws.append(raw)
+        docs = _json(b"[" + b",".join(raws) + b"]", self.rel)
+        if len(docs) != len(places):
+            raise CacheError(f"{self.rel}: a record is damaged")
+        records = []
+        for (i, row), doc in zip(places, docs, strict=True):
+            try:
+                record = make(doc)
+            except (KeyError, ValueError, TypeError, AttributeError):
+                raise CacheError(f"{self.rel}: record {i} is damaged") from None
+            if getattr(record, "id", None) != row[0]:
+                raise CacheError(f"{self.rel}: record {i} is not the one indexed")
+            records.append(record)
+        return records
 
 
-@dataclass(frozen=True, slots=True)
-class DiaryEntry:
+class DiaryEntry(NamedTuple):
     """A conversation's id, day and text (see `engine.DiaryText`), as `build` stored them.
 
     Stored by `Conversation.to_dict`, so each field is there with its type; checked all the
-    same (a mistake raises and `_record` calls the file damaged), as the folder is not trusted.
+    same (a mistake raises and `_decoded` calls the file damaged), as the folder is not
+    trusted. A named tuple: built 3x faster than a frozen dataclass.
     """
 
     id: str
@@ -299,13 +311,14 @@ class DiaryEntry:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DiaryEntry:
-        texts = [data[key] for key in ("id", "note", "recommended", "observations", "did")]
+        entry_id, note, recommended, observations, did = map(data.__getitem__, _DIARY_TEXTS)
         letters = tuple(data["correspondence"])
-        if not all(type(text) is str for text in (*texts, *letters)):
-            raise TypeError("not text")
-        entry_id, note, recommended, observations, did = texts
+        "".join((entry_id, note, recommended, observations, did, *letters))  # TypeError: not text
         on = date.fromisoformat(data["on"])
         return cls(entry_id, on, note, recommended, observations, did, letters)
+
+
+_DIARY_TEXTS = ("id", "note", "recommended", "observations", "did")
 
 
 def _json(raw: bytes, rel: str) -> Any:
