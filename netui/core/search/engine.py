@@ -557,11 +557,13 @@ def _best_field(
     labelled: Sequence[tuple[str, str]], terms: Sequence[Term], skip: str | None = None
 ) -> tuple[str, str, list[tuple[int, int]]]:
     """The first field where a term matches; else the first non-empty one but `skip`."""
-    texts = [(label, " ".join(raw.split())) for label, raw in labelled]
-    for label, text in texts:
+    texts = []  # each field on one line, made only up to the first that matches
+    for label, raw in labelled:
+        text = " ".join(raw.split())
         spans = _spans_in(text, terms) if terms and text else []
         if spans:
             return label, text, spans
+        texts.append((label, text))
     for label, text in texts:
         if text and label != skip:
             return label, text, []
