@@ -276,13 +276,9 @@ class FtsIndex:
         return hits
 
     def _passing(self, q: Query) -> set[int]:
-        where, args = [], []
-        if q.stages:
-            where.append(f"stage IN ({','.join('?' * len(q.stages))})")
-            args += [s.value for s in q.stages]
-        if q.excluded_stages:
-            where.append(f"stage NOT IN ({','.join('?' * len(q.excluded_stages))})")
-            args += [s.value for s in q.excluded_stages]
+        where: list[str] = []
+        args: list[Any] = []
+        _one_of(where, args, "stage", q.stages, q.excluded_stages)
         found = self._ids(
             "SELECT n FROM contact" + (" WHERE " + " AND ".join(where) if where else ""), args
         )
@@ -354,12 +350,7 @@ class FtsIndex:
         if q.before:
             where.append("day < ?")
             args.append(q.before.isoformat())
-        if q.channels:
-            where.append(f"channel IN ({','.join('?' * len(q.channels))})")
-            args += [c.value for c in q.channels]
-        if q.excluded_channels:
-            where.append(f"channel NOT IN ({','.join('?' * len(q.excluded_channels))})")
-            args += [c.value for c in q.excluded_channels]
+        _one_of(where, args, "channel", q.channels, q.excluded_channels)
         columns = "n, contact_id, day, created, id, channel"
         if q.terms:
             rows = self._rows("conv", columns, set().union(*own))
@@ -398,6 +389,14 @@ class FtsIndex:
                     continue
             hits.append(conversation_hit(q, conv, owner))
         return hits
+
+
+def _one_of(where: list[str], args: list[Any], column: str, wanted: Any, unwanted: Any) -> None:
+    """SQL conditions: the column holds one of `wanted` (if any), none of `unwanted`."""
+    for values, test in ((wanted, "IN"), (unwanted, "NOT IN")):
+        if values:
+            where.append(f"{column} {test} ({','.join('?' * len(values))})")
+            args += [v.value for v in values]
 
 
 def _passes(row: tuple[Any, ...], q: Query) -> bool:
