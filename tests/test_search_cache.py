@@ -19,7 +19,7 @@ from netui.core.db import doctor
 from netui.core.db.storage import Database, contact_file, conversation_file
 from netui.core.db.store import Store
 from netui.core.model import Channel, Contact, Conversation, Stage
-from netui.core.search.cache import FOLDER, PARTIAL, SUFFIX, load_corpus
+from netui.core.search.cache import FOLDER, PARTIAL, SUFFIX, DiaryEntry, load_corpus
 from netui.core.search.cached import search_database
 from netui.core.search.engine import (
     DOC_SEP,
@@ -255,6 +255,29 @@ def test_a_record_turned_to_junk_in_the_cache_is_caught_and_rebuilt(filled):
     conv = next(v for v in filled.all_conversations() if v.on == date(2024, 3, 6))
     path.write_bytes(data.replace(conv.id.encode()[-8:], b"00000000"))
     agree(filled)
+
+
+def test_a_hit_reads_the_diary_text_the_store_reads():
+    conv = Conversation("c1", date(2024, 3, 6), note="Golf", correspondence=["Dear Ann"])
+    entry = DiaryEntry.from_dict(json.loads(json.dumps(conv.to_dict())))
+    assert (entry.id, entry.on, entry.note, entry.did, entry.correspondence) == (
+        conv.id,
+        conv.on,
+        "Golf",
+        "",
+        ("Dear Ann",),
+    )
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"note": 5}, {"correspondence": [1]}, {"correspondence": None}, {"on": "soon"}, {"on": 3}],
+)
+def test_a_diary_entry_of_the_wrong_shape_is_refused_as_damage(change):
+    # CacheError follows (`Part._record` turns these into it), and the file is rebuilt.
+    data = {**Conversation("c1", date(2024, 3, 6)).to_dict(), **change}
+    with pytest.raises((KeyError, ValueError, TypeError, AttributeError)):
+        DiaryEntry.from_dict(data)
 
 
 def test_search_works_when_the_cache_cannot_be_written(filled):

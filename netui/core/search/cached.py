@@ -4,9 +4,9 @@ It gives the answers of `search.search_records` over the store's records (the te
 to that), found another way: each word is one regex pass over a file's pre-folded documents,
 giving the set of documents it matches; whether a record is a hit is then set algebra over
 those sets, deciding exactly what `_matches_conversation` and its neighbours decide. Only
-records a word finds are looked at one by one, only the hits shown become model objects
-again, and with a limit the diary is read newest month first, stopping once no older month
-can place a hit.
+records a word finds are looked at one by one, only the contacts shown become model objects
+again (a conversation's hit reads its text alone: `Part.diary_entry`), and with a limit the
+diary is read newest month first, stopping once no older month can place a hit.
 """
 
 from __future__ import annotations
@@ -134,7 +134,8 @@ class _People:
 
     def owner(self, n: int) -> _Owner:
         """What a conversation's hit shows of contact n, without reading the whole contact."""
-        contact_id, _, _, archived, name = self.rows([n])[n][:5]
+        row = self._rows[n] if n in self._rows else self.rows([n])[n]
+        contact_id, _, _, archived, name = row[:5]
         return _Owner(contact_id, name, archived)
 
     def contact(self, n: int) -> Contact:
@@ -236,9 +237,17 @@ def _conversation_hits(
                 heapq.heapreplace(best, entry)
     best.sort(reverse=True)
     people.rows(owner for _, _, _, owner, _ in best)
+    places: defaultdict[int, list[tuple[int, list[Any]]]] = defaultdict(list)
+    for _, index, i, _, row in best:
+        places[index].append((i, row))
+    entries = {
+        (index, i): entry
+        for index, month in places.items()
+        for (i, _), entry in zip(month, months[index].diary_entries(month), strict=True)
+    }
     return [
-        conversation_hit(q, months[index].conversation(i, row), people.owner(owner))
-        for _, index, i, owner, row in best
+        conversation_hit(q, entries[index, i], people.owner(owner))
+        for _, index, i, owner, _ in best
     ]
 
 
