@@ -105,7 +105,8 @@ def test_D_in_the_review_deletes_the_entry_of_the_card_shown_and_u_brings_it_bac
         await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen), "the review")
         assert store.conversations_of(ann.id) == [] and current(app) == PLAN[0]
         assert "logged on the wrong person" not in screen_text(app)
-        assert any("Deleted the entry of" in n for n in notices(app))
+        said = "Deleted the entry of"
+        await wait_until(pilot, lambda: any(said in n for n in notices(app)), "the notice")
         await press(pilot, "escape")
         await wait_until(pilot, lambda: app.screen is main, "the main screen")
         await press(pilot, "u")
