@@ -54,7 +54,7 @@ def merged(keep: Person, drop: Person) -> Person:
         archived=keep.archived and drop.archived,
         follow_up_on=keep.follow_up_on or drop.follow_up_on,
         last_contact_on=max(lasts, default=None),
-        steps=sorted(set(keep.steps + drop.steps), key=lambda s: (s[1], s[0].index)),
+        steps=sorted(set(keep.steps + drop.steps), key=lambda s: (s[1], s[0].rank)),
     )
 
 
