@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import unicodedata
 import zlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from pathlib import Path
 from typing import Any
@@ -43,8 +43,10 @@ from netui.core.rules import next_action, standing
 
 ID, NAME, FOLDED, COMPANY, STAGE, DUE, ACTION, TAGS, ARCHIVED, UNSORTED, STANDING = range(11)
 WIDTH = 11
-FORMAT = 2  # bump whenever a row's fields or what fold() produces change
-SUFFIX = ".digest"
+FORMAT = 3  # bump whenever the file's layout, a row's fields or what fold() produces change
+# The format in the name: two netui versions sharing a folder (a benchmark corpus, an upgrade)
+# each keep their own files instead of rebuilding each other's on every run.
+SUFFIX = f".digest{FORMAT}"
 _UNICODE = unicodedata.unidata_version
 _ENCODER = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"))
 
@@ -107,53 +109,114 @@ def build(db: Database, rel: str, signature: Signature, settings: Settings) -> t
 
 
 def encode(rel: str, signature: Signature, settings: Settings, rows: list[Row]) -> bytes:
-    """A digest file: CRC-32 (8 hex digits), header JSON, newline, the rows as JSON."""
-    payload = (
-        _ENCODER.encode(_header(rel, signature, settings)) + "\n" + _ENCODER.encode(rows)
-    ).encode()
-    return b"%08x" % zlib.crc32(payload) + payload
+    """A digest file: CRC-32 (8 hex digits), header JSON, newline, the [id, folded name]
+    pairs as JSON, newline, the rows as JSON.
+
+    The pairs come first so a name look-up decodes them alone: 10,000 pairs decode in ~3 ms,
+    10,000 whole rows in ~13 ms (`netui log NAME` needs only the pairs)."""
+    names = [[row[ID], row[FOLDED]] for row in rows]
+    payload = "\n".join(
+        (_ENCODER.encode(_header(rel, signature, settings)), _ENCODER.encode(names), "")
+    )
+    payload_bytes = (payload + _ENCODER.encode(rows)).encode()
+    return b"%08x" % zlib.crc32(payload_bytes) + payload_bytes
+
+
+def _sections(data: bytes, rel: str, signature: Signature, settings: Settings) -> list[bytes]:
+    """[names, rows] of a digest file, still encoded, if it is sound and current, else []."""
+    payload = data[8:]
+    if len(data) < 9 or b"%08x" % zlib.crc32(payload) != data[:8]:
+        return []
+    sections = payload.split(b"\n", 2)
+    with suppress(ValueError, UnicodeDecodeError):
+        if len(sections) == 3 and json.loads(sections[0]) == _header(rel, signature, settings):
+            return sections[1:]
+    return []
+
+
+def _decoded(section: bytes, width: int) -> list[Any] | None:
+    """A JSON list of lists each `width` long, or None."""
+    with suppress(ValueError, UnicodeDecodeError):
+        found = json.loads(section)
+        # Checked with map() at C speed: a generator over 10,000 rows took ~3 ms of it.
+        if (
+            type(found) is list
+            and {list} >= set(map(type, found))
+            and {width} >= set(map(len, found))
+        ):
+            return found
+    return None
 
 
 def parse(data: bytes, rel: str, signature: Signature, settings: Settings) -> list[Row] | None:
     """The rows of a digest file if it is sound and current, else None."""
-    payload = data[8:]
-    if len(data) < 9 or b"%08x" % zlib.crc32(payload) != data[:8]:
-        return None
-    head, _, body = payload.partition(b"\n")
-    with suppress(ValueError, UnicodeDecodeError):
-        if json.loads(head) != _header(rel, signature, settings):
-            return None
-        rows = json.loads(body)
-        if type(rows) is list and all(type(r) is list and len(r) == WIDTH for r in rows):
-            return rows
-    return None
+    sections = _sections(data, rel, signature, settings)
+    return _decoded(sections[1], WIDTH) if sections else None
+
+
+def parse_names(
+    data: bytes, rel: str, signature: Signature, settings: Settings
+) -> list[list[str]] | None:
+    """The [id, folded name] pairs of a digest file if it is sound and current, else None."""
+    sections = _sections(data, rel, signature, settings)
+    return _decoded(sections[0], 2) if sections else None
+
+
+def vouches_for(db: Database, rel: str, signature: Signature | None, settings: Settings) -> bool:
+    """True when the digest of contact shard `rel` is sound and was built from the shard as
+    it is now (`signature`): every record in it then passed `parse_record` when the digest
+    was made, so a commit need not check them all again before rewriting the shard
+    (300 contacts: ~25 ms of `netui log`)."""
+    if signature is None:
+        return False
+    try:
+        data = CacheFolder(db, "digest", SUFFIX).path(rel).read_bytes()
+    except OSError:
+        return False
+    return bool(_sections(data, rel, signature, settings))
 
 
 def load_digest(db: Database, settings: Settings) -> list[Row]:
     """Every contact's row, shard by shard (unsorted), rebuilding the stale digest files.
 
     Read under the database's shared lock, so the rows match one consistent state."""
+    return _load(db, settings, parse, lambda rows: rows)
+
+
+def load_names(db: Database, settings: Settings) -> list[list[str]]:
+    """Every contact's [id, folded name], as `load_digest` reads rows (what name look-ups
+    need: ~4 ms at 10,000 contacts instead of ~15 ms for the rows)."""
+    return _load(db, settings, parse_names, lambda rows: [[r[ID], r[FOLDED]] for r in rows])
+
+
+def _load(
+    db: Database,
+    settings: Settings,
+    read: Callable[[bytes, str, Signature, Settings], list[Any] | None],
+    from_rows: Callable[[list[Row]], list[Any]],
+) -> list[Any]:
     folder = CacheFolder(db, "digest", SUFFIX)
-    rows: list[Row] = []
+    found: list[Any] = []
     rebuilt: list[tuple[Path, bytes]] = []
     with db.shared():
         signatures = db.signatures({"contacts"})
         for rel, signature in signatures.items():
             path = folder.path(rel)
             try:
-                found = parse(path.read_bytes(), rel, signature, settings)
+                part = read(path.read_bytes(), rel, signature, settings)
             except OSError:
-                found = None
-            if found is None:
-                data, found = build(db, rel, signature, settings)
+                part = None
+            if part is None:
+                data, rows = build(db, rel, signature, settings)
                 rebuilt.append((path, data))
-            rows += found
+                part = from_rows(rows)
+            found += part
         # Written once every shard was read: a damaged shard stops the command, writing nothing.
         for path, data in rebuilt:
             folder.write(path, data)
     if rebuilt:
         folder.tidy(set(signatures))
-    return rows
+    return found
 
 
 def carry_over(

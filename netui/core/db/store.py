@@ -444,7 +444,8 @@ class Store:
         """(id, folded name) of every contact; a lazy store reads them from the digest."""
         if "contacts" in self._loaded_kinds:
             return [(c.id, fold(c.name)) for c in self._contact_map.values()]
-        return [(row[digest.ID], row[digest.FOLDED]) for row in self.digest_rows()]
+        with self._lock:
+            return [(cid, name) for cid, name in digest.load_names(self._db, self.settings)]
 
     def digest_rows(self) -> list[digest.Row]:
         """Every contact's digest row, unsorted (see `digest.py`): from memory once the
@@ -579,7 +580,10 @@ class Store:
         for rel, (upserts, deletes) in groups.items():
             kind = kind_of(rel) or ""  # "": no data file (no table, no model)
             current = self._db.load(rel)
-            if kind not in self._loaded_kinds:
+            if kind not in self._loaded_kinds and not (
+                kind == "contacts"
+                and digest.vouches_for(self._db, rel, self._db.signature(rel), self.settings)
+            ):
                 # Never rewrite (and so rotate into the backup) a file we have not checked.
                 for record_id, doc in current.get(TABLE_OF_KIND[kind], {}).items():
                     if record_id not in upserts and record_id not in deletes:
