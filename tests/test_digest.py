@@ -205,3 +205,43 @@ def test_a_write_carries_the_digest_over_so_the_next_command_rebuilds_nothing(db
         warm.merge(ids[6], ids[7])
     assert from_files(db_path) == reference(db_path)
     assert builds == []
+
+
+lookalike_people = st.lists(
+    st.tuples(
+        st.sampled_from(["Ann Lee", "ann  lee", "Ánn Lee", "Bob Stone", "[b]Dana[/]"]),
+        st.lists(st.sampled_from(["ann@x.example", "ANN@x.example ", "bob@y.example"]), max_size=2),
+        st.lists(st.sampled_from(["(555) 010 0100", "555-010-0100", "112"]), max_size=2),
+        st.lists(st.sampled_from(["linkedin:ann", "LinkedIn:Ann", "vcard-uid:x"]), max_size=1),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(people=lookalike_people, new=lookalike_people, uid_of=st.integers(0, 7))
+def test_add_finds_through_the_digest_the_lookalikes_every_record_would(
+    tmp_path_factory, people, new, uid_of
+):
+    from netui.core.identity import own_uid
+    from netui.core.io.dupes import lookalikes
+
+    db_path = tmp_path_factory.mktemp("db") / "db"
+    with Store.open(db_path) as store:
+        ids = [
+            store.add_contact(Contact(name=n, emails=e, phones=p, external_ids=x, met_on=D)).id
+            for n, e, p, x in people
+        ]
+        everyone = store.contacts(include_archived=True)
+    name, emails, phones, external = new[0]
+    # A vCard of a known contact coming back names that contact's own UID.
+    external = [*external, f"vcard-uid:{own_uid(ids[uid_of % len(ids)])}"]
+    candidate = Contact(name=name, emails=emails, phones=phones, external_ids=external)
+    with Store.open(db_path, lazy=True) as cold:
+        pool = cold.lookalike_pool(candidate)
+    assert [(c.id, why) for c, why in lookalikes(candidate, pool)] == [
+        (c.id, why) for c, why in lookalikes(candidate, everyone)
+    ]

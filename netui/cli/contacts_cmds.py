@@ -215,7 +215,7 @@ def warn_lookalikes(contact: Contact, store: Store) -> None:
     """A warning on stderr naming whom the new contact looks like (it is added anyway)."""
     from netui.core.io.dupes import lookalikes
 
-    found = lookalikes(contact, store.contacts(include_archived=True))
+    found = lookalikes(contact, store.lookalike_pool(contact))
     for other, why in found[:_LOOKALIKES_SHOWN]:
         company = f", {one_line(other.company, 40)}" if other.company else ""
         print(

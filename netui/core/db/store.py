@@ -41,6 +41,7 @@ from netui.core.errors import (
     ValidationError,
 )
 from netui.core.folding import fold
+from netui.core.identity import lookalike_ids
 from netui.core.model import (
     Channel,
     Contact,
@@ -454,6 +455,16 @@ class Store:
             if "contacts" in self._loaded_kinds:
                 return digest.rows_of(self._contact_map.values(), self.settings)
             return digest.load_digest(self._db, self.settings)
+
+    def lookalike_pool(self, candidate: Contact) -> list[Contact]:
+        """The contacts `dupes.lookalikes` may name for `candidate`: all of them once loaded,
+        else the few the digest's look-up keys point at (`identity.lookalike_ids`), read
+        shard by shard: `netui add` at 10,000 contacts read every record for it (~0.5 s)."""
+        with self._lock:
+            if "contacts" in self._loaded_kinds:
+                return list(self._contact_map.values())
+            keyed = digest.load_keys(self._db, self.settings)
+            return [self.get(cid) for cid in sorted(lookalike_ids(candidate, keyed))]
 
     def conversations_of(self, contact_id: str) -> list[Conversation]:
         """A contact's diary, newest first."""
