@@ -245,3 +245,22 @@ def test_add_finds_through_the_digest_the_lookalikes_every_record_would(
     assert [(c.id, why) for c, why in lookalikes(candidate, pool)] == [
         (c.id, why) for c, why in lookalikes(candidate, everyone)
     ]
+
+
+def _cell_by_one_line(text: str, width: int) -> str:
+    """`cell` as it was first written: the reference for its fast paths."""
+    from netui.core.text import cell_width, one_line
+
+    shown = one_line(text, width)
+    return shown + " " * max(0, width - cell_width(shown))
+
+
+@given(
+    text=st.lists(
+        st.sampled_from([*"ab Zé東京한\t\n\x1b\u202e\u0301\u200d👩🏽❤", "\ufe0f", "e\u0301"]),
+        max_size=30,
+    ).map("".join),
+    width=st.integers(0, 28),
+)
+def test_a_list_cell_reads_as_one_line_would_cut_and_pad_it(text, width):
+    assert cell(text, width) == _cell_by_one_line(text, width)

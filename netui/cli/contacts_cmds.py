@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
+from operator import itemgetter
 
 from netui.cli.context import CliError, Context, out, out_json
 from netui.cli.privacy_cmds import delete_conversation
@@ -170,8 +171,15 @@ def conversation_json(conv: Conversation) -> dict[str, object]:
 
 def cell(text: str, width: int) -> str:
     """One fixed-width column of user text: escaped, single line, padded by cells."""
-    if len(text) <= width and text.isascii() and text.isprintable():
-        return text.ljust(width)  # the common case, without measuring cells
+    if text.isprintable():  # nothing to escape, no line break (the common case)
+        if len(text) <= width and text.isascii():
+            return text.ljust(width)  # without measuring cells
+        if text[:1] != " " and text[-1:] != " ":  # what one_line would show is the text
+            # Measured once here, not again in one_line: `netui list` measured 12,000
+            # names and companies twice (~40 ms at 10,000 contacts).
+            cells = cell_width(text)
+            if cells <= width:
+                return text + " " * (width - cells)
     shown = one_line(text, width)
     return shown + " " * max(0, width - cell_width(shown))
 
@@ -382,7 +390,7 @@ def list_rows(
         and (wanted is None or r[digest.STAGE] == wanted)
         and (folded_tag is None or folded_tag in (t.casefold() for t in r[digest.TAGS]))
     ]
-    chosen.sort(key=lambda r: (r[digest.FOLDED], r[digest.ID]))
+    chosen.sort(key=itemgetter(digest.FOLDED, digest.ID))
     return chosen
 
 

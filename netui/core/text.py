@@ -48,12 +48,18 @@ def printable(text: str, keep_newlines: bool = True) -> str:
     return "".join(_tokens(text, keep_newlines))
 
 
+_wcwidth_module: ModuleType | None = None
+
+
 def _wcwidth() -> ModuleType:
     """wcwidth, imported at the first text that is not ASCII: its import is ~10 ms (it pulls
     in textwrap, hmac and its tables), which `netui add` or `log` with plain names never need."""
-    import wcwidth
+    global _wcwidth_module
+    if _wcwidth_module is None:
+        import wcwidth
 
-    return wcwidth
+        _wcwidth_module = wcwidth
+    return _wcwidth_module
 
 
 def cell_width(text: str) -> int:
@@ -61,7 +67,7 @@ def cell_width(text: str) -> int:
     emoji selector is 2, a ZWJ family is one 2-cell picture, not four)."""
     if text.isascii():
         return len(text)
-    return int(_wcwidth().width(text))
+    return int((_wcwidth_module or _wcwidth()).width(text))
 
 
 def one_line(text: str, width: int | None = None) -> str:
