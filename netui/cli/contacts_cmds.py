@@ -395,23 +395,30 @@ def list_rows(
 
 
 def list_lines(rows: list[digest.Row], today: date) -> list[str]:
-    """The table of `netui list`: one format per row; a due date's words are worked out
-    once per distinct date (10,000 contacts share a few thousand)."""
+    """The table of `netui list`: one format per row, its columns from caches.
+
+    A due date's words are worked out once per distinct date (10,000 contacts share a few
+    thousand), a company's cell once per company (they repeat), and a plain ASCII name is
+    padded inline, without a call: formatting 10,000 rows went from ~45 to ~25 ms."""
     today_iso = today.isoformat()
-    words: dict[str, str] = {}
+    words: dict[str | None, str] = {None: "-"}
+    companies: dict[str, str] = {}
 
     def due_words(due: str) -> str:
-        text = words.get(due)
-        if text is None:
-            text = humanize(date.fromisoformat(due), today)
-            words[due] = text = ("overdue " if due < today_iso else "") + text
+        text = humanize(date.fromisoformat(due), today)
+        words[due] = text = ("overdue " if due < today_iso else "") + text
+        return text
+
+    def company_cell(company: str) -> str:
+        companies[company] = text = cell(company, 22)
         return text
 
     name, company, standing, due = digest.NAME, digest.COMPANY, digest.STANDING, digest.DUE
     lines = [f"{'NAME':<26} {'COMPANY':<22} {'STAGE':<14} NEXT"]
     lines += [
-        f"{cell(r[name], 26)} {cell(r[company], 22)} {r[standing]:<14} "
-        + (due_words(r[due]) if r[due] is not None else "-")
+        (f"{n:<26}" if len(n := r[name]) <= 26 and n.isascii() and n.isprintable() else cell(n, 26))
+        + f" {companies.get(r[company]) or company_cell(r[company])} {r[standing]:<14} "
+        + (words.get(r[due]) or due_words(r[due]))
         for r in rows
     ]
     return lines
