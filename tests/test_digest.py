@@ -264,3 +264,33 @@ def _cell_by_one_line(text: str, width: int) -> str:
 )
 def test_a_list_cell_reads_as_one_line_would_cut_and_pad_it(text, width):
     assert cell(text, width) == _cell_by_one_line(text, width)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=people,
+    on=st.dates(min_value=date(2015, 1, 1), max_value=date(2031, 6, 30)),
+    horizon=st.sampled_from([0, 3, 400]),
+    linked=st.integers(0, 3),
+)
+def test_the_queue_from_the_digest_is_the_queue_of_the_records(
+    tmp_path_factory, rows, on, horizon, linked
+):
+    from netui.cli.contacts_cmds import queue_line
+    from netui.core.model import IntroStatus, Referral
+
+    db_path = tmp_path_factory.mktemp("db") / "db"
+    with Store.open(db_path) as store:
+        ids = fill(store, rows)
+        for n in range(min(linked, len(ids) - 1)):  # referral thank-yous and introductions
+            store.add_referral(Referral(referrer_id=ids[n], referred_id=ids[n + 1], on=D))
+            store.introduce(ids[n + 1], ids[n], on=D, status=IntroStatus.INTRODUCED)
+        want = store.queue(on, horizon_days=horizon)
+    with Store.open(db_path, lazy=True) as lazy:
+        got = lazy.queue_brief(on, horizon_days=horizon)
+        assert not lazy.contacts_loaded  # read from the digest, no record built
+    assert [i.to_json() for i in got] == [i.to_json() for i in want]
+    assert [queue_line(i, on) for i in got] == [queue_line(i, on) for i in want]
+    assert [(i.kind, i.referral_id, i.introduction_id) for i in got] == [
+        (i.kind, i.referral_id, i.introduction_id) for i in want
+    ]

@@ -481,7 +481,7 @@ def queue_line(item: QueueItem, today: date) -> str:
 
 def cmd_queue(args: argparse.Namespace, ctx: Context) -> int:
     on = date_arg(args.on, ctx) or ctx.today
-    items = ctx.store.queue(on)
+    items = ctx.store.queue_brief(on)
     if args.json:
         out_json([i.to_json() for i in items])
         return 0

@@ -29,18 +29,20 @@ import unicodedata
 import zlib
 from collections.abc import Iterable
 from contextlib import suppress
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from netui.core.config import Settings
+from netui.core.dates import add_days
 from netui.core.db.cache_folder import CacheFolder
 from netui.core.db.schema import RecordProblem, parse_record
 from netui.core.db.storage import Database, Signature
 from netui.core.errors import StorageError
 from netui.core.folding import fold
 from netui.core.identity import lookup_keys
-from netui.core.model import Contact
-from netui.core.rules import next_action, standing
+from netui.core.model import Contact, Introduction, Referral
+from netui.core.rules import NextAction, QueueItem, next_action, queue_of, standing
 
 ID, NAME, FOLDED, COMPANY, STAGE, DUE, ACTION, TAGS, ARCHIVED, UNSORTED, STANDING = range(11)
 WIDTH = 11
@@ -52,6 +54,51 @@ _UNICODE = unicodedata.unidata_version
 _ENCODER = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"))
 
 Row = list[Any]
+
+
+class Brief(NamedTuple):
+    """A contact as a digest row tells it: enough for the follow-up queue (`rules.Person`)."""
+
+    id: str
+    name: str
+    archived: bool
+    action: str | None
+    due: str | None  # ISO date
+
+
+def briefs(rows: Iterable[Row]) -> dict[str, Brief]:
+    """Every row as a `Brief`, by id."""
+    return {r[ID]: Brief(r[ID], r[NAME], r[ARCHIVED], r[ACTION], r[DUE]) for r in rows}
+
+
+def queue(
+    rows: Iterable[Row],
+    settings: Settings,
+    on: date,
+    *,
+    referrals: Iterable[Referral] = (),
+    introductions: Iterable[Introduction] = (),
+    horizon_days: int = 0,
+) -> list[QueueItem[Brief]]:
+    """`rules.queue` from digest rows: the same items, in the same order and words, each
+    contact a `Brief`: `netui queue` at 10,000 contacts built every record for it (~1.5 s).
+    Only the due dates within the horizon become dates (compared as ISO strings first)."""
+    limit = add_days(on, horizon_days).isoformat()
+
+    def next_of(brief: Brief) -> NextAction | None:
+        if brief.due is None or brief.action is None or brief.due > limit:
+            return None  # not in the queue: `queue_of` leaves out what is due after `limit`
+        return NextAction(brief.action, date.fromisoformat(brief.due))
+
+    return queue_of(
+        briefs(rows),
+        next_of,
+        settings,
+        on,
+        referrals=referrals,
+        introductions=introductions,
+        horizon_days=horizon_days,
+    )
 
 
 def row_of(contact: Contact, settings: Settings) -> Row:

@@ -529,6 +529,23 @@ class Store:
                 horizon_days=horizon_days,
             )
 
+    def queue_brief(self, on: date, *, horizon_days: int = 0) -> list[QueueItem[Any]]:
+        """The queue as `queue` gives it, for printing: its contacts are `digest.Brief`s read
+        from the digest while no contact is loaded (`netui queue`), else the records."""
+        with self._lock:
+            if "contacts" in self._loaded_kinds:
+                return list(self.queue(on, horizon_days=horizon_days))
+            return list(
+                digest.queue(
+                    digest.load_digest(self._db, self.settings),
+                    self.settings,
+                    on,
+                    referrals=self._referrals.values(),
+                    introductions=self._introductions.values(),
+                    horizon_days=horizon_days,
+                )
+            )
+
     # -- transactions ------------------------------------------------------------------------
 
     @contextmanager
