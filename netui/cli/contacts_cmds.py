@@ -8,12 +8,10 @@ from datetime import date
 from operator import itemgetter
 
 from netui.cli.context import CliError, Context, out, out_json
-from netui.cli.privacy_cmds import delete_conversation
 from netui.core.dates import format_date, humanize, parse_date
 from netui.core.db import digest
 from netui.core.db.store import Store
 from netui.core.errors import ValidationError
-from netui.core.followup.card import contact_card
 from netui.core.model import Channel, Contact, Conversation, Stage
 from netui.core.rules import QueueItem, standing
 from netui.core.text import cell_width, one_line, printable
@@ -237,6 +235,8 @@ def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
     if args.delete is not None:
         if args.contact is not None:
             raise CliError("log --delete takes an entry id, not a contact")
+        from netui.cli.privacy_cmds import delete_conversation  # only here: log stays lean
+
         return delete_conversation(args, ctx)
     if args.contact is None:
         raise CliError("name the CONTACT to log a conversation with")
@@ -462,6 +462,8 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
 
 def card_lines(store: Store, contact: Contact, today: date) -> list[str]:
     """The card's fields (the detail pane's too), one "  label: value" line each."""
+    from netui.core.followup.card import contact_card  # ~3 ms of imports only show needs
+
     card = contact_card(store, contact, today)
     lines = [contact.name + (" (archived)" if contact.archived else "")]
     for field in card.fields:

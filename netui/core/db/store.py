@@ -77,6 +77,7 @@ __all__ = [
 ]
 
 UNDO_DEPTH = 50
+_COLD_FILES = 4  # data files a lazy store keeps as read: a write reads two or three
 _FULL_ID = re.compile(r"[0-9a-f]{32}")
 
 
@@ -201,6 +202,7 @@ class Store:
         self._sigs: dict[str, Any] = {}
         self._loaded_kinds: set[str] = set(_LOADED_AT_OPEN)
         self._sorted_cache: tuple[int, bool, list[Contact]] | None = None
+        self._cold: dict[str, tuple[Any, Any]] = {}  # see _cold_file
         self.version = 0
 
     # -- opening and syncing -----------------------------------------------------------------
@@ -407,6 +409,20 @@ class Store:
                 return list(cache[2])
             return [c for c in cache[2] if not c.archived]
 
+    def _cold_file(self, rel: str) -> Any:
+        """A data file read whole while its kind is not loaded, kept while its signature
+        stays: `netui log` read the contact's shard three times (find, stage, commit).
+        Never changed in place (a commit changes copies of its tables)."""
+        signature = self._db.signature(rel)
+        kept = self._cold.get(rel)
+        if kept is not None and kept[0] == signature and signature is not None:
+            return kept[1]
+        tables = self._db.load(rel)
+        self._cold[rel] = (signature, tables)
+        while len(self._cold) > _COLD_FILES:
+            del self._cold[next(iter(self._cold))]  # the oldest read goes
+        return tables
+
     def contacts_among(self, ids: Iterable[str]) -> dict[str, Contact]:
         """These contacts by id (the missing left out): a lazy store reads their shards only
         (a card names a referrer or two; it need not read the other 10,000)."""
@@ -424,7 +440,7 @@ class Store:
             found = self._contact_map.get(contact_id)
         else:
             rel = contact_file(contact_id)
-            doc = self._db.load(rel).get("contacts", {}).get(contact_id)
+            doc = self._cold_file(rel).get("contacts", {}).get(contact_id)
             found = self._parse(rel, doc, contact_id) if doc is not None else None
         if found is None:
             raise ContactNotFound(f"no contact with id {contact_id!r}")
@@ -610,7 +626,7 @@ class Store:
         if _TABLE[kind] not in self._loaded_kinds and after is not None:
             # A cold store (add, log): read the one file instead of loading every record.
             rel = self._file_of(kind, after) or ""  # never "": `after` is a record
-            return self._db.load(rel).get(_TABLE[kind], {}).get(record_id)
+            return self._cold_file(rel).get(_TABLE[kind], {}).get(record_id)
         return self._current(kind, record_id)
 
     def _commit(self, tx: Transaction) -> None:
@@ -633,7 +649,9 @@ class Store:
         files: dict[str, Any] = {}
         for rel, (upserts, deletes) in groups.items():
             kind = kind_of(rel) or ""  # "": no data file (no table, no model)
-            current = self._db.load(rel)
+            current = self._cold_file(rel) if kind not in self._loaded_kinds else self._db.load(rel)
+            # A copy of each table to change: the read stays as it was on disk.
+            current = {name: dict(table) for name, table in current.items()}
             if kind not in self._loaded_kinds and not (
                 kind == "contacts"
                 and digest.vouches_for(self._db, rel, self._db.signature(rel), self.settings)
