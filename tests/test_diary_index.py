@@ -76,22 +76,11 @@ def test_a_damaged_or_foreign_index_is_rebuilt(db_path, monkeypatch):
         ann = store.add_contact(Contact(name="Ann", met_on=D))
         bob = store.add_contact(Contact(name="Bob", met_on=D))
         for n in range(3):
-            store.log(
-                Conversation(
-                    contact_id=ann.id,
-                    on=D + timedelta(days=40 * n),
-                    channel=Channel.CALL,
-                    note=f"a{n}",
+            for who, mark in ((ann, "a"), (bob, "b")):
+                on = D + timedelta(days=40 * n)
+                store.log(
+                    Conversation(contact_id=who.id, on=on, channel=Channel.CALL, note=f"{mark}{n}")
                 )
-            )
-            store.log(
-                Conversation(
-                    contact_id=bob.id,
-                    on=D + timedelta(days=40 * n),
-                    channel=Channel.CALL,
-                    note=f"b{n}",
-                )
-            )
     want = diaries(db_path, [ann.id, bob.id])[1]
     files = sorted((db_path / "cache" / "diary").rglob(f"*{diary_index.SUFFIX}"))
     assert len(files) == 3
