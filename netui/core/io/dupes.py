@@ -19,7 +19,6 @@ unless both contacts name different companies.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -228,6 +227,8 @@ def near_ratio(a: str, b: str) -> float | None:
     """difflib's similarity of two different names, when at least NEAR_NAME_RATIO."""
     if a == b or 2 * min(len(a), len(b)) < NEAR_NAME_RATIO * (len(a) + len(b)):
         return None  # identical names are reported as such; lengths alone rule the rest out
+    import difflib  # here: ~5 ms of `netui add`'s start-up, which never compares near names
+
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     if matcher.quick_ratio() < NEAR_NAME_RATIO:
         return None
