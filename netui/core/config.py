@@ -11,10 +11,9 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
 from netui.core.errors import ConfigError
 from netui.core.fs import atomic_write
+from netui.core.paths import user_config_dir
 
 DEFAULT_THANK_YOU = """Dear {first_name},
 
@@ -70,7 +69,7 @@ def config_path() -> Path:
     env = os.environ.get("NETUI_CONFIG")
     if env:
         return Path(env).expanduser()
-    return Path(platformdirs.user_config_dir("netui")) / "config.toml"
+    return user_config_dir() / "config.toml"
 
 
 # Bounds for every setting: a day count past ten years is a typo (and 10**9 days overflows
