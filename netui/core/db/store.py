@@ -596,9 +596,12 @@ class Store:
         with self._lock, self._db.exclusive():
             self._sync(self._loaded_kinds)
             tx = Transaction(description, undoable=undoable)
-            yield tx
-            if tx.changes:
-                self._commit(tx)
+            try:
+                yield tx
+                if tx.changes:
+                    self._commit(tx)
+            finally:
+                self._cold.clear()  # kept for one command's reads, not a TUI's lifetime
 
     def _current(self, kind: str, record_id: str) -> dict[str, Any] | None:
         if kind == "conversation":
