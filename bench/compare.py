@@ -1,6 +1,6 @@
 """netui next to jrnl and khard, whole processes, in one run: the table of issue 8.
 
-    bench/run [--size small|large|both] [--runs N] [--no-results]
+    bench/run [--size small|large|both] [--runs N] [--no-results] [--no-app]
 
 Installs the peers into bench/.venvs, generates (or reuses) the corpus, measures every row,
 checks every answer against the planted counts, prints the table and writes bench/RESULTS.md.
@@ -28,7 +28,16 @@ from typing import Any
 from bench import peers
 from bench.generate import DATA_DIR, SIZES, Corpus, ensure_corpus
 from bench.measure import Timing, append_fsync, run_once, time_command, time_in_process
-from bench.report import ROOT, Row, SizeResult, Target, machine, results_markdown, table
+from bench.report import (
+    ROOT,
+    Row,
+    SizeResult,
+    Target,
+    machine,
+    results_markdown,
+    seconds,
+    table,
+)
 
 # The goals of issue 12 (ratios: shared machines drift, side by side they do not).
 SEARCH_TARGET = Target(">= 25x faster", ratio=25)
@@ -37,6 +46,8 @@ CAPTURE_TARGET = Target(">= 30x faster", ratio=30)
 MEMORY_CEILING_MIB = 250
 WITH_PEERS = ("small", "large")  # at "scale" netui runs alone: a peer run takes minutes
 APP_SCRIPTS = ("bench_search.py", "bench_tui.py")
+# What any Python command line that reads JSON files imports: the floor under netui's imports.
+IMPORTS_FLOOR = "import json, pathlib"
 JRNL_ENTRY = re.compile(r"^\[\d{4}-\d\d-\d\d \d\d:\d\d\] ", re.MULTILINE)
 
 
@@ -308,6 +319,8 @@ def floor_rows(bench: Bench) -> list[Row]:
         )
     python = bench.time([sys.executable, "-c", "pass"])
     rows.append(_fill(Row("floor: interpreter start-up", peer="python -c pass"), peer=python))
+    imports = bench.time([sys.executable, "-c", IMPORTS_FLOOR])
+    rows.append(_fill(Row("floor: imports", peer=f'python -c "{IMPORTS_FLOOR}"'), peer=imports))
     rows.append(bare_textual_row(bench))
     fsync_file = bench.scratch / "append-fsync.log"
     seconds = time_in_process(append_fsync(str(fsync_file)), max(20, bench.runs * 10))
@@ -437,6 +450,35 @@ def memory_row(rows: list[Row]) -> Row:
     )
 
 
+def breakdown(bench: Bench, row: Row, floors: list[Row]) -> str:
+    """Where a missed row's time goes, measured without a profiler: the interpreter's start-up,
+    netui's imports for the command (`netui COMMAND --help`: parser built, nothing opened),
+    and the command's own work; with the floors beside them."""
+    command = row.command or []
+    name = next((word for word in command[3:] if not word.startswith("-")), "")
+    if not name or row.netui_s is None:
+        return ""
+    helped = bench.time([bench.netui, name, "--help"])
+    start = next((r.peer_s for r in floors if r.operation == "floor: interpreter start-up"), None)
+    imports = next((r.peer_s for r in floors if r.operation == "floor: imports"), None)
+    write = next((r.peer_s for r in floors if r.operation == "floor: durable write"), None)
+    if helped.error or helped.median_s is None or start is None:
+        return ""
+    own = row.netui_s - helped.median_s
+    parts = [
+        f"whole process {seconds(row.netui_s)} = interpreter start-up {seconds(start)}",
+        f"+ netui's imports for `{name}` {seconds(helped.median_s - start)} "
+        f"(`netui {name} --help`: {seconds(helped.median_s)})",
+        f"+ the command's own work {seconds(own)}",
+    ]
+    floors_text = [f"`python -c pass` {seconds(start)}"]
+    if imports is not None:
+        floors_text.append(f'`python -c "{IMPORTS_FLOOR}"` {seconds(imports)}')
+    if write is not None:
+        floors_text.append(f"append + fsync {seconds(write)}")
+    return " ".join(parts) + ". Floors: " + ", ".join(floors_text) + "."
+
+
 def profile(bench: Bench, command: list[str]) -> str:
     """Top of a cProfile of one netui command, for a row whose target was missed."""
     out = bench.scratch / "profile.prof"
@@ -471,7 +513,7 @@ def relative_paths(text: str) -> str:
     return text
 
 
-def measure_size(size: str, runs: int, seed: int | None) -> SizeResult:
+def measure_size(size: str, runs: int, seed: int | None, with_app: bool = True) -> SizeResult:
     corpus = ensure_corpus(size) if seed is None else ensure_corpus(size, seed)
     manifest = corpus.manifest()
     result = SizeResult(size, manifest["contacts"], manifest["conversations"])
@@ -488,14 +530,19 @@ def measure_size(size: str, runs: int, seed: int | None) -> SizeResult:
             khard=str(peers.KHARD.ensure()) if size in WITH_PEERS else "",
         )
         steps = (search_rows, list_rows, capture_rows) if size in WITH_PEERS else (scale_rows,)
+        floors: list[Row] = []
         for step in (*steps, floor_rows):
             print(f"[{size}] {step.__name__.removesuffix('_rows')} ...", file=sys.stderr)
-            result.rows += step(bench)
-        result.rows += app_rows(bench, result)
+            found = step(bench)
+            result.rows += found
+            floors = found if step is floor_rows else floors
+        if with_app:
+            result.rows += app_rows(bench, result)
         result.rows.append(memory_row(result.rows))
         for row in result.rows:
             if row.met is False and row.command:
                 result.profiles[row.netui] = profile(bench, row.command)
+                result.breakdowns[row.netui] = breakdown(bench, row, floors)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
     return result
@@ -507,6 +554,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=5, help="timed runs per command (median)")
     parser.add_argument("--seed", type=int, help="corpus seed (default: the generator's)")
     parser.add_argument("--no-results", action="store_true", help="do not write RESULTS.md")
+    parser.add_argument(
+        "--no-app",
+        action="store_true",
+        help="leave out the in-app benchmarks (bench_search, bench_tui: many minutes): the "
+        "command-line rows and the floors alone",
+    )
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -514,12 +567,14 @@ def main(argv: list[str] | None = None) -> int:
     machine_lines = machine(sys.version.split()[0])
     results = []
     for size in sizes:
-        result = measure_size(size, args.runs, args.seed)
+        result = measure_size(size, args.runs, args.seed, with_app=not args.no_app)
         results.append(result)
         print(f"\n{size}: {result.contacts:,} contacts, {result.conversations:,} conversations")
         print(table(result.rows))
         for name, text in result.extra:
             print(f"\n{name} said:\n{text}")
+        for operation, text in result.breakdowns.items():
+            print(f"\nwhere `{operation}` spends its time: {text}")
     command = "bench/run " + shlex.join(argv if argv is not None else sys.argv[1:])
     if not args.no_results:
         text = results_markdown(results, command.strip(), args.runs, machine_lines)

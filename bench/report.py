@@ -65,6 +65,7 @@ class SizeResult:
     rows: list[Row] = field(default_factory=list)
     extra: list[tuple[str, str]] = field(default_factory=list)  # (script, output) unparsed
     profiles: dict[str, str] = field(default_factory=dict)  # operation -> top of the profile
+    breakdowns: dict[str, str] = field(default_factory=dict)  # operation -> where time goes
 
 
 def seconds(value: float | None) -> str:
@@ -191,6 +192,11 @@ def results_markdown(
                 "",
             ]
         for operation, profile in result.profiles.items():
+            if result.breakdowns.get(operation):
+                parts += [
+                    f"Where `{operation}` spends its time: {result.breakdowns[operation]}",
+                    "",
+                ]
             parts += [
                 f"Profile of `{operation}` (a target missed; cProfile: netui's functions by "
                 "cumulative time, then all by own time):",
@@ -208,8 +214,9 @@ def results_markdown(
         "- `khard list` parses every .vcf file on each run; `netui list` reads 32 contact "
         "shards and never touches the diary.",
         "- Floors: `rg -c` is the fastest whole-process text search over the same notes; "
-        "`python -c pass` is the interpreter's start-up; append + fsync of one line is "
-        "the least a durable change can cost (measured in-process).",
+        "`python -c pass` is the interpreter's start-up; `python -c \"import json, "
+        'pathlib"` the least a Python tool reading JSON files imports; append + fsync of '
+        "one line is the least a durable change can cost (measured in-process).",
         "",
     ]
     return "\n".join(parts)

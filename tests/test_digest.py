@@ -205,3 +205,93 @@ def test_a_write_carries_the_digest_over_so_the_next_command_rebuilds_nothing(db
         warm.merge(ids[6], ids[7])
     assert from_files(db_path) == reference(db_path)
     assert builds == []
+
+
+lookalike_people = st.lists(
+    st.tuples(
+        st.sampled_from(["Ann Lee", "ann  lee", "Ánn Lee", "Bob Stone", "[b]Dana[/]"]),
+        st.lists(st.sampled_from(["ann@x.example", "ANN@x.example ", "bob@y.example"]), max_size=2),
+        st.lists(st.sampled_from(["(555) 010 0100", "555-010-0100", "112"]), max_size=2),
+        st.lists(st.sampled_from(["linkedin:ann", "LinkedIn:Ann", "vcard-uid:x"]), max_size=1),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(people=lookalike_people, new=lookalike_people, uid_of=st.integers(0, 7))
+def test_add_finds_through_the_digest_the_lookalikes_every_record_would(
+    tmp_path_factory, people, new, uid_of
+):
+    from netui.core.identity import own_uid
+    from netui.core.io.dupes import lookalikes
+
+    db_path = tmp_path_factory.mktemp("db") / "db"
+    with Store.open(db_path) as store:
+        ids = [
+            store.add_contact(Contact(name=n, emails=e, phones=p, external_ids=x, met_on=D)).id
+            for n, e, p, x in people
+        ]
+        everyone = store.contacts(include_archived=True)
+    name, emails, phones, external = new[0]
+    # A vCard of a known contact coming back names that contact's own UID.
+    external = [*external, f"vcard-uid:{own_uid(ids[uid_of % len(ids)])}"]
+    candidate = Contact(name=name, emails=emails, phones=phones, external_ids=external)
+    with Store.open(db_path, lazy=True) as cold:
+        pool = cold.lookalike_pool(candidate)
+    assert [(c.id, why) for c, why in lookalikes(candidate, pool)] == [
+        (c.id, why) for c, why in lookalikes(candidate, everyone)
+    ]
+
+
+def _cell_by_one_line(text: str, width: int) -> str:
+    """`cell` as it was first written: the reference for its fast paths."""
+    from netui.core.text import cell_width, one_line
+
+    shown = one_line(text, width)
+    return shown + " " * max(0, width - cell_width(shown))
+
+
+@given(
+    text=st.lists(
+        st.sampled_from([*"ab Zé東京한\t\n\x1b\u202e\u0301\u200d👩🏽❤", "\ufe0f", "e\u0301"]),
+        max_size=30,
+    ).map("".join),
+    width=st.integers(0, 28),
+)
+def test_a_list_cell_reads_as_one_line_would_cut_and_pad_it(text, width):
+    assert cell(text, width) == _cell_by_one_line(text, width)
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    rows=people,
+    on=st.dates(min_value=date(2015, 1, 1), max_value=date(2031, 6, 30)),
+    horizon=st.sampled_from([0, 3, 400]),
+    linked=st.integers(0, 3),
+)
+def test_the_queue_from_the_digest_is_the_queue_of_the_records(
+    tmp_path_factory, rows, on, horizon, linked
+):
+    from netui.cli.contacts_cmds import queue_line
+    from netui.core.model import IntroStatus, Referral
+
+    db_path = tmp_path_factory.mktemp("db") / "db"
+    with Store.open(db_path) as store:
+        ids = fill(store, rows)
+        for n in range(min(linked, len(ids) - 1)):  # referral thank-yous and introductions
+            store.add_referral(Referral(referrer_id=ids[n], referred_id=ids[n + 1], on=D))
+            store.introduce(ids[n + 1], ids[n], on=D, status=IntroStatus.INTRODUCED)
+    with Store.open(db_path) as full:  # as `netui queue` read every record (ties: file order)
+        want = full.queue(on, horizon_days=horizon)
+    with Store.open(db_path, lazy=True) as lazy:
+        got = lazy.queue_brief(on, horizon_days=horizon)
+        assert not lazy.contacts_loaded  # read from the digest, no record built
+    assert [i.to_json() for i in got] == [i.to_json() for i in want]
+    assert [queue_line(i, on) for i in got] == [queue_line(i, on) for i in want]
+    assert [(i.kind, i.referral_id, i.introduction_id) for i in got] == [
+        (i.kind, i.referral_id, i.introduction_id) for i in want
+    ]

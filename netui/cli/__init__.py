@@ -9,43 +9,67 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib
 import os
 import sys
 from collections.abc import Sequence
 
 from netui import __version__
-from netui.cli import (
-    contacts_cmds,
-    doctor_cmds,
-    inbox_cmds,
-    init_cmds,
-    intro_cmds,
-    io_cmds,
-    ladder_cmds,
-    mail_cmds,
-    privacy_cmds,
-    search_cmds,
-    sync_cmds,
-)
 from netui.cli.context import CliError, Context, fail
 from netui.core.errors import NetuiError
 
+# The command modules, in the order `netui --help` lists their commands.
 COMMAND_MODULES = (
-    contacts_cmds,
-    search_cmds,
-    io_cmds,
-    mail_cmds,
-    ladder_cmds,
-    intro_cmds,
-    inbox_cmds,
-    doctor_cmds,
-    privacy_cmds,
-    sync_cmds,
-    init_cmds,
+    "contacts_cmds",
+    "search_cmds",
+    "io_cmds",
+    "mail_cmds",
+    "ladder_cmds",
+    "intro_cmds",
+    "inbox_cmds",
+    "doctor_cmds",
+    "privacy_cmds",
+    "sync_cmds",
+    "init_cmds",
 )
+# Which module registers each command (tests/test_cli_commands.py checks it against what the
+# modules register), so `netui log` imports contacts_cmds alone: importing all eleven and
+# their core modules (search engine, git sync, mail, review...) was ~20 ms of every command.
+MODULE_OF_COMMAND = {
+    **dict.fromkeys(
+        ("add", "archive", "list", "log", "queue", "show", "snooze", "stage", "unarchive", "undo"),
+        "contacts_cmds",
+    ),
+    "search": "search_cmds",
+    **dict.fromkeys(("dupes", "export", "import", "merge"), "io_cmds"),
+    "mail": "mail_cmds",
+    **dict.fromkeys(
+        ("cadence", "matches", "needs", "refer", "review", "stats", "thank"), "ladder_cmds"
+    ),
+    **dict.fromkeys(("introduce", "introductions"), "intro_cmds"),
+    **dict.fromkeys(("cold", "sort"), "inbox_cmds"),
+    "doctor": "doctor_cmds",
+    **dict.fromkeys(("delete", "forget"), "privacy_cmds"),
+    **dict.fromkeys(("merge-driver", "resolve", "sync"), "sync_cmds"),
+    "init": "init_cmds",
+}
 
 
-def build_parser() -> argparse.ArgumentParser:
+def command_word(argv: Sequence[str]) -> str | None:
+    """The command named in `argv` (the first word that is neither an option nor --db's
+    value), or None (no command: the TUI, --help, --version)."""
+    words = iter(argv)
+    for word in words:
+        if word == "--db":
+            next(words, None)
+        elif not word.startswith("-"):
+            return word
+    return None
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or, for a known `command`, of that one's module only
+    (its help and errors read the same: a subparser's usage names `netui COMMAND` alone)."""
     parser = argparse.ArgumentParser(
         prog="netui",
         description="Carry every new contact through the follow-up ladder: "
@@ -64,14 +88,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"netui {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in COMMAND_MODULES:
-        module.register(sub)
+    known = MODULE_OF_COMMAND.get(command or "")
+    for name in (known,) if known else COMMAND_MODULES:
+        importlib.import_module(f"netui.cli.{name}").register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(command_word(words))
+    args = parser.parse_args(words)
     ctx = Context(db=args.db or os.environ.get("NETUI_DB") or None)
     try:
         if args.command is None:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 import sys
 from datetime import date
+from operator import itemgetter
 
 from netui.cli.context import CliError, Context, out, out_json
-from netui.cli.privacy_cmds import delete_conversation
 from netui.core.dates import format_date, humanize, parse_date
 from netui.core.db import digest
 from netui.core.db.store import Store
 from netui.core.errors import ValidationError
-from netui.core.followup.card import contact_card
 from netui.core.model import Channel, Contact, Conversation, Stage
 from netui.core.rules import QueueItem, standing
 from netui.core.text import cell_width, one_line, printable
@@ -170,8 +169,15 @@ def conversation_json(conv: Conversation) -> dict[str, object]:
 
 def cell(text: str, width: int) -> str:
     """One fixed-width column of user text: escaped, single line, padded by cells."""
-    if len(text) <= width and text.isascii() and text.isprintable():
-        return text.ljust(width)  # the common case, without measuring cells
+    if text.isprintable():  # nothing to escape, no line break (the common case)
+        if len(text) <= width and text.isascii():
+            return text.ljust(width)  # without measuring cells
+        if text[:1] != " " and text[-1:] != " ":  # what one_line would show is the text
+            # Measured once here, not again in one_line: `netui list` measured 12,000
+            # names and companies twice (~40 ms at 10,000 contacts).
+            cells = cell_width(text)
+            if cells <= width:
+                return text + " " * (width - cells)
     shown = one_line(text, width)
     return shown + " " * max(0, width - cell_width(shown))
 
@@ -215,7 +221,7 @@ def warn_lookalikes(contact: Contact, store: Store) -> None:
     """A warning on stderr naming whom the new contact looks like (it is added anyway)."""
     from netui.core.io.dupes import lookalikes
 
-    found = lookalikes(contact, store.contacts(include_archived=True))
+    found = lookalikes(contact, store.lookalike_pool(contact))
     for other, why in found[:_LOOKALIKES_SHOWN]:
         company = f", {one_line(other.company, 40)}" if other.company else ""
         print(
@@ -229,6 +235,8 @@ def cmd_log(args: argparse.Namespace, ctx: Context) -> int:
     if args.delete is not None:
         if args.contact is not None:
             raise CliError("log --delete takes an entry id, not a contact")
+        from netui.cli.privacy_cmds import delete_conversation  # only here: log stays lean
+
         return delete_conversation(args, ctx)
     if args.contact is None:
         raise CliError("name the CONTACT to log a conversation with")
@@ -382,28 +390,35 @@ def list_rows(
         and (wanted is None or r[digest.STAGE] == wanted)
         and (folded_tag is None or folded_tag in (t.casefold() for t in r[digest.TAGS]))
     ]
-    chosen.sort(key=lambda r: (r[digest.FOLDED], r[digest.ID]))
+    chosen.sort(key=itemgetter(digest.FOLDED, digest.ID))
     return chosen
 
 
 def list_lines(rows: list[digest.Row], today: date) -> list[str]:
-    """The table of `netui list`: one format per row; a due date's words are worked out
-    once per distinct date (10,000 contacts share a few thousand)."""
+    """The table of `netui list`: one format per row, its columns from caches.
+
+    A due date's words are worked out once per distinct date (10,000 contacts share a few
+    thousand), a company's cell once per company (they repeat), and a plain ASCII name is
+    padded inline, without a call: formatting 10,000 rows went from ~45 to ~25 ms."""
     today_iso = today.isoformat()
-    words: dict[str, str] = {}
+    words: dict[str | None, str] = {None: "-"}
+    companies: dict[str, str] = {}
 
     def due_words(due: str) -> str:
-        text = words.get(due)
-        if text is None:
-            text = humanize(date.fromisoformat(due), today)
-            words[due] = text = ("overdue " if due < today_iso else "") + text
+        text = humanize(date.fromisoformat(due), today)
+        words[due] = text = ("overdue " if due < today_iso else "") + text
+        return text
+
+    def company_cell(company: str) -> str:
+        companies[company] = text = cell(company, 22)
         return text
 
     name, company, standing, due = digest.NAME, digest.COMPANY, digest.STANDING, digest.DUE
     lines = [f"{'NAME':<26} {'COMPANY':<22} {'STAGE':<14} NEXT"]
     lines += [
-        f"{cell(r[name], 26)} {cell(r[company], 22)} {r[standing]:<14} "
-        + (due_words(r[due]) if r[due] is not None else "-")
+        (f"{n:<26}" if len(n := r[name]) <= 26 and n.isascii() and n.isprintable() else cell(n, 26))
+        + f" {companies.get(r[company]) or company_cell(r[company])} {r[standing]:<14} "
+        + (words.get(r[due]) or due_words(r[due]))
         for r in rows
     ]
     return lines
@@ -447,6 +462,8 @@ def cmd_show(args: argparse.Namespace, ctx: Context) -> int:
 
 def card_lines(store: Store, contact: Contact, today: date) -> list[str]:
     """The card's fields (the detail pane's too), one "  label: value" line each."""
+    from netui.core.followup.card import contact_card  # ~3 ms of imports only show needs
+
     card = contact_card(store, contact, today)
     lines = [contact.name + (" (archived)" if contact.archived else "")]
     for field in card.fields:
@@ -466,7 +483,7 @@ def queue_line(item: QueueItem, today: date) -> str:
 
 def cmd_queue(args: argparse.Namespace, ctx: Context) -> int:
     on = date_arg(args.on, ctx) or ctx.today
-    items = ctx.store.queue(on)
+    items = ctx.store.queue_brief(on)
     if args.json:
         out_json([i.to_json() for i in items])
         return 0

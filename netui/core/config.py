@@ -7,15 +7,13 @@ keys take the defaults; a malformed file is an error naming the file, never igno
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-import platformdirs
-
 from netui.core.errors import ConfigError
 from netui.core.fs import atomic_write
+from netui.core.paths import user_config_dir
 
 DEFAULT_THANK_YOU = """Dear {first_name},
 
@@ -71,7 +69,7 @@ def config_path() -> Path:
     env = os.environ.get("NETUI_CONFIG")
     if env:
         return Path(env).expanduser()
-    return Path(platformdirs.user_config_dir("netui")) / "config.toml"
+    return user_config_dir() / "config.toml"
 
 
 # Bounds for every setting: a day count past ten years is a typo (and 10**9 days overflows
@@ -99,6 +97,8 @@ def load_settings(path: Path | None = None) -> Settings:
         raise ConfigError(
             f"config {path} is not UTF-8 text (byte {exc.start}); save it as UTF-8"
         ) from None
+    import tomllib  # here: ~6 ms of start-up, spent only when a config file exists
+
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
@@ -139,6 +139,8 @@ def load_my_emails(path: Path | None = None) -> list[str]:
     """The user's own addresses (`[me] emails = [...]`), lower-cased; [] when unset.
 
     `netui mail` needs them to tell mail the user sent from mail they received."""
+    import tomllib  # see load_settings
+
     path = path or config_path()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))

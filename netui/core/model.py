@@ -7,7 +7,7 @@ Ids are random hex strings of our own, never TinyDB's reusable doc_ids.
 
 from __future__ import annotations
 
-import uuid
+import os
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -98,7 +98,12 @@ class Introduce(StrEnum):
 
 
 def new_id() -> str:
-    return uuid.uuid4().hex
+    """A random (version 4) UUID as 32 hex digits, as `uuid.uuid4().hex` makes it, without
+    importing `uuid` (which imports `platform`: ~3 ms of every command's start-up)."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40  # version 4
+    raw[8] = (raw[8] & 0x3F) | 0x80  # the RFC 4122 variant
+    return raw.hex()
 
 
 def utc_now() -> str:

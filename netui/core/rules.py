@@ -13,10 +13,11 @@ review put such items after the day's work, in one group that can be handled in 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Generic, Protocol, TypeVar
 
 from netui.core.config import Settings
 from netui.core.dates import add_days
@@ -63,11 +64,26 @@ class NextAction:
         return self.due < today
 
 
+class Person(Protocol):
+    """What the queue needs of whom a follow-up is with: a `Contact`, or a digest row's
+    `digest.Brief` (`netui queue` from the digest, without building 10,000 records)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def archived(self) -> bool: ...
+
+
+P = TypeVar("P", bound=Person)
+
+
 @dataclass(frozen=True, slots=True)
-class QueueItem:
+class QueueItem(Generic[P]):
     """A row of the follow-up queue."""
 
-    contact: Contact
+    contact: P
     action: str
     due: date
     overdue: bool
@@ -101,14 +117,14 @@ def gone_cold(due: date, on: date, settings: Settings) -> bool:
     return (on - due).days > settings.gone_cold_days
 
 
-def stage_item(contact: Contact, nxt: NextAction, on: date, settings: Settings) -> QueueItem:
+def stage_item(contact: P, nxt: NextAction, on: date, settings: Settings) -> QueueItem[P]:
     """The queue row of a contact's next action."""
     return QueueItem(
         contact, nxt.action, nxt.due, nxt.due < on, cold=gone_cold(nxt.due, on, settings)
     )
 
 
-def queue_order(item: QueueItem) -> tuple[bool, date, str]:
+def queue_order(item: QueueItem[P]) -> tuple[bool, date, str]:
     """Today's work first (overdue first), then the gone-cold group, each soonest first."""
     return (item.cold, item.due, item.contact.name.casefold())
 
@@ -165,8 +181,8 @@ def next_action(
 
 
 def referral_thanks(
-    referrals: Iterable[Referral], contacts: Mapping[str, Contact]
-) -> list[tuple[Referral, Contact, date]]:
+    referrals: Iterable[Referral], contacts: Mapping[str, P]
+) -> list[tuple[Referral, P, date]]:
     """Referrers not yet thanked for an introduction: due the day after the referral."""
     out = []
     for ref in referrals:
@@ -177,8 +193,8 @@ def referral_thanks(
 
 
 def introduction_follow_ups(
-    introductions: Iterable[Introduction], contacts: Mapping[str, Contact], settings: Settings
-) -> list[tuple[Introduction, Contact, Contact, date]]:
+    introductions: Iterable[Introduction], contacts: Mapping[str, P], settings: Settings
+) -> list[tuple[Introduction, P, P, date]]:
     """Introductions made and not yet followed up: ask the first side how it went."""
     out = []
     for intro in introductions:
@@ -200,13 +216,35 @@ def queue(
     referrals: Iterable[Referral] = (),
     introductions: Iterable[Introduction] = (),
     horizon_days: int = 0,
-) -> list[QueueItem]:
+) -> list[QueueItem[Contact]]:
     """Follow-ups due by `on` (+ horizon): the day's work, then the gone-cold group, each
     soonest first, then by name (referral thank-yous never go cold)."""
+    return queue_of(
+        contacts,
+        lambda contact: next_action(contact, settings, on),
+        settings,
+        on,
+        referrals=referrals,
+        introductions=introductions,
+        horizon_days=horizon_days,
+    )
+
+
+def queue_of(
+    contacts: Mapping[str, P],
+    next_of: Callable[[P], NextAction | None],
+    settings: Settings,
+    on: date,
+    *,
+    referrals: Iterable[Referral] = (),
+    introductions: Iterable[Introduction] = (),
+    horizon_days: int = 0,
+) -> list[QueueItem[P]]:
+    """`queue` over anyone whose next actions `next_of` gives (a digest's rows, say)."""
     limit = add_days(on, horizon_days)
     items = []
     for contact in contacts.values():
-        nxt = next_action(contact, settings, on)
+        nxt = next_of(contact)
         if nxt is None or nxt.due > limit:
             continue
         items.append(stage_item(contact, nxt, on, settings))

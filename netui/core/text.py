@@ -8,8 +8,7 @@ visible escapes (`\\x1b`, `\\u202e`) instead; everything else (emoji, CJK, accen
 from __future__ import annotations
 
 import re
-
-import wcwidth
+from types import ModuleType
 
 ELLIPSIS = "…"
 
@@ -49,12 +48,26 @@ def printable(text: str, keep_newlines: bool = True) -> str:
     return "".join(_tokens(text, keep_newlines))
 
 
+_wcwidth_module: ModuleType | None = None
+
+
+def _wcwidth() -> ModuleType:
+    """wcwidth, imported at the first text that is not ASCII: its import is ~10 ms (it pulls
+    in textwrap, hmac and its tables), which `netui add` or `log` with plain names never need."""
+    global _wcwidth_module
+    if _wcwidth_module is None:
+        import wcwidth
+
+        _wcwidth_module = wcwidth
+    return _wcwidth_module
+
+
 def cell_width(text: str) -> int:
     """Terminal cells a printable string takes, grapheme by grapheme (wcwidth: "❤️" with its
     emoji selector is 2, a ZWJ family is one 2-cell picture, not four)."""
     if text.isascii():
         return len(text)
-    return wcwidth.width(text)
+    return int((_wcwidth_module or _wcwidth()).width(text))
 
 
 def one_line(text: str, width: int | None = None) -> str:
@@ -70,7 +83,7 @@ def one_line(text: str, width: int | None = None) -> str:
     # unsafe character is a grapheme of its own, shown as its escape.
     tokens = [
         grapheme if grapheme.isprintable() else "".join(_tokens(grapheme, keep_newlines=False))
-        for grapheme in wcwidth.iter_graphemes(folded)
+        for grapheme in _wcwidth().iter_graphemes(folded)
     ]
     shown = "".join(tokens)
     if width is None or cell_width(shown) <= width:

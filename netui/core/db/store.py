@@ -22,7 +22,7 @@ from typing import Any
 
 from netui.core.config import Settings, load_settings
 from netui.core.dates import today as local_today
-from netui.core.db import digest
+from netui.core.db import diary_index, digest
 from netui.core.db.schema import RecordProblem, parse_record
 from netui.core.db.scrub import Person, ScrubReport, discover, leftovers, scrub_folder
 from netui.core.db.storage import (
@@ -41,6 +41,7 @@ from netui.core.errors import (
     ValidationError,
 )
 from netui.core.folding import fold
+from netui.core.identity import lookalike_ids
 from netui.core.model import (
     Channel,
     Contact,
@@ -76,6 +77,7 @@ __all__ = [
 ]
 
 UNDO_DEPTH = 50
+_COLD_FILES = 4  # data files a lazy store keeps as read: a write reads two or three
 _FULL_ID = re.compile(r"[0-9a-f]{32}")
 
 
@@ -200,6 +202,7 @@ class Store:
         self._sigs: dict[str, Any] = {}
         self._loaded_kinds: set[str] = set(_LOADED_AT_OPEN)
         self._sorted_cache: tuple[int, bool, list[Contact]] | None = None
+        self._cold: dict[str, tuple[Any, Any]] = {}  # see _cold_file
         self.version = 0
 
     # -- opening and syncing -----------------------------------------------------------------
@@ -406,13 +409,38 @@ class Store:
                 return list(cache[2])
             return [c for c in cache[2] if not c.archived]
 
+    def _cold_file(self, rel: str) -> Any:
+        """A data file read whole while its kind is not loaded, kept while its signature
+        stays: `netui log` read the contact's shard three times (find, stage, commit).
+        Never changed in place (a commit changes copies of its tables)."""
+        signature = self._db.signature(rel)
+        kept = self._cold.get(rel)
+        if kept is not None and kept[0] == signature and signature is not None:
+            return kept[1]
+        tables = self._db.load(rel)
+        self._cold[rel] = (signature, tables)
+        while len(self._cold) > _COLD_FILES:
+            del self._cold[next(iter(self._cold))]  # the oldest read goes
+        return tables
+
+    def contacts_among(self, ids: Iterable[str]) -> dict[str, Contact]:
+        """These contacts by id (the missing left out): a lazy store reads their shards only
+        (a card names a referrer or two; it need not read the other 10,000)."""
+        if "contacts" in self._loaded_kinds:
+            return {i: self._contact_map[i] for i in ids if i in self._contact_map}
+        found = {}
+        for contact_id in ids:
+            with suppress(ContactNotFound):
+                found[contact_id] = self.get(contact_id)
+        return found
+
     def get(self, contact_id: str) -> Contact:
         """A contact by id; a lazy store reads just its shard instead of every contact."""
         if "contacts" in self._loaded_kinds:
             found = self._contact_map.get(contact_id)
         else:
             rel = contact_file(contact_id)
-            doc = self._db.load(rel).get("contacts", {}).get(contact_id)
+            doc = self._cold_file(rel).get("contacts", {}).get(contact_id)
             found = self._parse(rel, doc, contact_id) if doc is not None else None
         if found is None:
             raise ContactNotFound(f"no contact with id {contact_id!r}")
@@ -444,7 +472,8 @@ class Store:
         """(id, folded name) of every contact; a lazy store reads them from the digest."""
         if "contacts" in self._loaded_kinds:
             return [(c.id, fold(c.name)) for c in self._contact_map.values()]
-        return [(row[digest.ID], row[digest.FOLDED]) for row in self.digest_rows()]
+        with self._lock:
+            return [(cid, name) for cid, name in digest.load_names(self._db, self.settings)]
 
     def digest_rows(self) -> list[digest.Row]:
         """Every contact's digest row, unsorted (see `digest.py`): from memory once the
@@ -454,13 +483,38 @@ class Store:
                 return digest.rows_of(self._contact_map.values(), self.settings)
             return digest.load_digest(self._db, self.settings)
 
-    def conversations_of(self, contact_id: str) -> list[Conversation]:
-        """A contact's diary, newest first."""
-        self.load_conversations()
+    def lookalike_pool(self, candidate: Contact) -> list[Contact]:
+        """The contacts `dupes.lookalikes` may name for `candidate`: all of them once loaded,
+        else the few the digest's look-up keys point at (`identity.lookalike_ids`), read
+        shard by shard: `netui add` at 10,000 contacts read every record for it (~0.5 s)."""
         with self._lock:
-            convs = list(self._by_contact.get(contact_id, {}).values())
+            if "contacts" in self._loaded_kinds:
+                return list(self._contact_map.values())
+            keyed = digest.load_keys(self._db, self.settings)
+            return [self.get(cid) for cid in sorted(lookalike_ids(candidate, keyed))]
+
+    def conversations_of(self, contact_id: str) -> list[Conversation]:
+        """A contact's diary, newest first.
+
+        A store without the diary loaded (`netui show`) reads only the month files holding
+        the contact's entries (`diary_index.py`): loading all 100,000 entries took ~1.5 s."""
+        with self._lock:
+            if self.conversations_loaded:
+                convs = list(self._by_contact.get(contact_id, {}).values())
+            else:
+                convs = diary_index.entries_of(self._db, contact_id, self._parse_month)
         convs.sort(key=lambda c: (c.on, c.created), reverse=True)
         return convs
+
+    def _parse_month(self, rel: str, raw: bytes, only: str | None) -> dict[str, Conversation]:
+        """The entries of a month file's bytes, each checked by `_parse`; `only`: just that
+        contact's (the file is known sound: `diary_index` vouches for it)."""
+        docs = self._db.decode(rel, raw).get("conversations", {})
+        return {
+            record_id: self._parse(rel, doc, record_id)
+            for record_id, doc in docs.items()
+            if only is None or doc.get("contact_id") == only
+        }
 
     def all_conversations(self) -> list[Conversation]:
         self.load_conversations()
@@ -517,6 +571,23 @@ class Store:
                 horizon_days=horizon_days,
             )
 
+    def queue_brief(self, on: date, *, horizon_days: int = 0) -> list[QueueItem[Any]]:
+        """The queue as `queue` gives it, for printing: its contacts are `digest.Brief`s read
+        from the digest while no contact is loaded (`netui queue`), else the records."""
+        with self._lock:
+            if "contacts" in self._loaded_kinds:
+                return list(self.queue(on, horizon_days=horizon_days))
+            return list(
+                digest.queue(
+                    digest.load_digest(self._db, self.settings),
+                    self.settings,
+                    on,
+                    referrals=self._referrals.values(),
+                    introductions=self._introductions.values(),
+                    horizon_days=horizon_days,
+                )
+            )
+
     # -- transactions ------------------------------------------------------------------------
 
     @contextmanager
@@ -525,9 +596,12 @@ class Store:
         with self._lock, self._db.exclusive():
             self._sync(self._loaded_kinds)
             tx = Transaction(description, undoable=undoable)
-            yield tx
-            if tx.changes:
-                self._commit(tx)
+            try:
+                yield tx
+                if tx.changes:
+                    self._commit(tx)
+            finally:
+                self._cold.clear()  # kept for one command's reads, not a TUI's lifetime
 
     def _current(self, kind: str, record_id: str) -> dict[str, Any] | None:
         if kind == "conversation":
@@ -555,7 +629,7 @@ class Store:
         if _TABLE[kind] not in self._loaded_kinds and after is not None:
             # A cold store (add, log): read the one file instead of loading every record.
             rel = self._file_of(kind, after) or ""  # never "": `after` is a record
-            return self._db.load(rel).get(_TABLE[kind], {}).get(record_id)
+            return self._cold_file(rel).get(_TABLE[kind], {}).get(record_id)
         return self._current(kind, record_id)
 
     def _commit(self, tx: Transaction) -> None:
@@ -578,8 +652,13 @@ class Store:
         files: dict[str, Any] = {}
         for rel, (upserts, deletes) in groups.items():
             kind = kind_of(rel) or ""  # "": no data file (no table, no model)
-            current = self._db.load(rel)
-            if kind not in self._loaded_kinds:
+            current = self._cold_file(rel) if kind not in self._loaded_kinds else self._db.load(rel)
+            # A copy of each table to change: the read stays as it was on disk.
+            current = {name: dict(table) for name, table in current.items()}
+            if kind not in self._loaded_kinds and not (
+                kind == "contacts"
+                and digest.vouches_for(self._db, rel, self._db.signature(rel), self.settings)
+            ):
                 # Never rewrite (and so rotate into the backup) a file we have not checked.
                 for record_id, doc in current.get(TABLE_OF_KIND[kind], {}).items():
                     if record_id not in upserts and record_id not in deletes:

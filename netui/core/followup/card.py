@@ -86,8 +86,12 @@ def contact_card(store: Store, contact: Contact, today: date) -> Card:
         when = day(nxt.due, today) + (" (snoozed)" if nxt.snoozed else "")
         add("next", "Next", f"{nxt.action}, due {when}")
     add("mention", "Mention", printable(contact.mention))
-    everyone = store.contacts_by_id
     referrals = store.referrals_of(contact.id)
+    introductions = store.introductions_of(contact.id)
+    named = {contact.referred_by} if contact.referred_by else set()
+    named |= {i for r in referrals for i in (r.referrer_id, r.referred_id)}
+    named |= {i for intro in introductions for i in (intro.a_id, intro.b_id)}
+    everyone = store.contacts_among(sorted(named))  # whom the card names, not all 10,000
     if contact.referred_by and all(r.referred_id != contact.id for r in referrals):
         referrer = everyone.get(contact.referred_by)
         add(
@@ -98,7 +102,7 @@ def contact_card(store: Store, contact: Contact, today: date) -> Card:
     for referral in referrals:
         # The same words everywhere: declined, won't call ahead, don't use their name…
         add("referral", "Referral", one_line(describe(referral, everyone, contact.id)))
-    for intro in store.introductions_of(contact.id):
+    for intro in introductions:
         line = one_line(describe_introduction(intro, everyone, contact.id))
         add("introduction", "Intro", line)  # a short label: the pane is narrow
     for conflict in contact.conflicts:

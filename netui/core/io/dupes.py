@@ -19,60 +19,35 @@ unless both contacts name different companies.
 
 from __future__ import annotations
 
-import difflib
 import re
-import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
 
 from netui.core.db.store import fold
+from netui.core.identity import (
+    MIN_PHONE_DIGITS,
+    email_key,
+    folded,
+    identity_keys,
+    name_key,
+    own_uid,
+    phone_key,
+)
 from netui.core.model import Contact
 
-MIN_PHONE_DIGITS = 7
+__all__ = [
+    "MIN_PHONE_DIGITS",
+    "email_key",
+    "folded",
+    "identity_keys",
+    "name_key",
+    "own_uid",
+    "phone_key",
+]
+
 NEAR_NAME_RATIO = 0.85
-
-
-def email_key(email: str) -> str:
-    return email.strip().casefold()
-
-
-def phone_key(phone: str) -> str | None:
-    """The digits of a phone number; None when too short to identify anyone."""
-    digits = "".join(ch for ch in phone if ch.isdigit())
-    return digits if len(digits) >= MIN_PHONE_DIGITS else None
-
-
-def folded(text: str) -> str:
-    return " ".join(fold(text).split())
-
-
-def name_key(contact: Contact) -> tuple[str, str]:
-    return folded(contact.name), folded(contact.company)
-
-
-def identity_keys(contact: Contact) -> list[tuple[str, str, str]]:
-    """(kind, key, shown) for everything that identifies the contact, strongest first."""
-    keys = [("id", fold(x), x) for x in contact.external_ids if x.strip()]
-    keys.append(("id", fold(f"vcard-uid:{own_uid(contact.id)}"), "UID of a netui vCard"))
-    keys += [("email", email_key(e), e) for e in contact.emails if email_key(e)]
-    keys += [("phone", k, p) for p in contact.phones if (k := phone_key(p))]
-    name, company = name_key(contact)
-    shown = f"{contact.name} at {contact.company}" if contact.company else contact.name
-    keys.append(("name", f"{name}\x00{company}", shown))
-    unique: dict[tuple[str, str], tuple[str, str, str]] = {}
-    for kind, key, text in keys:
-        unique.setdefault((kind, key), (kind, key, text))
-    return list(unique.values())
-
-
-def own_uid(contact_id: str) -> str:
-    """The UID netui's vCard export gives the contact (vCard 4.0 wants a urn:uuid)."""
-    try:
-        return uuid.UUID(hex=contact_id).urn
-    except ValueError:
-        return contact_id
 
 
 _WORD = re.compile(r"\w+")
@@ -252,6 +227,8 @@ def near_ratio(a: str, b: str) -> float | None:
     """difflib's similarity of two different names, when at least NEAR_NAME_RATIO."""
     if a == b or 2 * min(len(a), len(b)) < NEAR_NAME_RATIO * (len(a) + len(b)):
         return None  # identical names are reported as such; lengths alone rule the rest out
+    import difflib  # here: ~5 ms of `netui add`'s start-up, which never compares near names
+
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     if matcher.quick_ratio() < NEAR_NAME_RATIO:
         return None

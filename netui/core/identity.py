@@ -1,0 +1,94 @@
+"""What identifies a contact: external ids, emails, phones, the folded name and company.
+
+Shared by the duplicate rules (`core/io/dupes.py`) and the contacts digest, which keeps each
+contact's keys so `netui add` can warn about a look-alike without reading 10,000 records.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from netui.core.folding import fold
+from netui.core.model import Contact
+
+MIN_PHONE_DIGITS = 7
+
+
+def email_key(email: str) -> str:
+    return email.strip().casefold()
+
+
+def phone_key(phone: str) -> str | None:
+    """The digits of a phone number; None when too short to identify anyone."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return digits if len(digits) >= MIN_PHONE_DIGITS else None
+
+
+def folded(text: str) -> str:
+    return " ".join(fold(text).split())
+
+
+def name_key(contact: Contact) -> tuple[str, str]:
+    return folded(contact.name), folded(contact.company)
+
+
+def identity_keys(contact: Contact) -> list[tuple[str, str, str]]:
+    """(kind, key, shown) for everything that identifies the contact, strongest first."""
+    keys = [("id", fold(x), x) for x in contact.external_ids if x.strip()]
+    keys.append(("id", fold(f"vcard-uid:{own_uid(contact.id)}"), "UID of a netui vCard"))
+    keys += [("email", email_key(e), e) for e in contact.emails if email_key(e)]
+    keys += [("phone", k, p) for p in contact.phones if (k := phone_key(p))]
+    name, company = name_key(contact)
+    shown = f"{contact.name} at {contact.company}" if contact.company else contact.name
+    keys.append(("name", f"{name}\x00{company}", shown))
+    unique: dict[tuple[str, str], tuple[str, str, str]] = {}
+    for kind, key, text in keys:
+        unique.setdefault((kind, key), (kind, key, text))
+    return list(unique.values())
+
+
+_HEX_ID = re.compile(r"[0-9a-f]{32}")
+
+
+def own_uid(contact_id: str) -> str:
+    """The UID netui's vCard export gives the contact (vCard 4.0 wants a urn:uuid).
+
+    netui's own ids are written out by hand, as `uuid.UUID(hex=...).urn` writes them, so
+    `netui add` does not import `uuid` (~3 ms) for its look-alike check."""
+    if _HEX_ID.fullmatch(contact_id):
+        h = contact_id
+        return f"urn:uuid:{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    import uuid
+
+    try:
+        return uuid.UUID(hex=contact_id).urn
+    except ValueError:
+        return contact_id
+
+
+def lookup_keys(contact: Contact) -> list[str]:
+    """The keys a look-alike shares ("kind\x00key"): the folded name, external ids, emails
+    and phones; not the contact's own vCard UID, which is made from its id (the digest keeps
+    these for every contact, see `lookalike_ids`)."""
+    own = fold(f"vcard-uid:{own_uid(contact.id)}")
+    keys = [f"name\x00{folded(contact.name)}"]
+    keys += [
+        f"{kind}\x00{key}"
+        for kind, key, _ in identity_keys(contact)
+        if kind != "name" and not (kind == "id" and key == own)
+    ]
+    return keys
+
+
+def lookalike_ids(candidate: Contact, keyed: list[list[Any]]) -> set[str]:
+    """The ids, among `keyed` ([id, lookup keys] of every contact), of those who might be
+    `candidate`: a superset of whom `dupes.lookalikes` names (sharing a key, or being the
+    contact a vCard UID of the candidate was made from), so it can run on these few."""
+    mine = {*lookup_keys(candidate), f"id\x00{fold(f'vcard-uid:{own_uid(candidate.id)}')}"}
+    uids = [k.replace("-", "") for k in mine if k.startswith("id\x00vcard-uid:")]
+    return {
+        cid
+        for cid, keys in keyed
+        if cid != candidate.id and (not mine.isdisjoint(keys) or any(cid in u for u in uids))
+    }

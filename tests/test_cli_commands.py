@@ -1,0 +1,57 @@
+"""The CLI imports only the module of the command it runs: the table saying which module
+registers which command must match what the modules register."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import subprocess
+import sys
+
+import pytest
+
+from netui.cli import COMMAND_MODULES, MODULE_OF_COMMAND, build_parser, command_word
+
+
+def test_every_command_is_registered_by_the_module_the_table_names() -> None:
+    registered: dict[str, str] = {}
+    for name in COMMAND_MODULES:
+        sub = argparse.ArgumentParser().add_subparsers()
+        importlib.import_module(f"netui.cli.{name}").register(sub)
+        registered.update(dict.fromkeys(sub.choices, name))
+    assert registered == MODULE_OF_COMMAND
+
+
+@pytest.mark.parametrize(
+    ("argv", "word"),
+    [
+        (["log", "Dana", "--note", "x"], "log"),
+        (["--db", "list", "add", "Dana"], "add"),
+        (["--db=somewhere", "queue"], "queue"),
+        (["--demo"], None),
+        (["--help"], None),
+        ([], None),
+    ],
+)
+def test_the_command_word_skips_the_global_options(argv: list[str], word: str | None) -> None:
+    assert command_word(argv) == word
+
+
+def test_a_single_commands_parser_parses_as_the_whole_one_does() -> None:
+    argv = ["--db", "x", "log", "Dana Kim", "--note", "hi", "--channel", "call"]
+    whole, alone = build_parser().parse_args(argv), build_parser("log").parse_args(argv)
+    assert vars(whole) == vars(alone)
+
+
+def test_netui_log_imports_no_other_command_module() -> None:
+    code = (
+        "import sys; from netui.cli import main\n"
+        "try: main(['log', '--help'])\n"
+        "except SystemExit: pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('netui.cli.')))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = done.stdout.strip().splitlines()[-1]
+    assert "contacts_cmds" in loaded
+    for other in ("search_cmds", "io_cmds", "mail_cmds", "ladder_cmds", "sync_cmds"):
+        assert other not in loaded

@@ -1,0 +1,101 @@
+"""A contact's diary read through the diary index is the diary a full load gives, however
+the month files change; a stale or damaged index is rebuilt, never trusted."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from netui.core.db import diary_index
+from netui.core.db.store import Store
+from netui.core.model import Channel, Contact, Conversation
+
+D = date(2026, 3, 10)
+
+
+def diaries(db_path: Path, ids: list[str]) -> tuple[list, list]:
+    """(through the index, from a full load) for every contact, as comparable tuples."""
+
+    def shown(convs: list[Conversation]) -> list[tuple[str, str, str]]:
+        return [(c.id, c.on.isoformat(), c.note) for c in convs]
+
+    with Store.open(db_path, lazy=True) as lazy:
+        indexed = [shown(lazy.conversations_of(i)) for i in ids]
+        assert not lazy.conversations_loaded
+    with Store.open(db_path) as full:
+        full.load_conversations()
+        loaded = [shown(full.conversations_of(i)) for i in ids]
+    return indexed, loaded
+
+
+steps = st.lists(
+    st.tuples(
+        st.sampled_from(["log", "delete", "merge", "move"]),
+        st.integers(0, 3),
+        st.integers(-70, 70),
+    ),
+    max_size=12,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(steps=steps)
+def test_the_indexed_diary_is_the_loaded_one_after_any_changes(tmp_path_factory, steps):
+    db_path = tmp_path_factory.mktemp("db") / "db"
+    with Store.open(db_path) as store:
+        ids = [store.add_contact(Contact(name=f"P{n}", met_on=D)).id for n in range(4)]
+    gone: set[str] = set()
+    for n, (what, who, days) in enumerate(steps):
+        diaries(db_path, ids)  # the index is built (or rebuilt) between changes
+        if ids[who] in gone:
+            continue
+        with Store.open(db_path, lazy=True) as store:
+            on = D + timedelta(days=days)
+            if what == "log":
+                store.log(
+                    Conversation(contact_id=ids[who], on=on, channel=Channel.CALL, note=f"n{n}")
+                )
+            elif what in ("delete", "move") and store.conversations_of(ids[who]):
+                entry = store.conversations_of(ids[who])[0]
+                if what == "delete":
+                    store.delete_conversation(entry.id)
+                else:
+                    store.update_conversation(entry.id, on=on)
+            elif what == "merge" and who:
+                store.merge(ids[0], ids[who])  # their entries move to the first contact
+                gone.add(ids[who])
+    indexed, loaded = diaries(db_path, ids)
+    assert indexed == loaded
+
+
+def test_a_damaged_or_foreign_index_is_rebuilt(db_path, monkeypatch):
+    with Store.open(db_path) as store:
+        ann = store.add_contact(Contact(name="Ann", met_on=D))
+        bob = store.add_contact(Contact(name="Bob", met_on=D))
+        for n in range(3):
+            for who, mark in ((ann, "a"), (bob, "b")):
+                on = D + timedelta(days=40 * n)
+                store.log(
+                    Conversation(contact_id=who.id, on=on, channel=Channel.CALL, note=f"{mark}{n}")
+                )
+    want = diaries(db_path, [ann.id, bob.id])[1]
+    files = sorted((db_path / "cache" / "diary").rglob(f"*{diary_index.SUFFIX}"))
+    assert len(files) == 3
+    files[0].write_bytes(files[0].read_bytes()[:-3])  # torn
+    files[1].write_bytes(files[2].read_bytes())  # another month's index
+    files[2].write_bytes(files[2].read_bytes().replace(ann.id.encode(), b"0" * 32))  # forged
+    assert diaries(db_path, [ann.id, bob.id])[0] == want
+    parsed_whole = []
+    original = Store._parse_month
+    monkeypatch.setattr(
+        Store,
+        "_parse_month",
+        lambda self, rel, raw, only: (
+            parsed_whole.append(rel) if only is None else None or original(self, rel, raw, only)
+        ),
+    )
+    assert diaries(db_path, [ann.id, bob.id])[0] == want
+    assert parsed_whole == []  # rebuilt sound the first time: now trusted, parsed in part
