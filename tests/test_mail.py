@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mailbox
+import os
 from datetime import date
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -214,6 +215,24 @@ def test_maildir_at_any_depth_eml_and_mbox_are_recognised_by_content(store, peop
     plan = run(store, root)
     assert plan.found == 5 and plan.ignored_files == 1
     assert sorted(c.message_id for c in diary(store, ann)) == [f"<{k}@x>" for k in "abcde"]
+
+
+def test_a_link_back_to_a_parent_folder_walks_each_folder_once(tmp_path):
+    root = tmp_path / "mail"
+    write_maildir(root / "Inbox", message(message_id="<a@x>"))
+    (root / "Inbox" / "up").symlink_to("..")  # Inbox/up/Inbox/up/... (with a second: a hang)
+    found = find_messages([root])
+    assert len(found.messages) == 1
+    assert found.messages[0].where.startswith("mail/Inbox/")
+
+
+def test_a_fifo_in_a_maildir_is_never_read(tmp_path):
+    box = write_maildir(tmp_path / "Inbox", message(message_id="<a@x>"))
+    os.mkfifo(box / "cur" / "1700000000.fifo:2,S")  # reading it would block forever
+    (box / "new" / "broken").symlink_to(tmp_path / "nowhere")
+    found = find_messages([box])
+    assert len(found.messages) == 1
+    assert "fifo" not in found.messages[0].where and "broken" not in found.messages[0].where
 
 
 def test_the_same_message_id_in_two_folders_is_filed_once(store, people, tmp_path):
