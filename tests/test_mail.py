@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from netui.core.config import load_my_emails, save_my_emails
 from netui.core.errors import ConfigError, StalePlan
+from netui.core.io import limits
 from netui.core.io.archive import read_json, write_json
 from netui.core.io.mail import apply_mail, plan_mail
 from netui.core.io.mail_message import html_to_text, read_body, read_headers, trim_quotes
@@ -233,6 +234,16 @@ def test_a_fifo_in_a_maildir_is_never_read(tmp_path):
     found = find_messages([box])
     assert len(found.messages) == 1
     assert "fifo" not in found.messages[0].where and "broken" not in found.messages[0].where
+
+
+def test_a_huge_body_and_subject_are_cut_to_the_import_limits_and_reported(store, people, tmp_path):
+    ann, _ = people
+    huge = message(subject="S" * (limits.LINE_CHARS + 5), body="b" * (limits.TEXT_CHARS + 5))
+    plan = run(store, write_mbox(tmp_path / "in", huge))
+    [conv] = diary(store, ann)
+    assert len(conv.correspondence[0]) == limits.TEXT_CHARS
+    assert len(conv.subject) == limits.LINE_CHARS
+    assert any("cut to" in problem for problem in plan.problems)
 
 
 def test_the_same_message_id_in_two_folders_is_filed_once(store, people, tmp_path):
