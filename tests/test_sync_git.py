@@ -87,6 +87,34 @@ def test_sync_without_a_remote_says_how_to_start(tmp_path, capsys):
     assert code == 1 and "netui sync --remote URL" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("remote", ["--upload-pack=touch {pwned}", "ext::sh -c touch% {pwned}"])
+def test_a_remote_that_is_an_option_or_a_command_is_refused(tmp_path, capsys, remote):
+    pwned = tmp_path / "pwned"
+    run(tmp_path / "a", "add", "Dana Kim")
+    code, _, err = run(
+        tmp_path / "a", "sync", "--remote", remote.format(pwned=pwned), capsys=capsys
+    )
+    assert code == 1 and "nothing was changed" in err and "Traceback" not in err
+    assert not pwned.exists()
+    assert not (tmp_path / "a" / ".git").exists()
+
+
+def test_an_ext_remote_in_the_config_never_runs_even_when_the_user_allows_every_protocol(
+    pair, capsys
+):
+    a, _ = pair
+    pwned = a.parent / "pwned"
+    with open(os.environ["GIT_CONFIG_GLOBAL"], "a") as config:
+        config.write("[protocol]\n\tallow = always\n")
+    subprocess.run(
+        ["git", "-C", str(a), "remote", "set-url", "origin", f"ext::sh -c touch% {pwned}"],
+        check=True,
+    )
+    code, _, err = run(a, "sync", capsys=capsys)
+    assert code == 1 and "cannot reach" in err
+    assert not pwned.exists()
+
+
 # Each edit: (name, function(store, dana_id) -> what to look for afterwards).
 def _add(store, dana_id):
     return ("contact", store.add_contact(Contact(name="Lee Park")).id)

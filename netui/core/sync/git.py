@@ -22,6 +22,11 @@ committed as a local change and merged again, which changes nothing more. A merg
 (`netui merge-driver`, set up here) lets a plain `git pull` merge data files by record too.
 Local and derived files (lock, journal, temp files, *.bak, backups/, cache/, undo.json)
 never leave the device.
+
+A remote is a place, never a command: `--remote` is refused when git would read it as an
+option (`--upload-pack=...`) or a transport that runs a program (`ext::`, `fd::`), and every
+git call carries `protocol.ext.allow=never`, so a `protocol.allow=always` in the user's
+config (or a remote written into .git/config by hand) cannot make a sync run one either.
 """
 
 from __future__ import annotations
@@ -81,6 +86,9 @@ contacts/*.json merge=netui
 conversations/*.json merge=netui
 """
 _DATA_PATHS = ("meta.json", "referrals.json", "introductions.json", "contacts", "conversations")
+# Transports that run a command or read a file descriptor instead of reaching a place.
+_COMMAND_TRANSPORTS = ("ext::", "fd::")
+_SAFE_GIT = ("-c", "commit.gpgsign=false", "-c", "protocol.ext.allow=never")
 
 
 class SyncError(NetuiError):
@@ -138,7 +146,7 @@ class Git:
         self, args: tuple[str, ...], stdin: bytes | None
     ) -> subprocess.CompletedProcess[bytes]:
         return subprocess.run(
-            [self.exe, "-c", "commit.gpgsign=false", *args],
+            [self.exe, *_SAFE_GIT, *args],
             cwd=self.root,
             env=self.env,
             input=stdin,
@@ -222,6 +230,20 @@ def driver_command() -> str:
     return f"{shlex.quote(sys.executable)} -m netui merge-driver %O %A %B %P"
 
 
+def check_remote(remote: str) -> None:
+    """Refuse a remote git would take as an option or as a command to run."""
+    if remote.startswith("-"):
+        raise SyncError(
+            f"{remote!r} is not a git remote (it starts with '-'); give a URL or a path "
+            "(./name for a folder whose name starts with '-'); nothing was changed"
+        )
+    if remote.lower().startswith(_COMMAND_TRANSPORTS):
+        raise SyncError(
+            f"{remote!r} runs a command instead of naming a place; netui sync takes an "
+            "ssh, https, git or file URL or a path; nothing was changed"
+        )
+
+
 def _prepare(git: Git, remote: str | None) -> str:
     """Make the folder a repository ready to sync; returns how it began ("" if it had)."""
     started = ""
@@ -243,7 +265,7 @@ def _prepare(git: Git, remote: str | None) -> str:
             git.run("config", key, value)  # only here: commits work on a fresh machine
     current = git.run("remote", "get-url", REMOTE, check=False).strip()
     if remote is not None and current != remote:
-        git.run("remote", "add" if not current else "set-url", REMOTE, remote)
+        git.run("remote", "add" if not current else "set-url", "--", REMOTE, remote)
     elif not current:
         raise SyncError("this database has no remote yet: run `netui sync --remote URL`")
     for name, text in ((".gitignore", GITIGNORE), (".gitattributes", GITATTRIBUTES)):
@@ -280,6 +302,8 @@ def sync(db: Database, remote: str | None = None) -> SyncReport:
     The network steps (fetch, push) run without it, so an open TUI keeps working while git
     talks to a slow remote; what was written meanwhile is committed before the merge.
     """
+    if remote is not None:
+        check_remote(remote)
     git = Git(db.root)
     if not (db.root / ".git").is_dir() and remote is None:
         raise SyncError(
