@@ -115,6 +115,34 @@ def test_an_ext_remote_in_the_config_never_runs_even_when_the_user_allows_every_
     assert not pwned.exists()
 
 
+@pytest.mark.parametrize(
+    "damage",
+    ['{"contacts": {"x": {"name": "Torn", "id": "x"}}, ', '{"contacts": {"x": {"name": "No id"}}}'],
+)
+def test_a_damaged_file_pushed_by_another_device_is_a_clear_message_and_changes_nothing(
+    pair, capsys, damage
+):
+    a, b = pair
+    before = records(a)
+    shard = next((b / "contacts").glob("*.json"))
+    shard.write_text(damage)
+    git = ["git", "-C", str(b)]
+    subprocess.run([*git, "commit", "-qam", "a hand edit"], check=True)
+    subprocess.run([*git, "push", "-q", "origin", "HEAD:main"], check=True)
+    code, _, err = run(a, "sync", capsys=capsys)
+    assert code == 1 and "not valid netui data" in err and "Traceback" not in err
+    assert records(a) == before
+    healthy(a)
+
+
+def test_a_relative_db_path_syncs(tmp_path, remote, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    run(Path("a"), "add", "Dana Kim")
+    code, out, err = run(Path("a"), "sync", "--remote", str(remote), capsys=capsys)
+    assert code == 0, err
+    assert "1 change sent" in out
+
+
 # Each edit: (name, function(store, dana_id) -> what to look for afterwards).
 def _add(store, dana_id):
     return ("contact", store.add_contact(Contact(name="Lee Park")).id)

@@ -46,6 +46,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from netui.core.db.schema import file_problem
 from netui.core.db.storage import (
     TABLE_OF_KIND,
     Database,
@@ -126,7 +127,7 @@ class Git:
     """The `git` command on PATH, run in the database folder, private files, no prompts."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root
+        self.root = root.absolute()  # git runs in root: a relative GIT_DIR would be root/root
         exe = shutil.which("git")
         if exe is None:
             raise SyncError(
@@ -138,8 +139,8 @@ class Git:
             **os.environ,
             "GIT_TERMINAL_PROMPT": "0",  # a missing credential fails; never a hidden prompt
             "LC_ALL": "C",
-            "GIT_DIR": str(root / ".git"),
-            "GIT_WORK_TREE": str(root),
+            "GIT_DIR": str(self.root / ".git"),
+            "GIT_WORK_TREE": str(self.root),
         }
 
     def _run(
@@ -406,6 +407,8 @@ def _merge(
         str(result.records["contacts"][cid].get("name", cid)) for cid in result.conflicted
     ]
     meta = git.blobs(theirs, ["meta.json"]) if ours is None else {}
+    for rel, raw in meta.items():
+        _refuse_damaged(rel, raw, theirs)
     _write(db, files, result.records, meta)
     git.run("add", "-A")
     tree = git.run("write-tree").strip()
@@ -429,8 +432,25 @@ def _records(git: Git, commit: str | None, files: set[str]) -> Records:
     for rel, raw in git.blobs(commit, sorted(files)).items():
         kind = kind_of(rel)
         if kind in KINDS and raw.strip():
+            _refuse_damaged(rel, raw, commit)
             out[kind].update(json.loads(raw).get(TABLE_OF_KIND[kind], {}))
     return out
+
+
+def _refuse_damaged(rel: str, raw: bytes, commit: str | None) -> None:
+    """A file another device (or a hand edit) pushed is checked like a file on disk.
+
+    Read unchecked, a torn JSON file or a record without its id stopped the sync with a
+    traceback, and a record in the wrong shard would have been saved where the store
+    refuses it.
+    """
+    problem, _ = file_problem(rel, raw)
+    if problem is not None:
+        where = f"commit {commit[:10]}" if commit else "the remote"
+        raise SyncError(
+            f"{rel} in {where} is not valid netui data ({problem}); nothing was changed "
+            "here: repair it on the device that made it (`netui doctor` there), then sync again"
+        )
 
 
 def _home_of(kind: str, record: dict) -> str:
