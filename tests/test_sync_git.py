@@ -143,6 +143,24 @@ def test_a_relative_db_path_syncs(tmp_path, remote, monkeypatch, capsys):
     assert "1 change sent" in out
 
 
+def test_only_netui_data_travels_from_a_folder_that_holds_other_files(tmp_path, remote):
+    a = tmp_path / "a"
+    a.mkdir()
+    (a / "tax-return.pdf").write_text("private")
+    (a / "notes").mkdir()
+    (a / "notes" / "diary.txt").write_text("private")
+    assert run(a, "init", "--force")[0] == 0
+    run(a, "add", "Dana Kim")
+    assert run(a, "sync", "--remote", str(remote))[0] == 0
+    sent = subprocess.run(
+        ["git", "ls-tree", "-r", "--name-only", "main"],
+        cwd=remote, capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    assert "tax-return.pdf" not in sent and "notes/diary.txt" not in sent
+    assert "meta.json" in sent and any(p.startswith("contacts/") for p in sent)
+    assert ".gitignore" in sent and ".gitattributes" in sent
+
+
 # Each edit: (name, function(store, dana_id) -> what to look for afterwards).
 def _add(store, dana_id):
     return ("contact", store.add_contact(Contact(name="Lee Park")).id)

@@ -66,7 +66,17 @@ LAST_SYNC = "netui-last-sync"  # inside .git: this device's own, never committed
 SYNC_LOCK = "netui-sync.lock"
 PUSH_TRIES = 3
 GITIGNORE = """\
-# Written by `netui sync`: what is local to this device or derived never travels.
+# Written by `netui sync`: only netui's data travels, never anything else kept in this
+# folder (after `netui init --force` in a used folder, `git add -A` sent all of it).
+/*
+!/.gitignore
+!/.gitattributes
+!/meta.json
+!/referrals.json
+!/introductions.json
+!/contacts/
+!/conversations/
+# What is local to this device or derived never travels either.
 .lock
 journal.json
 *.tmp-*
