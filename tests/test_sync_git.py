@@ -333,7 +333,11 @@ def test_no_git_on_path_is_a_clear_message(pair, monkeypatch, capsys):
 
 KILL_GIT = """#!/bin/sh
 # Dies with the netui that runs it when git is asked for $NETUI_KILL_AT (once).
-sub="$3"
+sub="" prev=""
+for arg in "$@"; do  # the subcommand: the first word that is not `-c NAME=VALUE`
+    if [ "$arg" != "-c" ] && [ "$prev" != "-c" ]; then sub="$arg"; break; fi
+    prev="$arg"
+done
 if [ "$sub" = "$NETUI_KILL_AT" ] && [ ! -e "$NETUI_KILL_ONCE" ]; then
     : > "$NETUI_KILL_ONCE"
     [ "$sub" = "add" ] && : > "$GIT_DIR/index.lock"   # as if git died holding its lock
