@@ -17,6 +17,7 @@ from netui.core.config import Settings
 from netui.core.db import doctor
 from netui.core.db.store import Store
 from netui.core.model import Contact, Conversation, Stage
+from netui.core.sync import git as git_sync
 
 pytestmark = pytest.mark.usefixtures("git_env")
 
@@ -159,6 +160,28 @@ def test_only_netui_data_travels_from_a_folder_that_holds_other_files(tmp_path, 
     assert "tax-return.pdf" not in sent and "notes/diary.txt" not in sent
     assert "meta.json" in sent and any(p.startswith("contacts/") for p in sent)
     assert ".gitignore" in sent and ".gitattributes" in sent
+
+
+def test_a_token_in_the_remote_url_is_never_shown(tmp_path, capsys):
+    run(tmp_path / "a", "add", "Dana Kim")
+    url = "https://me:ghp_SECRET123@127.0.0.1:9/nowhere.git"  # nothing listens on port 9
+    code, out, err = run(tmp_path / "a", "sync", "--remote", url, capsys=capsys)
+    assert code == 1 and "cannot reach https://me:***@127.0.0.1:9/nowhere.git" in err
+    assert "SECRET" not in out + err
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://me:tok@host/r.git", "https://me:***@host/r.git"),
+        ("https://me@host/r.git", "https://me@host/r.git"),
+        ("git@host:r.git", "git@host:r.git"),
+        ("/srv/r.git", "/srv/r.git"),
+        ("https://[broken/r.git", "https://[broken/r.git"),
+    ],
+)
+def test_shown_remote_hides_only_a_password(url, shown):
+    assert git_sync.shown_remote(url) == shown
 
 
 # Each edit: (name, function(store, dana_id) -> what to look for afterwards).

@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from netui.core.db.schema import file_problem
 from netui.core.db.storage import (
@@ -255,6 +256,23 @@ def check_remote(remote: str) -> None:
         )
 
 
+def shown_remote(url: str) -> str:
+    """The remote as messages show it: a password or token in the URL replaced by ***.
+
+    git keeps `https://me:TOKEN@host/repo` in .git/config if told to; the one-line summary,
+    a TUI notice or an error message (screenshots, terminal logs) must not repeat it.
+    """
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        return url
+    if not password:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
+
+
 def _prepare(git: Git, remote: str | None) -> str:
     """Make the folder a repository ready to sync; returns how it began ("" if it had)."""
     started = ""
@@ -326,7 +344,7 @@ def sync(db: Database, remote: str | None = None) -> SyncReport:
         _clear_stale_locks(db.root)
         with db.exclusive():
             report = SyncReport(started=_prepare(git, remote))
-            report.remote = git.run("remote", "get-url", REMOTE).strip()
+            report.remote = shown_remote(git.run("remote", "get-url", REMOTE).strip())
             fresh = git.rev("HEAD") is None and not _has_records(db)
         return _exchange(db, git, report, fresh)
 
