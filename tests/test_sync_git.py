@@ -184,6 +184,18 @@ def test_shown_remote_hides_only_a_password(url, shown):
     assert git_sync.shown_remote(url) == shown
 
 
+@pytest.mark.parametrize("damage", ["[1, 2]", '{"contacts": {"x": {"name": "No id"}}}', "{"])
+def test_the_merge_driver_leaves_a_damaged_side_to_the_user(tmp_path, capsys, damage):
+    good = '{"contacts": {}}'
+    base, ours, theirs = (tmp_path / n for n in ("base", "ours", "theirs"))
+    base.write_text(good)
+    ours.write_text(good)
+    theirs.write_text(damage)
+    assert git_sync.merge_driver(base, ours, theirs, "contacts/00.json") == 1
+    assert "merge it by hand" in capsys.readouterr().err
+    assert ours.read_text() == good
+
+
 # Each edit: (name, function(store, dana_id) -> what to look for afterwards).
 def _add(store, dana_id):
     return ("contact", store.add_contact(Contact(name="Lee Park")).id)

@@ -537,11 +537,11 @@ def merge_driver(base: Path, ours: Path, theirs: Path, rel: str) -> int:
     sides = []
     for path in (base, ours, theirs):
         raw = path.read_bytes() if path.exists() else b""
-        try:
-            data = json.loads(raw) if raw.strip() else {}
-        except ValueError:
-            print(f"netui merge-driver: {rel} is not valid JSON; merge it by hand", file=sys.stderr)
+        problem = file_problem(rel, raw)[0] if raw.strip() else None
+        if problem is not None:  # a list or an id-less record raised inside git's merge
+            print(f"netui merge-driver: {rel}: {problem}; merge it by hand", file=sys.stderr)
             return 1
+        data = json.loads(raw) if raw.strip() else {}
         records = empty()
         records[kind] = data.get(table, {})
         sides.append(records)
