@@ -341,3 +341,15 @@ def test_an_export_into_the_database_folder_is_refused_and_changes_nothing(
     assert code == 1 and "inside the database folder" in err and "Traceback" not in err
     assert snapshot(db_path) == before
     assert not (db_path / "notes.csv").exists()
+
+
+def test_an_export_over_a_symlink_updates_the_file_it_leads_to(cli, db_path, store, tmp_path):
+    _populate(store)
+    store.close()
+    real = tmp_path / "synced" / "contacts.csv"
+    real.parent.mkdir()
+    real.write_text("old\n")
+    link = tmp_path / "contacts.csv"
+    link.symlink_to(real)
+    assert cli("export", str(link))[0] == 0
+    assert link.is_symlink() and "Ann Lee" in real.read_text()

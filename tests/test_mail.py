@@ -464,3 +464,16 @@ def test_a_50_mb_attachment_is_named_and_the_rest_still_filed(store, people, tmp
     assert plan.counts()["filed"] == 2
     [conv] = [c for c in diary(store, ann) if c.message_id == "<big@x>"]
     assert "a.zip (50.0 MB)" in conv.note and conv.correspondence == ["The deck."]
+
+
+def test_saving_my_emails_keeps_a_symlinked_config_a_link(tmp_path):
+    """Dotfile managers (stow, chezmoi, home-manager) make config.toml a link."""
+    real = tmp_path / "dotfiles" / "netui.toml"
+    real.parent.mkdir()
+    real.write_text("[reminders]\nthank_you_days = 2\n")
+    link = tmp_path / "config" / "config.toml"
+    link.parent.mkdir()
+    link.symlink_to(real)
+    save_my_emails([ME], link)
+    assert link.is_symlink()
+    assert "thank_you_days = 2" in real.read_text() and load_my_emails(real) == [ME]
