@@ -323,3 +323,33 @@ def test_no_bar_when_stderr_is_not_a_terminal(monkeypatch, capsys):
     with progress_on_stderr() as bar:
         assert bar is None
     assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("inside", ["contacts/{shard}", "meta.json", "notes.csv", "link.json"])
+def test_an_export_into_the_database_folder_is_refused_and_changes_nothing(
+    cli, db_path, store, tmp_path, inside
+):
+    _populate(store)
+    store.close()
+    before = snapshot(db_path)
+    shard = next((db_path / "contacts").glob("*.json")).name
+    (tmp_path / "link.json").symlink_to(db_path / "contacts" / shard)  # a link leading in
+    target = (
+        tmp_path / "link.json" if inside == "link.json" else db_path / inside.format(shard=shard)
+    )
+    code, _, err = cli("export", str(target))
+    assert code == 1 and "inside the database folder" in err and "Traceback" not in err
+    assert snapshot(db_path) == before
+    assert not (db_path / "notes.csv").exists()
+
+
+def test_an_export_over_a_symlink_updates_the_file_it_leads_to(cli, db_path, store, tmp_path):
+    _populate(store)
+    store.close()
+    real = tmp_path / "synced" / "contacts.csv"
+    real.parent.mkdir()
+    real.write_text("old\n")
+    link = tmp_path / "contacts.csv"
+    link.symlink_to(real)
+    assert cli("export", str(link))[0] == 0
+    assert link.is_symlink() and "Ann Lee" in real.read_text()

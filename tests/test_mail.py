@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import mailbox
+import os
 from datetime import date
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 
 from netui.core.config import load_my_emails, save_my_emails
 from netui.core.errors import ConfigError, StalePlan
+from netui.core.io import limits
 from netui.core.io.archive import read_json, write_json
 from netui.core.io.mail import apply_mail, plan_mail
 from netui.core.io.mail_message import html_to_text, read_body, read_headers, trim_quotes
@@ -214,6 +216,34 @@ def test_maildir_at_any_depth_eml_and_mbox_are_recognised_by_content(store, peop
     plan = run(store, root)
     assert plan.found == 5 and plan.ignored_files == 1
     assert sorted(c.message_id for c in diary(store, ann)) == [f"<{k}@x>" for k in "abcde"]
+
+
+def test_a_link_back_to_a_parent_folder_walks_each_folder_once(tmp_path):
+    root = tmp_path / "mail"
+    write_maildir(root / "Inbox", message(message_id="<a@x>"))
+    (root / "Inbox" / "up").symlink_to("..")  # Inbox/up/Inbox/up/... (with a second: a hang)
+    found = find_messages([root])
+    assert len(found.messages) == 1
+    assert found.messages[0].where.startswith("mail/Inbox/")
+
+
+def test_a_fifo_in_a_maildir_is_never_read(tmp_path):
+    box = write_maildir(tmp_path / "Inbox", message(message_id="<a@x>"))
+    os.mkfifo(box / "cur" / "1700000000.fifo:2,S")  # reading it would block forever
+    (box / "new" / "broken").symlink_to(tmp_path / "nowhere")
+    found = find_messages([box])
+    assert len(found.messages) == 1
+    assert "fifo" not in found.messages[0].where and "broken" not in found.messages[0].where
+
+
+def test_a_huge_body_and_subject_are_cut_to_the_import_limits_and_reported(store, people, tmp_path):
+    ann, _ = people
+    huge = message(subject="S" * (limits.LINE_CHARS + 5), body="b" * (limits.TEXT_CHARS + 5))
+    plan = run(store, write_mbox(tmp_path / "in", huge))
+    [conv] = diary(store, ann)
+    assert len(conv.correspondence[0]) == limits.TEXT_CHARS
+    assert len(conv.subject) == limits.LINE_CHARS
+    assert any("cut to" in problem for problem in plan.problems)
 
 
 def test_the_same_message_id_in_two_folders_is_filed_once(store, people, tmp_path):
@@ -434,3 +464,16 @@ def test_a_50_mb_attachment_is_named_and_the_rest_still_filed(store, people, tmp
     assert plan.counts()["filed"] == 2
     [conv] = [c for c in diary(store, ann) if c.message_id == "<big@x>"]
     assert "a.zip (50.0 MB)" in conv.note and conv.correspondence == ["The deck."]
+
+
+def test_saving_my_emails_keeps_a_symlinked_config_a_link(tmp_path):
+    """Dotfile managers (stow, chezmoi, home-manager) make config.toml a link."""
+    real = tmp_path / "dotfiles" / "netui.toml"
+    real.parent.mkdir()
+    real.write_text("[reminders]\nthank_you_days = 2\n")
+    link = tmp_path / "config" / "config.toml"
+    link.parent.mkdir()
+    link.symlink_to(real)
+    save_my_emails([ME], link)
+    assert link.is_symlink()
+    assert "thank_you_days = 2" in real.read_text() and load_my_emails(real) == [ME]

@@ -148,3 +148,12 @@ def test_without_advance_the_review_points_at_the_email_that_was_the_thank_you(c
     assert "thanked --on 2026-11-16" in out
     [item] = json.loads(cli("review", "--json")[1])
     assert item["emailed_thank_you"]["subject"] == "Thanks!"
+
+
+def test_standard_input_beyond_the_import_limit_is_refused(cli, monkeypatch):
+    from netui.core.io import files
+
+    monkeypatch.setattr(files, "MAX_IMPORT_BYTES", 1000)  # stands for 256 MB of /dev/zero
+    code, _, err = cli("mail", "-", "--me", ME, stdin=b"\0" * 1001)
+    assert code == 1 and "standard input holds more" in err
+    assert "Traceback" not in err

@@ -17,6 +17,7 @@ from netui.core.config import Settings
 from netui.core.db import doctor
 from netui.core.db.store import Store
 from netui.core.model import Contact, Conversation, Stage
+from netui.core.sync import git as git_sync
 
 pytestmark = pytest.mark.usefixtures("git_env")
 
@@ -85,6 +86,114 @@ def test_sync_without_a_remote_says_how_to_start(tmp_path, capsys):
     run(tmp_path / "a", "add", "Dana Kim")
     code, _, err = run(tmp_path / "a", "sync", capsys=capsys)
     assert code == 1 and "netui sync --remote URL" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("remote", ["--upload-pack=touch {pwned}", "ext::sh -c touch% {pwned}"])
+def test_a_remote_that_is_an_option_or_a_command_is_refused(tmp_path, capsys, remote):
+    pwned = tmp_path / "pwned"
+    run(tmp_path / "a", "add", "Dana Kim")
+    code, _, err = run(
+        tmp_path / "a", "sync", "--remote", remote.format(pwned=pwned), capsys=capsys
+    )
+    assert code == 1 and "nothing was changed" in err and "Traceback" not in err
+    assert not pwned.exists()
+    assert not (tmp_path / "a" / ".git").exists()
+
+
+def test_an_ext_remote_in_the_config_never_runs_even_when_the_user_allows_every_protocol(
+    pair, capsys
+):
+    a, _ = pair
+    pwned = a.parent / "pwned"
+    with open(os.environ["GIT_CONFIG_GLOBAL"], "a") as config:
+        config.write("[protocol]\n\tallow = always\n")
+    subprocess.run(
+        ["git", "-C", str(a), "remote", "set-url", "origin", f"ext::sh -c touch% {pwned}"],
+        check=True,
+    )
+    code, _, err = run(a, "sync", capsys=capsys)
+    assert code == 1 and "cannot reach" in err
+    assert not pwned.exists()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ['{"contacts": {"x": {"name": "Torn", "id": "x"}}, ', '{"contacts": {"x": {"name": "No id"}}}'],
+)
+def test_a_damaged_file_pushed_by_another_device_is_a_clear_message_and_changes_nothing(
+    pair, capsys, damage
+):
+    a, b = pair
+    before = records(a)
+    shard = next((b / "contacts").glob("*.json"))
+    shard.write_text(damage)
+    git = ["git", "-C", str(b)]
+    subprocess.run([*git, "commit", "-qam", "a hand edit"], check=True)
+    subprocess.run([*git, "push", "-q", "origin", "HEAD:main"], check=True)
+    code, _, err = run(a, "sync", capsys=capsys)
+    assert code == 1 and "not valid netui data" in err and "Traceback" not in err
+    assert records(a) == before
+    healthy(a)
+
+
+def test_a_relative_db_path_syncs(tmp_path, remote, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    run(Path("a"), "add", "Dana Kim")
+    code, out, err = run(Path("a"), "sync", "--remote", str(remote), capsys=capsys)
+    assert code == 0, err
+    assert "1 change sent" in out
+
+
+def test_only_netui_data_travels_from_a_folder_that_holds_other_files(tmp_path, remote):
+    a = tmp_path / "a"
+    a.mkdir()
+    (a / "tax-return.pdf").write_text("private")
+    (a / "notes").mkdir()
+    (a / "notes" / "diary.txt").write_text("private")
+    assert run(a, "init", "--force")[0] == 0
+    run(a, "add", "Dana Kim")
+    assert run(a, "sync", "--remote", str(remote))[0] == 0
+    sent = subprocess.run(
+        ["git", "ls-tree", "-r", "--name-only", "main"],
+        cwd=remote, capture_output=True, text=True, check=True,
+    ).stdout.split()  # fmt: skip
+    assert "tax-return.pdf" not in sent and "notes/diary.txt" not in sent
+    assert "meta.json" in sent and any(p.startswith("contacts/") for p in sent)
+    assert ".gitignore" in sent and ".gitattributes" in sent
+
+
+def test_a_token_in_the_remote_url_is_never_shown(tmp_path, capsys):
+    run(tmp_path / "a", "add", "Dana Kim")
+    url = "https://me:ghp_SECRET123@127.0.0.1:9/nowhere.git"  # nothing listens on port 9
+    code, out, err = run(tmp_path / "a", "sync", "--remote", url, capsys=capsys)
+    assert code == 1 and "cannot reach https://me:***@127.0.0.1:9/nowhere.git" in err
+    assert "SECRET" not in out + err
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("https://me:tok@host/r.git", "https://me:***@host/r.git"),
+        ("https://me@host/r.git", "https://me@host/r.git"),
+        ("git@host:r.git", "git@host:r.git"),
+        ("/srv/r.git", "/srv/r.git"),
+        ("https://[broken/r.git", "https://[broken/r.git"),
+    ],
+)
+def test_shown_remote_hides_only_a_password(url, shown):
+    assert git_sync.shown_remote(url) == shown
+
+
+@pytest.mark.parametrize("damage", ["[1, 2]", '{"contacts": {"x": {"name": "No id"}}}', "{"])
+def test_the_merge_driver_leaves_a_damaged_side_to_the_user(tmp_path, capsys, damage):
+    good = '{"contacts": {}}'
+    base, ours, theirs = (tmp_path / n for n in ("base", "ours", "theirs"))
+    base.write_text(good)
+    ours.write_text(good)
+    theirs.write_text(damage)
+    assert git_sync.merge_driver(base, ours, theirs, "contacts/00.json") == 1
+    assert "merge it by hand" in capsys.readouterr().err
+    assert ours.read_text() == good
 
 
 # Each edit: (name, function(store, dana_id) -> what to look for afterwards).
@@ -259,7 +368,11 @@ def test_no_git_on_path_is_a_clear_message(pair, monkeypatch, capsys):
 
 KILL_GIT = """#!/bin/sh
 # Dies with the netui that runs it when git is asked for $NETUI_KILL_AT (once).
-sub="$3"
+sub="" prev=""
+for arg in "$@"; do  # the subcommand: the first word that is not `-c NAME=VALUE`
+    if [ "$arg" != "-c" ] && [ "$prev" != "-c" ]; then sub="$arg"; break; fi
+    prev="$arg"
+done
 if [ "$sub" = "$NETUI_KILL_AT" ] && [ ! -e "$NETUI_KILL_ONCE" ]; then
     : > "$NETUI_KILL_ONCE"
     [ "$sub" = "add" ] && : > "$GIT_DIR/index.lock"   # as if git died holding its lock

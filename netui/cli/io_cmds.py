@@ -148,7 +148,7 @@ STDOUT_NAMES = ("-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
 
 
 def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
-    from netui.core.io.export import Selection, format_for, render
+    from netui.core.io.export import Selection, format_for, refuse_inside_database, render
     from netui.core.io.files import write_atomic
 
     to_stdout = args.path in STDOUT_NAMES
@@ -157,6 +157,8 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
         where = "standard output" if to_stdout else f"{args.path!r}"
         known = ", ".join(EXPORT_FORMATS)
         raise CliError(f"cannot tell the format for {where}; use --format ({known})")
+    if not to_stdout:
+        refuse_inside_database(ctx.store.path, Path(args.path))
     selection = Selection(
         stage=Stage.parse(args.stage) if args.stage else None,
         tag=args.tag,

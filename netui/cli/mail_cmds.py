@@ -78,6 +78,19 @@ def my_emails(args: argparse.Namespace) -> list[str]:
     return emails
 
 
+def _one_message_from_stdin() -> bytes:
+    """Standard input, bounded like an imported file: `< /dev/zero` once ate all memory."""
+    from netui.core.io import files
+
+    data = sys.stdin.buffer.read(files.MAX_IMPORT_BYTES + 1)
+    if len(data) > files.MAX_IMPORT_BYTES:
+        raise CliError(
+            f"standard input holds more than {files.MAX_IMPORT_BYTES >> 20} MB, more than one "
+            "email can; save it as an mbox file and pass its path"
+        )
+    return data
+
+
 def cmd_mail(args: argparse.Namespace, ctx: Context) -> int:
     from netui.core.io.mail import apply_mail, plan_mail
     from netui.core.io.mail_sources import Found, find_messages, from_bytes
@@ -87,7 +100,7 @@ def cmd_mail(args: argparse.Namespace, ctx: Context) -> int:
     paths = [p for p in args.paths if p != "-"]
     found = find_messages([Path(p) for p in paths]) if paths else Found([], [])
     if "-" in args.paths:
-        found.messages.append(from_bytes(sys.stdin.buffer.read()))
+        found.messages.append(from_bytes(_one_message_from_stdin()))
     if not found.messages and found.problems:
         raise CliError(found.problems[0])
     with progress_on_stderr() as bar:

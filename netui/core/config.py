@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from netui.core.errors import ConfigError
-from netui.core.fs import atomic_write
+from netui.core.fs import atomic_write, through_links
 from netui.core.paths import user_config_dir
 
 DEFAULT_THANK_YOU = """Dear {first_name},
@@ -179,7 +179,7 @@ def save_my_emails(emails: list[str], path: Path | None = None) -> Path:
         lines.insert(header + 1, line)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(path, ("\n".join(lines) + "\n").encode("utf-8"))
+        atomic_write(through_links(path), ("\n".join(lines) + "\n").encode("utf-8"))
     except OSError as exc:
         raise ConfigError(f"cannot write config {path}: {exc.strerror or exc}") from None
     load_my_emails(path)  # what was written reads back, or the error names the file

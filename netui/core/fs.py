@@ -97,6 +97,13 @@ def atomic_write(
         fsync_dir(final.parent)
 
 
+def through_links(path: Path) -> Path:
+    """The file a symlink leads to, for a user's file replaced atomically (an export, the
+    config): a rename over the link itself replaced a dotfiles-managed config.toml link
+    with a plain copy. Not for database files, whose links the doctor reports."""
+    return path.resolve() if path.is_symlink() else path
+
+
 def rename_into_place(tmp: Path, final: Path) -> None:
     """The atomic step: `final` is the old file until this returns, the new one after.
 

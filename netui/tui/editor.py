@@ -60,6 +60,12 @@ class ExternalEditor:
                 raise EditorError(
                     f"{argv[0]} exited with status {result.returncode}; note unchanged"
                 )
-            return path.read_text(encoding="utf-8")
+            try:
+                return path.read_text(encoding="utf-8")
+            except UnicodeDecodeError as exc:  # was a traceback that closed the app
+                raise EditorError(
+                    f"{argv[0]} saved the note in another encoding than UTF-8 (byte "
+                    f"{exc.start}); set it to UTF-8 and edit again; note unchanged"
+                ) from None
         finally:
             path.unlink(missing_ok=True)

@@ -9,7 +9,7 @@ import pytest
 from netui.core.db.store import Store
 from netui.core.model import Contact, Conversation, Stage
 from tests.conftest import TODAY
-from tests.tui.conftest import TRICKY, card_text, drive, notices, press, screen_text
+from tests.tui.conftest import TRICKY, card_text, drive, notices, press, screen_text, wait_until
 
 
 def test_markup_emoji_and_rtl_names_show_literally(store: Store, frozen_today):
@@ -94,5 +94,22 @@ def test_web_pages_show_on_the_card_literally(store: Store, frozen_today):
         main.select(ann.id)
         await pilot.pause()
         assert "Web: https://ann.example/[/] · [b]x" in card_text(main)
+
+    drive(store, scenario)
+
+
+def test_the_palette_shows_an_action_markup_name_literally_and_jumps_to_it(store, frozen_today):
+    """A name that would be a live `@click` action (or a file link) if parsed as markup."""
+    name = "[@click=app.quit]Quinn[/] [link=file:///etc/passwd]x[/]"
+    contact = store.add_contact(Contact(name=name, company="[b]Co"))
+    store.add_contact(Contact(name="Ann Lee"))
+
+    async def scenario(pilot, app, main):
+        await press(pilot, "ctrl+p", *"[@click")
+        await wait_until(pilot, lambda: f"Go to {name}" in screen_text(app), "the literal hit")
+        assert "[b]Co" in screen_text(app)
+        await press(pilot, "enter")
+        assert app.screen is main and app.is_running
+        assert main.selected_id == contact.id
 
     drive(store, scenario)

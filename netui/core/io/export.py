@@ -3,6 +3,10 @@
 JSON with no filter is the full archive: every contact (archived ones too), the whole
 diary, all referrals. With filters it holds the chosen contacts, their conversations and
 the referrals between them, which still imports cleanly on its own.
+
+An export never lands inside the database folder: `netui export DB/contacts/03.json` once
+replaced a data file behind the store's back (its contacts unreadable until `netui doctor`
+restored a backup), and any export there would be committed and pushed by `netui sync`.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from netui.core.db.store import Store, fold
+from netui.core.errors import UnwritableFile
 from netui.core.io.archive import write_json
 from netui.core.io.csv_contacts import write_csv
 from netui.core.io.diary import write_markdown
@@ -35,6 +40,17 @@ ICS_HORIZON_DAYS = 365  # every contact has one next step; a year covers all of 
 def format_for(path: str) -> str | None:
     """The export format a file name asks for, by its extension."""
     return EXTENSIONS.get(Path(path).suffix.lower())
+
+
+def refuse_inside_database(database: Path, target: Path) -> None:
+    """UnwritableFile when `target` (after links) is in the database folder or is it."""
+    root = database.resolve()
+    where = target.expanduser().resolve()
+    if where == root or where.is_relative_to(root):
+        raise UnwritableFile(
+            f"{target} is inside the database folder {database}; export somewhere else "
+            "(netui writes its own files there, and sync would send the export to every device)"
+        )
 
 
 @dataclass(frozen=True, slots=True)

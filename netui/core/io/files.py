@@ -22,7 +22,7 @@ from pathlib import Path
 import charset_normalizer
 
 from netui.core.errors import UnreadableFile, UnwritableFile
-from netui.core.fs import atomic_write
+from netui.core.fs import atomic_write, through_links
 
 MAX_IMPORT_BYTES = 256 * 1024 * 1024  # far beyond any address book; refuses /dev/zero & co.
 VCARD_SUFFIXES = (".vcf", ".vcard")
@@ -185,7 +185,7 @@ def write_atomic(path: Path, text: str) -> None:
         if _is_stream(path):
             _write_stream(path, encode(text))
         else:
-            atomic_write(path, encode(text), mode=_mode_of(path))
+            atomic_write(through_links(path), encode(text), mode=_mode_of(path))
     except OSError as exc:
         raise UnwritableFile(f"cannot write {path}: {exc.strerror or exc}") from None
 

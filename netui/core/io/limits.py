@@ -3,7 +3,9 @@
 A 5 MB note from an import once froze the TUI for 7-27 s per cursor move, and 100,000 tags
 for ~2 s (issue 17.7). The pane now draws previews whatever a record holds, but nothing a
 person writes to a contact comes near these limits: anything beyond them is cut, and the
-import report says what was cut, where. Records typed by hand are not limited here.
+import report says what was cut, where; `netui mail` too (a 30 MB text/plain body or
+Subject header was filed whole until the review of issue 16). Records typed by hand are not
+limited here.
 """
 
 from __future__ import annotations
@@ -60,6 +62,8 @@ def cap_conversation(conversation: Conversation) -> tuple[Conversation, list[str
         name: _cut_text(name, getattr(conversation, name), TEXT_CHARS, cuts)
         for name in _DIARY_TEXTS
     }
+    if conversation.subject is not None:
+        changes["subject"] = _cut_text("subject", conversation.subject, LINE_CHARS, cuts)
     letters = conversation.correspondence[:LIST_ITEMS]
     if len(conversation.correspondence) > LIST_ITEMS:
         cuts.append(f"letters cut to the first {LIST_ITEMS:,}")

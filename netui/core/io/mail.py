@@ -20,6 +20,7 @@ from typing import Any
 from netui.core.db.store import Store
 from netui.core.errors import StalePlan
 from netui.core.io.importer import refuse_if_stale
+from netui.core.io.limits import cap_conversation
 from netui.core.io.mail_message import Body, Headers, read_body, read_headers
 from netui.core.io.mail_sources import Found
 from netui.core.model import (
@@ -261,7 +262,12 @@ class _Planner:
         plan.filed += 1
         for cid in targets:
             self.known.add((key, cid))
-            plan.conversations.append(_conversation(cid, day, direction, headers, body, key))
+            conversation, cuts = cap_conversation(
+                _conversation(cid, day, direction, headers, body, key)
+            )
+            if cid == targets[0]:  # said once a message, not once a contact
+                plan.problems += [f"{headers.where}: {cut}" for cut in cuts]
+            plan.conversations.append(conversation)
             contact = self._writable(plan, cid)
             plan.filings.append(
                 Filing(headers.where, cid, contact.name, day, direction, headers.subject)

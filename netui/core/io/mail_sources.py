@@ -5,6 +5,11 @@ Every message is found first (cheap: a Maildir is a listing, an mbox one scan fo
 time, so a 50 MB attachment is in memory only while its own message is handled. Kinds are
 told by content, never by file name: Gmail Takeout calls its mbox `All mail Including
 Spam and Trash.mbox`, Thunderbird uses no extension at all, and mutt saves `.txt` files.
+
+Links are followed (a Maildir linked in from another disk is common), but no folder is
+walked twice: two links to `.` in one folder made the walk take 2^40 steps (a hang, found
+in review), and a link to a parent looped until the kernel's limit. Only regular files are
+read: a FIFO in `cur/` would block the import forever.
 """
 
 from __future__ import annotations
@@ -44,10 +49,11 @@ class Found:
 def find_messages(paths: list[Path]) -> Found:
     """The messages under each path, in a stable order (sorted names)."""
     found = Found([], [])
+    walked: set[tuple[int, int]] = set()
     for path in paths:
         path = path.expanduser()
         if path.is_dir():
-            _walk(path, path.name or str(path), found)
+            _walk(path, path.name or str(path), found, walked)
         elif path.is_file():
             if not _add_file(path, path.name, found):
                 found.problems.append(f"{path}: not an mbox or a mail message; skipped")
@@ -61,8 +67,13 @@ def from_bytes(data: bytes, where: str = "-") -> RawMessage:
     return RawMessage(where, lambda: data, lambda: None)
 
 
-def _walk(folder: Path, label: str, found: Found) -> None:
+def _walk(folder: Path, label: str, found: Found, walked: set[tuple[int, int]]) -> None:
+    """Every message under `folder`, each folder once (by device and inode, after links)."""
     try:
+        info = folder.stat()
+        if (info.st_dev, info.st_ino) in walked:
+            return
+        walked.add((info.st_dev, info.st_ino))
         children = sorted(folder.iterdir(), key=lambda p: p.name)
     except OSError as exc:
         found.problems.append(f"{label}: cannot read the folder ({exc.strerror}); skipped")
@@ -74,7 +85,7 @@ def _walk(folder: Path, label: str, found: Found) -> None:
         if child.is_dir():
             if child.name in _MAILDIR_PARTS and {"cur", "new"} <= names:
                 continue
-            _walk(child, f"{label}/{child.name}", found)
+            _walk(child, f"{label}/{child.name}", found, walked)
         elif child.is_file() and not _add_file(child, f"{label}/{child.name}", found):
             found.ignored += 1
 
@@ -86,7 +97,10 @@ def _add_maildir(folder: Path, label: str, found: Found) -> None:
     message is: the report names the file so the user can open it."""
     for part in ("cur", "new"):
         try:
-            names = sorted(p for p in os.listdir(folder / part) if not p.startswith("."))
+            with os.scandir(folder / part) as entries:
+                names = sorted(
+                    e.name for e in entries if not e.name.startswith(".") and _regular(e)
+                )
         except OSError as exc:
             found.problems.append(f"{label}/{part}: cannot read ({exc.strerror}); skipped")
             continue
@@ -95,6 +109,14 @@ def _add_maildir(folder: Path, label: str, found: Found) -> None:
             found.messages.append(
                 RawMessage(f"{label}/{part}/{name}", path.read_bytes, partial(_mtime, path))
             )
+
+
+def _regular(entry: os.DirEntry[str]) -> bool:
+    """A regular file, after links; a FIFO, device or broken link is never read."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 def _mtime(path: Path) -> datetime | None:

@@ -22,6 +22,11 @@ committed as a local change and merged again, which changes nothing more. A merg
 (`netui merge-driver`, set up here) lets a plain `git pull` merge data files by record too.
 Local and derived files (lock, journal, temp files, *.bak, backups/, cache/, undo.json)
 never leave the device.
+
+A remote is a place, never a command: `--remote` is refused when git would read it as an
+option (`--upload-pack=...`) or a transport that runs a program (`ext::`, `fd::`), and every
+git call carries `protocol.ext.allow=never`, so a `protocol.allow=always` in the user's
+config (or a remote written into .git/config by hand) cannot make a sync run one either.
 """
 
 from __future__ import annotations
@@ -40,7 +45,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
+from netui.core.db.schema import file_problem
 from netui.core.db.storage import (
     TABLE_OF_KIND,
     Database,
@@ -60,7 +67,17 @@ LAST_SYNC = "netui-last-sync"  # inside .git: this device's own, never committed
 SYNC_LOCK = "netui-sync.lock"
 PUSH_TRIES = 3
 GITIGNORE = """\
-# Written by `netui sync`: what is local to this device or derived never travels.
+# Written by `netui sync`: only netui's data travels, never anything else kept in this
+# folder (after `netui init --force` in a used folder, `git add -A` sent all of it).
+/*
+!/.gitignore
+!/.gitattributes
+!/meta.json
+!/referrals.json
+!/introductions.json
+!/contacts/
+!/conversations/
+# What is local to this device or derived never travels either.
 .lock
 journal.json
 *.tmp-*
@@ -81,6 +98,9 @@ contacts/*.json merge=netui
 conversations/*.json merge=netui
 """
 _DATA_PATHS = ("meta.json", "referrals.json", "introductions.json", "contacts", "conversations")
+# Transports that run a command or read a file descriptor instead of reaching a place.
+_COMMAND_TRANSPORTS = ("ext::", "fd::")
+_SAFE_GIT = ("-c", "commit.gpgsign=false", "-c", "protocol.ext.allow=never")
 
 
 class SyncError(NetuiError):
@@ -118,7 +138,7 @@ class Git:
     """The `git` command on PATH, run in the database folder, private files, no prompts."""
 
     def __init__(self, root: Path) -> None:
-        self.root = root
+        self.root = root.absolute()  # git runs in root: a relative GIT_DIR would be root/root
         exe = shutil.which("git")
         if exe is None:
             raise SyncError(
@@ -130,15 +150,15 @@ class Git:
             **os.environ,
             "GIT_TERMINAL_PROMPT": "0",  # a missing credential fails; never a hidden prompt
             "LC_ALL": "C",
-            "GIT_DIR": str(root / ".git"),
-            "GIT_WORK_TREE": str(root),
+            "GIT_DIR": str(self.root / ".git"),
+            "GIT_WORK_TREE": str(self.root),
         }
 
     def _run(
         self, args: tuple[str, ...], stdin: bytes | None
     ) -> subprocess.CompletedProcess[bytes]:
         return subprocess.run(
-            [self.exe, "-c", "commit.gpgsign=false", *args],
+            [self.exe, *_SAFE_GIT, *args],
             cwd=self.root,
             env=self.env,
             input=stdin,
@@ -222,6 +242,37 @@ def driver_command() -> str:
     return f"{shlex.quote(sys.executable)} -m netui merge-driver %O %A %B %P"
 
 
+def check_remote(remote: str) -> None:
+    """Refuse a remote git would take as an option or as a command to run."""
+    if remote.startswith("-"):
+        raise SyncError(
+            f"{remote!r} is not a git remote (it starts with '-'); give a URL or a path "
+            "(./name for a folder whose name starts with '-'); nothing was changed"
+        )
+    if remote.lower().startswith(_COMMAND_TRANSPORTS):
+        raise SyncError(
+            f"{remote!r} runs a command instead of naming a place; netui sync takes an "
+            "ssh, https, git or file URL or a path; nothing was changed"
+        )
+
+
+def shown_remote(url: str) -> str:
+    """The remote as messages show it: a password or token in the URL replaced by ***.
+
+    git keeps `https://me:TOKEN@host/repo` in .git/config if told to; the one-line summary,
+    a TUI notice or an error message (screenshots, terminal logs) must not repeat it.
+    """
+    try:
+        parts = urlsplit(url)
+        password = parts.password
+    except ValueError:
+        return url
+    if not password:
+        return url
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
+
+
 def _prepare(git: Git, remote: str | None) -> str:
     """Make the folder a repository ready to sync; returns how it began ("" if it had)."""
     started = ""
@@ -243,7 +294,7 @@ def _prepare(git: Git, remote: str | None) -> str:
             git.run("config", key, value)  # only here: commits work on a fresh machine
     current = git.run("remote", "get-url", REMOTE, check=False).strip()
     if remote is not None and current != remote:
-        git.run("remote", "add" if not current else "set-url", REMOTE, remote)
+        git.run("remote", "add" if not current else "set-url", "--", REMOTE, remote)
     elif not current:
         raise SyncError("this database has no remote yet: run `netui sync --remote URL`")
     for name, text in ((".gitignore", GITIGNORE), (".gitattributes", GITATTRIBUTES)):
@@ -280,6 +331,8 @@ def sync(db: Database, remote: str | None = None) -> SyncReport:
     The network steps (fetch, push) run without it, so an open TUI keeps working while git
     talks to a slow remote; what was written meanwhile is committed before the merge.
     """
+    if remote is not None:
+        check_remote(remote)
     git = Git(db.root)
     if not (db.root / ".git").is_dir() and remote is None:
         raise SyncError(
@@ -291,7 +344,7 @@ def sync(db: Database, remote: str | None = None) -> SyncReport:
         _clear_stale_locks(db.root)
         with db.exclusive():
             report = SyncReport(started=_prepare(git, remote))
-            report.remote = git.run("remote", "get-url", REMOTE).strip()
+            report.remote = shown_remote(git.run("remote", "get-url", REMOTE).strip())
             fresh = git.rev("HEAD") is None and not _has_records(db)
         return _exchange(db, git, report, fresh)
 
@@ -382,6 +435,8 @@ def _merge(
         str(result.records["contacts"][cid].get("name", cid)) for cid in result.conflicted
     ]
     meta = git.blobs(theirs, ["meta.json"]) if ours is None else {}
+    for rel, raw in meta.items():
+        _refuse_damaged(rel, raw, theirs)
     _write(db, files, result.records, meta)
     git.run("add", "-A")
     tree = git.run("write-tree").strip()
@@ -405,8 +460,25 @@ def _records(git: Git, commit: str | None, files: set[str]) -> Records:
     for rel, raw in git.blobs(commit, sorted(files)).items():
         kind = kind_of(rel)
         if kind in KINDS and raw.strip():
+            _refuse_damaged(rel, raw, commit)
             out[kind].update(json.loads(raw).get(TABLE_OF_KIND[kind], {}))
     return out
+
+
+def _refuse_damaged(rel: str, raw: bytes, commit: str | None) -> None:
+    """A file another device (or a hand edit) pushed is checked like a file on disk.
+
+    Read unchecked, a torn JSON file or a record without its id stopped the sync with a
+    traceback, and a record in the wrong shard would have been saved where the store
+    refuses it.
+    """
+    problem, _ = file_problem(rel, raw)
+    if problem is not None:
+        where = f"commit {commit[:10]}" if commit else "the remote"
+        raise SyncError(
+            f"{rel} in {where} is not valid netui data ({problem}); nothing was changed "
+            "here: repair it on the device that made it (`netui doctor` there), then sync again"
+        )
 
 
 def _home_of(kind: str, record: dict) -> str:
@@ -465,11 +537,11 @@ def merge_driver(base: Path, ours: Path, theirs: Path, rel: str) -> int:
     sides = []
     for path in (base, ours, theirs):
         raw = path.read_bytes() if path.exists() else b""
-        try:
-            data = json.loads(raw) if raw.strip() else {}
-        except ValueError:
-            print(f"netui merge-driver: {rel} is not valid JSON; merge it by hand", file=sys.stderr)
+        problem = file_problem(rel, raw)[0] if raw.strip() else None
+        if problem is not None:  # a list or an id-less record raised inside git's merge
+            print(f"netui merge-driver: {rel}: {problem}; merge it by hand", file=sys.stderr)
             return 1
+        data = json.loads(raw) if raw.strip() else {}
         records = empty()
         records[kind] = data.get(table, {})
         sides.append(records)
