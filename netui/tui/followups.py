@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import cast
 
 from netui.core import rules
@@ -39,17 +40,21 @@ class ContactSummary:
         self.id: str = row[digest.ID]
         self.name: str = row[digest.NAME]
         self.company: str = row[digest.COMPANY]
-        self.stage = Stage(row[digest.STAGE])
+        self.stage = STAGES[row[digest.STAGE]]
         self.archived: bool = row[digest.ARCHIVED]
         self.unsorted: bool = row[digest.UNSORTED]
         # Only whether it is set matters to the panes (the "keep" stage cell).
         self.keep_since = date.min if row[digest.STANDING] == rules.KEPT_IN_TOUCH else None
 
 
+STAGES = {stage.value: stage for stage in Stage}  # a dict look-up: `Stage(value)` is ~1 us
+day_of = lru_cache(maxsize=4096)(date.fromisoformat)  # 10,000 rows share a few hundred days
+
+
 def summary_row(row: digest.Row) -> ContactRow:
-    """A pane row from a digest row: no `Contact` is built (~2 us instead of ~30 us)."""
+    """A pane row from a digest row: no `Contact` is built (~4 us instead of ~30 us)."""
     due = row[digest.DUE]
-    nxt = NextAction(row[digest.ACTION], date.fromisoformat(due)) if due else None
+    nxt = NextAction(row[digest.ACTION], day_of(due)) if due else None
     # A stand-in: it has every attribute of a `Contact` that the panes and the queue read.
     return ContactRow(cast(Contact, ContactSummary(row)), nxt, row[digest.FOLDED])
 
