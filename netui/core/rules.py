@@ -257,13 +257,13 @@ def queue_of(
 
 
 def link_items(
-    contacts: Mapping[str, Contact],
+    contacts: Mapping[str, P],
     settings: Settings,
     on: date,
     referrals: Iterable[Referral],
     introductions: Iterable[Introduction],
     horizon_days: int,
-) -> list[QueueItem]:
+) -> list[QueueItem[P]]:
     """The queue's referral thank-yous and introduction follow-ups, unsorted: they read only
     the names and whether archived of the people named (the TUI's first screen has no more)."""
     limit = add_days(on, horizon_days)
