@@ -103,12 +103,15 @@ class QueueItem(Generic[P]):
         }
 
 
+KEPT_IN_TOUCH = "keep in touch"  # the standing of a contact off the ladder, kept in touch
+
+
 def standing(contact: Contact) -> str:
     """Where a contact stands, in words: its rung, or unsorted, or kept in touch."""
     if contact.unsorted:
         return "unsorted"
     if contact.keep_since is not None:
-        return "keep in touch"
+        return KEPT_IN_TOUCH
     return contact.stage.label
 
 
@@ -248,6 +251,23 @@ def queue_of(
         if nxt is None or nxt.due > limit:
             continue
         items.append(stage_item(contact, nxt, on, settings))
+    items += link_items(contacts, settings, on, referrals, introductions, horizon_days)
+    items.sort(key=queue_order)
+    return items
+
+
+def link_items(
+    contacts: Mapping[str, P],
+    settings: Settings,
+    on: date,
+    referrals: Iterable[Referral],
+    introductions: Iterable[Introduction],
+    horizon_days: int,
+) -> list[QueueItem[P]]:
+    """The queue's referral thank-yous and introduction follow-ups, unsorted: they read only
+    the names and whether archived of the people named (the TUI's first screen has no more)."""
+    limit = add_days(on, horizon_days)
+    items = []
     for ref, referrer, due in referral_thanks(referrals, contacts):
         if due <= limit:
             referred = contacts.get(ref.referred_id)
@@ -265,7 +285,6 @@ def queue_of(
                     asker, what, due, due < on, kind="ask-introduction", introduction_id=intro.id
                 )
             )
-    items.sort(key=queue_order)
     return items
 
 

@@ -288,12 +288,10 @@ class Store:
             if kind in self._loaded_kinds:
                 return
             with self._db.shared():
+                # Said loaded only once every record is in: `get` from another thread reads
+                # the one shard until then, instead of a half-filled map.
+                self._sync({kind})
                 self._loaded_kinds.add(kind)
-                try:
-                    self._sync({kind})
-                except BaseException:
-                    self._loaded_kinds.discard(kind)
-                    raise
             self.version += 1
 
     @property

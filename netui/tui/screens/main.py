@@ -277,8 +277,15 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, exit_on_error=False, group="load", name="load-diary")
     def load_diary(self) -> None:
-        """The diary can be 100k entries: load it off the UI thread, after the first screen,
-        a month at a time so a key's write never waits for the whole diary."""
+        """The records behind the first screen (drawn from the digest), then the diary (can
+        be 100k entries): off the UI thread, after the first screen, the diary a month at a
+        time so a key's write never waits for the whole diary.
+
+        A key that needs a record meanwhile waits for the contacts (`_selected` reads them),
+        never acts on a summary."""
+        if not self.store.contacts_loaded:
+            self.followups.prepare()  # reads every contact, then makes their rows here
+            self.post_message(DataChanged())  # the panes start over from the records
         self.store.load_conversations_in_slices()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -318,7 +325,7 @@ class MainScreen(Screen[None]):
         self.sync()
 
     def on_data_changed(self, _: DataChanged) -> None:
-        self.sync()
+        self.sync(force=self.followups.summaries)
 
     def sync(self, force: bool = False) -> None:
         """Redraw what changed since the panes were drawn (the store's version tells)."""
@@ -339,9 +346,8 @@ class MainScreen(Screen[None]):
             lambda i: rows[i].name_key,
             changed,
         )
-        everyone = self.store.contacts_by_id
-        selected = everyone.get(self.selected_id or "")
-        if selected is None or (selected.archived and not self.show_archived):
+        selected = rows.get(self.selected_id or "")  # not the store: it may not be read yet
+        if selected is None or (selected.contact.archived and not self.show_archived):
             self.selected_id = self.contacts.current_id or self.queue.current_id
         self.detail.show(self.selected_id, today)
         shown = len(rows) if self.show_archived else self.followups.active

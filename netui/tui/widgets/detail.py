@@ -22,6 +22,7 @@ from textual.widgets import Static
 
 from netui.core.dates import format_date
 from netui.core.db.store import Store
+from netui.core.errors import ContactNotFound
 from netui.core.followup.card import Card, day
 from netui.core.followup.card import contact_card as card_of
 from netui.core.model import Contact, Conversation, Stage
@@ -314,10 +315,11 @@ class DetailPane(VerticalScroll):
         card = self.query_one("#card", Static)
         title = self.query_one("#timeline-title", Static)
         more = self.query_one("#timeline-more", Static)
-        contact = self.store.contacts_by_id.get(contact_id) if contact_id else None
+        contact = self._contact(contact_id)
         if contact is None:
             self.contact_id = None
-            replace_content(card, WELCOME if not self.store.contacts_by_id else Content(""))
+            empty = self.store.contacts_loaded and not self.store.contacts_by_id
+            replace_content(card, WELCOME if empty else Content(""))
             title.display = more.display = False
             self._fill([], today)
             return
@@ -350,6 +352,18 @@ class DetailPane(VerticalScroll):
             self.call_after_refresh(self._scroll_to_entry)
         elif moved:
             self.scroll_home(animate=False)
+
+    def _contact(self, contact_id: str | None) -> Contact | None:
+        """The record, read alone (one shard) while the store has not read every contact:
+        the first screen shows the first contact's card without the 10,000 others."""
+        if not contact_id:
+            return None
+        if self.store.contacts_loaded:
+            return self.store.contacts_by_id.get(contact_id)
+        try:
+            return self.store.get(contact_id)
+        except ContactNotFound:
+            return None
 
     def _card(self, contact: Contact, today: date) -> Content:
         return contact_card(card_of(self.store, contact, today), today)
