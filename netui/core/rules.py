@@ -65,8 +65,9 @@ class NextAction:
 
 
 class Person(Protocol):
-    """What the queue needs of whom a follow-up is with: a `Contact`, or a digest row's
-    `digest.Brief` (`netui queue` from the digest, without building 10,000 records)."""
+    """What the queue needs of whom a follow-up is with, and a search hit of whose diary entry
+    it is: a `Contact`, a digest row's `digest.Brief` (`netui queue` from the digest, without
+    building 10,000 records), or the search cache's owner row."""
 
     @property
     def id(self) -> str: ...

@@ -59,6 +59,7 @@ from netui.core.dates import parse_date
 from netui.core.errors import QueryError, ValidationError
 from netui.core.folding import NON_ASCII_RUN, fold
 from netui.core.model import Channel, Contact, Conversation, Stage
+from netui.core.rules import Person
 
 __all__ = [
     "Hit",
@@ -594,20 +595,7 @@ def contact_hit(q: Query, contact: Contact) -> Hit:
     )
 
 
-class Owner(Protocol):
-    """What a conversation's hit shows of its contact (a `Contact` has it)."""
-
-    @property
-    def id(self) -> str: ...
-
-    @property
-    def name(self) -> str: ...
-
-    @property
-    def archived(self) -> bool: ...
-
-
-def conversation_hit(q: Query, conv: DiaryText, contact: Owner) -> Hit:
+def conversation_hit(q: Query, conv: DiaryText, contact: Person) -> Hit:
     """The hit shown for a conversation (of `contact`) that matched `q`."""
     label, text, spans = _best_field(_conversation_fields(conv), q.terms)
     snippet, inside = _window(text, spans)
