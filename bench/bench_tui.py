@@ -11,7 +11,9 @@ Prints, with medians of several runs:
     write on this disk; the notice that follows the change one frame later;
   - a cursor key (`j`) until the detail pane shows the next contact.
   - `]` pressed 1.5 s after the first frame while the diary loads and another process keeps
-    a core busy, until the screen shows the change.
+    a core busy, until the screen shows the change;
+  - the diary loaded, then `/` and a word until its results show: the search index built,
+    the app's largest footprint (its peak memory is the TUI's peak).
 Targets (issue 12): first screen <= 1.5x the bare app's, stage key <= 20 ms, `]` to its notice
 <= 40 ms, the busy key <= 150 ms; peak memory <= 250 MiB (bench/run's memory row). Each
 number for bench/run's table is a `BENCH {json}` line (bench/README.md).
@@ -51,6 +53,7 @@ from netui.core.db.store import Store
 from netui.core.demo import load_into
 
 SIZE = (120, 40)
+SEARCHED_WORD = "quillwort"
 FIRST_SCREEN_TARGET_RATIO = 1.5  # of the bare Textual app's first screen (issue 12)
 STAGE_KEY_TARGET_MS = 20
 NOTICE_TARGET_MS = 40  # a stage key until its notice is painted
@@ -335,18 +338,48 @@ async def busy_key(db: Path) -> float:
     return shown
 
 
-def busy_key_in_a_child(db: Path) -> float:
-    """`busy_key` in a fresh process: a fresh start, and this process's peak memory stays
-    that of one app."""
+async def searched(db: Path) -> tuple[float, float]:
+    """The whole app used as a user does at the end of a day: the diary loaded, then `/` and a
+    word typed until its results are on the screen (the search index built in its worker).
+    Returns that time and the process's peak memory in MiB: the app's largest footprint."""
+    from netui.tui.app import make_app
+    from netui.tui.screens.search import SearchScreen
+
+    store = Store.open(db, settings=Settings(), lazy=True)
+    app = make_app(store, poll_seconds=0)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        main = app.main_screen
+        while main.loading or not store.conversations_loaded:
+            await pilot.pause(0.05)
+        begin = time.perf_counter()
+        await pilot.press("slash", *SEARCHED_WORD)
+        screen = app.screen
+        while not (isinstance(screen, SearchScreen) and screen.shown_query == SEARCHED_WORD):
+            await pilot.pause(0.01)
+            screen = app.screen
+        took = time.perf_counter() - begin
+    store.close()
+    return took, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def in_a_child(flag: str, db: Path) -> list[float]:
+    """One of the steps above in a fresh process: a fresh start, and the peak memory it
+    reports is that of one app. The child prints `RESULT` and its numbers last."""
     proc = subprocess.run(
-        [sys.executable, "-m", "bench.bench_tui", "--busy-key", "--db", str(db)],
+        [sys.executable, "-m", "bench.bench_tui", flag, "--db", str(db)],
         capture_output=True,
         text=True,
         check=True,
     )
     if "did not compete" in proc.stdout:
         print(f"busy key: {proc.stdout.splitlines()[0]}")
-    return float(proc.stdout.split("BUSY ")[-1])
+    return [float(n) for n in proc.stdout.split("RESULT ")[-1].split()]
+
+
+def busy_key_in_a_child(db: Path) -> float:
+    """`busy_key` in a fresh process: a fresh start, and this process's peak memory stays
+    that of one app."""
+    return in_a_child("--busy-key", db)[0]
 
 
 def main() -> None:
@@ -356,9 +389,13 @@ def main() -> None:
     parser.add_argument("--conversations", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=int(os.environ.get("NETUI_BENCH_RUNS", 5)))
     parser.add_argument("--busy-key", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--searched", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.busy_key:  # one run of `busy_key`, on this very database (a scratch copy)
-        print(f"BUSY {asyncio.run(busy_key(Path(args.db)))}")
+        print(f"RESULT {asyncio.run(busy_key(Path(args.db)))}")
+        return
+    if args.searched:  # one run of `searched`, likewise
+        print("RESULT {} {}".format(*asyncio.run(searched(Path(args.db)))))
         return
     runs = max(args.runs, 3)
     folder = Path(tempfile.mkdtemp(prefix="netui-bench-tui-"))
@@ -367,6 +404,7 @@ def main() -> None:
         bare, ours = first_screens(db, runs)
         inside = asyncio.run(in_app(db, presses=max(runs * 2, 10)))
         busy = [busy_key_in_a_child(db) for _ in range(runs)]
+        search_took, search_peak = in_a_child("--searched", db)
         floor_write = append_fsync_floor(folder, 50)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
@@ -426,6 +464,13 @@ def main() -> None:
         target_ms=BUSY_KEY_TARGET_MS,
     )
     bench_line("TUI: cursor key j -> detail redrawn", median(inside["cursor key j"]))
+    print(f"diary loaded, then / and {SEARCHED_WORD!r} -> results (the index built): "
+          f"{ms(search_took)}; peak memory of that app {search_peak:.0f} MiB")  # fmt: skip
+    bench_line(
+        f"TUI: diary loaded, / and {SEARCHED_WORD!r} -> results (index built in a worker)",
+        search_took,
+        peak_mib=round(search_peak),
+    )
 
 
 if __name__ == "__main__":

@@ -442,9 +442,13 @@ def _app_row(line: str) -> Row | None:
 
 
 def memory_row(rows: list[Row]) -> Row:
-    peaks = [r.netui_peak for r in rows if r.netui_peak is not None]
+    """Issue 12's memory goal is the TUI's: the largest peak of the `TUI:` rows, which include
+    the app with its diary loaded and its search index built. (bench_search's process holds an
+    index and a one-shot scan's records at once, which no app does: its rows show their own.)"""
+    tui = [r for r in rows if r.operation.startswith("TUI:")]
+    peaks = [r.netui_peak for r in tui if r.netui_peak is not None]
     return Row(
-        "peak memory, largest of the netui rows above",
+        "TUI peak memory, largest of the TUI rows above",
         netui_peak=max(peaks, default=None),
         target=Target(f"<= {MEMORY_CEILING_MIB} MiB", max_mib=MEMORY_CEILING_MIB),
     )

@@ -8,6 +8,7 @@ Ids are random hex strings of our own, never TinyDB's reusable doc_ids.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -123,11 +124,24 @@ def _date_in(value: Any, what: str = "date") -> date | None:
         return check_date(date(value.year, value.month, value.day), what)
     if not isinstance(value, str):
         raise ValidationError(f"{what} {value!r} is not a date")
+    day = _DAYS_READ.get(value)
+    if day is not None:
+        return day
     try:
-        day = date.fromisoformat(value[:10])
+        parsed = date.fromisoformat(value[:10])
     except ValueError:
         raise ValidationError(f"{what} {value[:40]!r} is not a YYYY-MM-DD date") from None
-    return check_date(day, what)
+    day = check_date(parsed, what)
+    if len(_DAYS_READ) >= _DAYS_READ_MAX:
+        _DAYS_READ.clear()
+    _DAYS_READ[value] = day
+    return day
+
+
+# One date object per day read: ten years of diary names a few thousand days, and 100,000
+# entries each holding its own `date` cost 3 MiB (dates are immutable: sharing is safe).
+_DAYS_READ: dict[str, date] = {}
+_DAYS_READ_MAX = 100_000
 
 
 def _timestamp(value: Any, what: str) -> str:
@@ -312,6 +326,8 @@ class Contact:
             value = get(key)
             values[key] = value if type(value) is str else str(value or "")
         _shape_checked(values, data)
+        if "id" in values:
+            values["id"] = sys.intern(values["id"])  # shared with its diary's contact_id
         if type(values.get("referred_by")) not in (str, type(None)):
             raise ValidationError(f"referred_by {values['referred_by']!r} is not a contact id")
         return cls(**values)
@@ -392,7 +408,8 @@ class Conversation:
         for key in _OPTIONAL_CONVERSATION_FIELDS:
             value = values.get(key)
             values[key] = str(value) if value not in (None, "") else None
-        _id(values.get("contact_id"), "contact_id")
+        # One string per contact, not per entry: 100,000 entries' copies cost 8 MiB.
+        values["contact_id"] = sys.intern(_id(values.get("contact_id"), "contact_id"))
         _shape_checked(values, data)
         return cls(**values)
 
