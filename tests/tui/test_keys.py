@@ -374,6 +374,20 @@ def test_typing_filters_accent_blind_and_s_sorts(demo_store, frozen_today):
     drive(demo_store, scenario)
 
 
+def test_the_detail_follows_the_filter_as_you_type(demo_store, frozen_today):
+    async def scenario(pilot, app, main):
+        first = main.contacts.table.rows[0].contact.name
+        assert first in card_text(main)
+        await press(pilot, "f", *"zoe")  # focus stays in the filter box
+        await wait_until(pilot, lambda: "Zoë Müller" in card_text(main), "the match's card")
+        assert first not in card_text(main)
+        await press(pilot, "escape")  # the filter cleared: the cursor stays on the match
+        assert main.contacts.current_id == by_name(demo_store, "Zoë Müller").id
+        assert "Zoë Müller" in card_text(main)
+
+    drive(demo_store, scenario)
+
+
 def test_an_empty_database_opens_on_the_welcome(store, frozen_today):
     async def scenario(pilot, app, main):
         text = screen_text(app)

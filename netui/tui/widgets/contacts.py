@@ -203,7 +203,9 @@ class ContactsPane(Vertical):
         self.table.highlighted_signal.subscribe(self, self._cursor_moved, immediate=True)
 
     def _cursor_moved(self, contact_id: str) -> None:
-        if self.screen.focused is self.table:  # `has_focus` is set after `on_focus` runs
+        """The detail follows this pane while it is the one in use: its list or its filter box
+        (typing `dana` shows Dana's card, not the card of a contact the filter hid)."""
+        if self.screen.focused in (self.table, self.filter_input):  # `has_focus` lags on_focus
             self.contact_highlighted.publish(contact_id)
 
     @on(ContactTable.Highlighted)
