@@ -110,9 +110,9 @@ def assert_consistent(app, main: MainScreen, store: Store, today: date) -> None:
     active = sum(not c.archived for c in store.contacts_by_id.values())
     unsorted = sum(c.unsorted and not c.archived for c in store.contacts_by_id.values())
     header = painted(app, main.query_one("CountsHeader"))[0]
-    counts = f"{overdue} overdue · {today_count} due today"
-    counts += f" · {cold} gone cold" if cold else ""
-    counts += f" · {active} contacts"
+    counts = f"{overdue:,} overdue · {today_count:,} due today"
+    counts += f" · {cold:,} gone cold" if cold else ""
+    counts += f" · {active:,} contacts"
     counts += f" · {unsorted} unsorted" if unsorted else ""
     assert counts in header, header
 

@@ -351,11 +351,11 @@ class MainScreen(Screen[None]):
             self.selected_id = self.contacts.current_id or self.queue.current_id
         self.detail.show(self.selected_id, today)
         shown = len(rows) if self.show_archived else self.followups.active
-        counts = f"{self.queue.overdue} overdue · {self.queue.due_today} due today"
+        counts = f"{self.queue.overdue:,} overdue · {self.queue.due_today:,} due today"
         if self.queue.cold:
             counts += f" · {self.queue.cold:,} gone cold"
         self.query_one(CountsHeader).show_counts(
-            f"{counts} · {shown} contacts", self.followups.unsorted
+            f"{counts} · {shown:,} contacts", self.followups.unsorted
         )
 
     def _follow(self, contact_id: str) -> None:

@@ -174,7 +174,7 @@ class ContactsPane(Vertical):
         visible = self._sorted.rows
         self.table.set_rows(visible, keep=keep)
         total = len(self._all) if self.include_archived else self.active
-        shown = f"{len(visible)} of {total}" if self._words else str(total)
+        shown = f"{len(visible):,} of {total:,}" if self._words else f"{total:,}"
         retitle(self, f"Contacts ({shown})", f"sorted by {self.order.value}")
 
     def select(self, contact_id: str) -> bool:

@@ -142,8 +142,8 @@ class QueuePane(Vertical):
         self.overdue = self._sorted.count_below((False, today))
         self.due_today = self._sorted.count_below((False, today + timedelta(days=1))) - self.overdue
         self.cold = len(self._sorted) - self._sorted.count_below((True,))
-        cold = f", {self.cold} gone cold" if self.cold else ""
-        retitle(self, f"Follow-up ({self.overdue} overdue, {self.due_today} today{cold})")
+        cold = f", {self.cold:,} gone cold" if self.cold else ""
+        retitle(self, f"Follow-up ({self.overdue:,} overdue, {self.due_today:,} today{cold})")
 
     def select(self, contact_id: str) -> bool:
         """Put the cursor on this contact's first row, if they have one."""
