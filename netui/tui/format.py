@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from netui.core import dates
 from netui.core.text import one_line, printable
 
 
@@ -34,6 +35,17 @@ def due_short(due: date, today: date) -> str:
     if days < 100:
         return f"in {days // 7}w"
     return f"in {days // 30}mo"
+
+
+def overdue_words(due: date, today: date) -> str:
+    """How late a follow-up is, as the review says it: days while they count, then the day it
+    was due ("3986 days overdue" read as a number nobody can place)."""
+    late = (today - due).days
+    if late <= 0:
+        return "due today"
+    if late < 14:
+        return f"{late} day{'s' if late > 1 else ''} overdue"
+    return f"overdue since {dates.format_date(due)} ({dates.humanize(due, today)})"
 
 
 def ago_short(day: date | None, today: date) -> str:

@@ -33,7 +33,7 @@ from netui.core.followup.review import (
     emailed_thank_you,
 )
 from netui.core.rules import QueueItem
-from netui.tui.format import safe
+from netui.tui.format import overdue_words, safe
 from netui.tui.screens.confirm import ConfirmScreen
 from netui.tui.screens.detail_screen import DetailScreen
 from netui.tui.screens.log import LogScreen
@@ -110,7 +110,7 @@ class ReviewScreen(DetailScreen[str | None]):
             return
         panel = self.query_one("#review-step", Static)
         panel.update(self._step_content(item))
-        number = f"{self.session.position + 1} of {self.session.total}"
+        number = f"{self.session.position + 1:,} of {self.session.total:,}"
         if item.cold:
             number = f"Gone cold · {number}"
         panel.border_title = Content(f"{number}: {safe(item.contact.name)}")  # never markup
@@ -122,7 +122,7 @@ class ReviewScreen(DetailScreen[str | None]):
     def _step_content(self, item: QueueItem) -> Content:
         step = self.session.step()
         late = (self.today - item.due).days
-        when = f"{late} day{'s' if late > 1 else ''} overdue" if late > 0 else "due today"
+        when = overdue_words(item.due, self.today)
         lines = [
             Content.assemble(
                 (safe(item.action), "bold $error" if late > 0 else "bold $warning"), f" · {when}"
@@ -143,7 +143,7 @@ class ReviewScreen(DetailScreen[str | None]):
             days = self.store.settings.gone_cold_days
             lines.append(
                 Content.assemble(
-                    (f"Gone cold: {count} overdue by more than {days} days. ", "bold"),
+                    (f"Gone cold: {count:,} overdue by more than {days} days. ", "bold"),
                     "All at once: Z snooze · X archive · K keep in touch",
                 )
             )
