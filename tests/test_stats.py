@@ -139,3 +139,14 @@ def test_people_met_per_week_oldest_first():
         Contact("Future", met_on=TODAY + timedelta(days=1)),
     ]
     assert met_per_week(people, TODAY, weeks=12) == (1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2)
+
+
+def test_the_gone_cold_group_is_counted_apart_from_the_days_late_work():
+    settings = Settings()
+    cold = ladder("Cold")  # met 60 days ago, never thanked
+    cold.met_on = cold.stage_history[0].on.replace(year=TODAY.year - 3)
+    cold.stage_history = [StageStep(Stage.MET, cold.met_on)]
+    stats = compute(by_id(cold, ladder("Late")), [], settings, TODAY)
+    assert (stats.overdue, stats.gone_cold, stats.overdue_today) == (2, 1, 1)
+    assert stats.to_json()["overdue"] == 2  # --json keeps its meaning: every overdue one
+    assert stats.to_json()["gone_cold"] == 1

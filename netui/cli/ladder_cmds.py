@@ -313,7 +313,8 @@ def stats_lines(stats: funnel_stats.Stats) -> list[str]:
         lines.append((line + _days(step.median_days)).rstrip())
         previous = step.stage.label
     lines.append(f"  met → coffee: {_percent(stats.overall_rate)}")
-    lines.append(f"Follow-ups: {stats.overdue} overdue, {stats.due_today} due today")
+    cold = f", {stats.gone_cold} gone cold" if stats.gone_cold else ""
+    lines.append(f"Follow-ups: {stats.overdue_today} overdue, {stats.due_today} due today{cold}")
     noted = [f"{t.good} of {t.total} {_STEP_NOUNS[t.name]}" for t in stats.steps_with_notes]
     if noted:
         lines.append(f"With notes in the diary: {', '.join(noted)}")

@@ -10,14 +10,20 @@ from tests.tui.conftest import drive, press, screen_text, settle
 
 def test_stats_show_the_funnel_with_bars_and_rates(demo_store):
     async def scenario(pilot, app, main):
+        header = screen_text(app).splitlines()[0]
         await press(pilot, "S")
         assert isinstance(app.screen, StatsScreen)
         text = screen_text(app)
         stats = app.screen.stats
         met, thanked = stats.funnel[0].reached, stats.funnel[1].reached
-        assert f"{'met':<15}{met:>5} █" in text
+        assert f"{'met':<15}{met:>6,} █" in text
         assert f"{thanked / met:.0%} of met" in text
-        assert f"{stats.overdue:>4} overdue" in text
+        # the same split as the main screen's header: the day's late work, then the cold group
+        assert stats.gone_cold and stats.overdue == stats.overdue_today + stats.gone_cold
+        assert f"{stats.overdue_today:>4,} overdue" in text
+        assert f"{stats.gone_cold:>4,} gone cold" in text
+        assert f"{stats.overdue_today} overdue · " in header
+        assert f" · {stats.gone_cold} gone cold · " in header
         assert "People met per week" in text
 
     drive(demo_store, scenario)

@@ -181,8 +181,8 @@ class Summary:
         parts += [f"{n} {what}" for n, what in ((t.logged, "logged"),) if n]
         parts += [f"{t.snoozed} snoozed", f"{t.skipped} skipped", f"{t.archived} archived"]
         parts += [f"{t.kept} kept in touch"] if t.kept else []
-        left = "nothing left for today" if self.left == 0 else f"{self.left} still to do"
-        cold = f"; {self.cold} gone cold" if self.cold else ""
+        left = "nothing left for today" if self.left == 0 else f"{self.left:,} still to do"
+        cold = f"; {self.cold:,} gone cold" if self.cold else ""
         return f"Review: {', '.join(parts)}; {left}{cold}."
 
 

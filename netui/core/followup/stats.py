@@ -46,7 +46,7 @@ class Stats:
     active: int
     duds: int
     funnel: tuple[FunnelStep, ...]
-    overdue: int
+    overdue: int  # every follow-up past its day, the gone-cold group too (as in --json)
     due_today: int
     referrals_received: int
     referrals_thanked: int
@@ -60,6 +60,12 @@ class Stats:
     # balance of help given and received, most lopsided first
     introductions_per_month: dict[str, dict[str, int]] = field(default_factory=dict)
     balances: tuple[Balance, ...] = ()
+    gone_cold: int = 0  # of `overdue`, those past gone_cold_days: after the day's work
+
+    @property
+    def overdue_today(self) -> int:
+        """Overdue and not gone cold: the day's late work, the number the main screen shows."""
+        return self.overdue - self.gone_cold
 
     @property
     def overall_rate(self) -> float | None:
@@ -82,6 +88,7 @@ class Stats:
             ],
             "met_to_coffee_rate": self.overall_rate,
             "overdue": self.overdue,
+            "gone_cold": self.gone_cold,
             "due_today": self.due_today,
             "referrals": {
                 "received": self.referrals_received,
@@ -230,6 +237,7 @@ def compute(
         duds=sum(1 for c in everyone if c.archived),
         funnel=funnel(everyone),
         overdue=sum(1 for i in due if i.overdue),
+        gone_cold=sum(1 for i in due if i.cold),
         due_today=sum(1 for i in due if i.due == today),
         referrals_received=len(refs),
         referrals_thanked=sum(1 for r in refs if r.thanked_on),

@@ -3,6 +3,7 @@ behind them, a sparkline of people met per week, and introductions you could mak
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
 from textual import on
@@ -34,7 +35,7 @@ def funnel_content(stats: Stats) -> Content:
         lines.append(
             Content.assemble(
                 (f"{step.stage.label:<15}", "bold"),
-                f"{step.reached:>5} ",
+                f"{step.reached:>6,} ",
                 (f"{bar(step.reached, largest, BAR_CELLS):<{BAR_CELLS}}", "$accent"),
                 f" {rate:<15}",
                 (days, "dim"),
@@ -46,31 +47,39 @@ def funnel_content(stats: Stats) -> Content:
     return Content("\n").join(lines)
 
 
-def counted(rows: list[tuple[int, str]], alarm: str = "") -> Content:
+def number_width(counts: Iterable[int]) -> int:
+    """Cells for a column of counts: four, or as many as the largest needs ("10,000")."""
+    return max([4, *(len(f"{n:,}") for n in counts)])
+
+
+def counted(rows: list[tuple[int, str]], alarm: str = "", width: int = 4) -> Content:
     """Number-first lines ("  7 overdue"), so they fit a narrow box; `alarm` is drawn in red
     when its count is not zero."""
+    width = max(width, number_width(count for count, _ in rows))
     lines = []
     for count, label in rows:
         style = "bold $error" if label == alarm and count else "bold"
-        lines.append(Content.assemble((f"{count:>4} ", style), label))
+        lines.append(Content.assemble((f"{count:>{width},} ", style), label))
     return Content("\n").join(lines)
 
 
 def follow_up_content(stats: Stats) -> Content:
     rows = [
-        (stats.overdue, "overdue"),
+        (stats.overdue_today, "overdue"),
         (stats.due_today, "due today"),
+        *([(stats.gone_cold, "gone cold")] if stats.gone_cold else []),
         (stats.active, "active"),
         (stats.duds, "duds"),
     ]
     nouns = {"called": "calls", "coffee": "coffees"}
+    steps = [t for t in stats.steps_with_notes if t.total]
+    width = number_width([*(n for n, _ in rows), *(t.good for t in steps)])
     noted = [
-        Content.assemble((f"{t.good:>4}", "bold"), f"/{t.total} {nouns[t.name]}")
-        for t in stats.steps_with_notes
-        if t.total
+        Content.assemble((f"{t.good:>{width},}", "bold"), f"/{t.total:,} {nouns[t.name]}")
+        for t in steps
     ]
     caption = [Content.styled("with notes", "dim")] if noted else []
-    return Content("\n").join([counted(rows, alarm="overdue"), *caption, *noted])
+    return Content("\n").join([counted(rows, alarm="overdue", width=width), *caption, *noted])
 
 
 def referrals_content(stats: Stats) -> Content:
@@ -79,8 +88,9 @@ def referrals_content(stats: Stats) -> Content:
         (stats.referrals_thanked, "thanked"),
         (stats.referred_contacts, "by referral"),
     ]
-    top = [Content.assemble(f"{t.total:>4} from ", safe(t.name)) for t in stats.referrers]
-    return Content("\n").join([counted(rows), *top])
+    width = number_width([*(n for n, _ in rows), *(t.total for t in stats.referrers)])
+    top = [Content.assemble(f"{t.total:>{width},} from ", safe(t.name)) for t in stats.referrers]
+    return Content("\n").join([counted(rows, width=width), *top])
 
 
 def events_content(stats: Stats) -> Content:
