@@ -107,6 +107,26 @@ def test_damaged_foreign_or_missing_digest_files_are_rebuilt_never_an_error(db_p
     assert builds == []  # the four were rebuilt sound the first time
 
 
+def test_digest_files_of_the_earlier_format_go_when_the_new_ones_are_written(db_path):
+    """Formats 1 and 2 were `<shard>.digest`: exactly those names go, nothing else there."""
+    with Store.open(db_path) as store:
+        for n in range(40):
+            store.add_contact(Contact(name=f"Person {n}", met_on=D))
+    folder = db_path / "cache" / "digest" / "contacts"
+    shards = sorted(p.name for p in (db_path / "contacts").glob("*.json"))
+    for shard in shards:
+        (folder / f"{shard}.digest").write_bytes(b"an old format's file")
+    others = [f"{shards[0]}.digest.bak", "notes.digest", f"{shards[0]}.digestive", "99.json.dig"]
+    for name in others:
+        (folder / name).write_text("a user's file")
+    for current in digest_files(db_path):
+        current.unlink()  # as after an upgrade: none of the new format yet
+    assert from_files(db_path) == reference(db_path)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        others + [f"{shard}{digest.SUFFIX}" for shard in shards]
+    )
+
+
 def test_other_settings_give_other_due_dates(db_path):
     with Store.open(db_path) as store:
         store.add_contact(Contact(name="Dana Kim", met_on=D))
