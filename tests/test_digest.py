@@ -14,6 +14,7 @@ import stat
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +23,7 @@ from netui.core import dates
 from netui.core.config import Settings
 from netui.core.db import digest
 from netui.core.db.store import Store
+from netui.core.errors import StorageError
 from netui.core.model import Contact, Stage
 
 D = date(2026, 11, 24)
@@ -125,6 +127,20 @@ def test_digest_files_of_the_earlier_format_go_when_the_new_ones_are_written(db_
     assert sorted(p.name for p in folder.iterdir()) == sorted(
         others + [f"{shard}{digest.SUFFIX}" for shard in shards]
     )
+
+
+def test_a_damaged_shard_stops_the_read_before_any_digest_is_written(db_path):
+    """Files rebuilt while reading are written once every shard was read (`CacheFolder.keep`)."""
+    with Store.open(db_path) as store:
+        for n in range(40):
+            store.add_contact(Contact(name=f"Person {n}", met_on=D))
+    for current in digest_files(db_path):
+        current.unlink()
+    last = sorted((db_path / "contacts").glob("*.json"))[-1]
+    last.write_text(last.read_text().replace('"stage":"met"', '"stage":"boss"', 1))
+    with pytest.raises(StorageError, match=last.name):
+        from_files(db_path)
+    assert digest_files(db_path) == []
 
 
 def test_other_settings_give_other_due_dates(db_path):

@@ -49,6 +49,14 @@ class CacheFolder:
         except OSError:
             self.writable = False  # read-only, full or not ours: go on from memory
 
+    def keep(self, rebuilt: list[tuple[Path, bytes]], wanted: set[str]) -> None:
+        """Write the files rebuilt while reading, once every data file was read (a damaged one
+        stops the command before, writing nothing), then tidy for the data files `wanted`."""
+        for path, data in rebuilt:
+            self.write(path, data)
+        if rebuilt:
+            self.tidy(wanted)
+
     def _make_folders(self, folder: Path) -> None:
         missing = []
         while not folder.is_dir() and folder != self.db.root:

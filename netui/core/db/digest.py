@@ -287,11 +287,7 @@ def load_part(db: Database, settings: Settings, part: int) -> list[Any]:
                 rebuilt.append((path, data))
                 read = parts[part]
             found += read
-        # Written once every shard was read: a damaged shard stops the command, writing nothing.
-        for path, data in rebuilt:
-            folder.write(path, data)
-    if rebuilt:
-        folder.tidy(set(signatures))
+        folder.keep(rebuilt, set(signatures))
     return found
 
 
