@@ -212,6 +212,17 @@ def refusals(app) -> int:
     return sum(n.startswith("Still writing:") for n in notices(app))
 
 
+async def confirm_then_refuse(pilot, app, started, writing: str, keys: tuple[str, ...]) -> None:
+    """Press the bulk key's `y`, wait for its write to be held, press `keys`: each refused."""
+    await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+    await pilot.press("y")
+    await wait_until(pilot, started.is_set, "the group's write to start")
+    await wait_until(pilot, lambda: writing in screen_text(app), "the writing notice")
+    assert "Keys wait until it is done." in screen_text(app)
+    await pilot.press(*keys)
+    await wait_until(pilot, lambda: refusals(app) == len(keys), "a notice for each key")
+
+
 def test_keys_during_a_group_sort_are_refused_visibly_then_act_on_what_was_written(
     demo_store, monkeypatch
 ):
@@ -221,15 +232,9 @@ def test_keys_during_a_group_sort_are_refused_visibly_then_act_on_what_was_writt
     async def scenario(pilot, app, main):
         await press(pilot, "U", "f", *"tag:linkedin", "enter")
         await pilot.press("X")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
-        await pilot.press("y")
-        await wait_until(pilot, started.is_set, "the group's write to start")
         writing = "Still writing: sorting 5 people matching tag:linkedin"
-        await wait_until(pilot, lambda: writing in screen_text(app), "the writing notice")
-        assert "Keys wait until it is done." in screen_text(app)
+        await confirm_then_refuse(pilot, app, started, writing, ("m", "s", "u", "escape"))
         assert "Bruno Costa" not in screen_text(app)  # not the card the write moves past
-        await pilot.press("m", "s", "u", "escape")
-        await wait_until(pilot, lambda: refusals(app) == 4, "a notice for each key")
         assert isinstance(app.screen, SortScreen)
         assert unsorted_names(demo_store) == UNSORTED  # no key wrote anything meanwhile
         go.set()
@@ -253,15 +258,9 @@ def test_keys_during_the_review_s_cold_group_write_are_refused_visibly(demo_stor
         today_s_work = [i for i in demo_store.queue(TODAY) if not i.cold]
         await press(pilot, "r", *"s" * len(today_s_work))
         await pilot.press("X")
-        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
-        await pilot.press("y")
-        await wait_until(pilot, started.is_set, "the group's write to start")
         writing = "Still writing: archiving 2 gone-cold"
-        await wait_until(pilot, lambda: writing in screen_text(app), "the writing notice")
-        assert "Keys wait until it is done." in screen_text(app)
+        await confirm_then_refuse(pilot, app, started, writing, ("d", "s", "x", "escape"))
         assert not any(name in screen_text(app) for name in COLD)
-        await pilot.press("d", "s", "x", "escape")
-        await wait_until(pilot, lambda: refusals(app) == 4, "a notice for each key")
         assert isinstance(app.screen, ReviewScreen)
         assert not any(by_name(demo_store, n).archived for n in COLD)
         assert demo_store.undo_description is None or "Archive" not in demo_store.undo_description
