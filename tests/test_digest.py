@@ -14,6 +14,7 @@ import stat
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -22,6 +23,7 @@ from netui.core import dates
 from netui.core.config import Settings
 from netui.core.db import digest
 from netui.core.db.store import Store
+from netui.core.errors import StorageError
 from netui.core.model import Contact, Stage
 
 D = date(2026, 11, 24)
@@ -105,6 +107,40 @@ def test_damaged_foreign_or_missing_digest_files_are_rebuilt_never_an_error(db_p
     monkeypatch.setattr(digest, "build", lambda *a: builds.append(a[1]) or original(*a))
     assert from_files(db_path) == want
     assert builds == []  # the four were rebuilt sound the first time
+
+
+def test_digest_files_of_the_earlier_format_go_when_the_new_ones_are_written(db_path):
+    """Formats 1 and 2 were `<shard>.digest`: exactly those names go, nothing else there."""
+    with Store.open(db_path) as store:
+        for n in range(40):
+            store.add_contact(Contact(name=f"Person {n}", met_on=D))
+    folder = db_path / "cache" / "digest" / "contacts"
+    shards = sorted(p.name for p in (db_path / "contacts").glob("*.json"))
+    for shard in shards:
+        (folder / f"{shard}.digest").write_bytes(b"an old format's file")
+    others = [f"{shards[0]}.digest.bak", "notes.digest", f"{shards[0]}.digestive", "99.json.dig"]
+    for name in others:
+        (folder / name).write_text("a user's file")
+    for current in digest_files(db_path):
+        current.unlink()  # as after an upgrade: none of the new format yet
+    assert from_files(db_path) == reference(db_path)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(
+        others + [f"{shard}{digest.SUFFIX}" for shard in shards]
+    )
+
+
+def test_a_damaged_shard_stops_the_read_before_any_digest_is_written(db_path):
+    """Files rebuilt while reading are written once every shard was read (`CacheFolder.keep`)."""
+    with Store.open(db_path) as store:
+        for n in range(40):
+            store.add_contact(Contact(name=f"Person {n}", met_on=D))
+    for current in digest_files(db_path):
+        current.unlink()
+    last = sorted((db_path / "contacts").glob("*.json"))[-1]
+    last.write_text(last.read_text().replace('"stage":"met"', '"stage":"boss"', 1))
+    with pytest.raises(StorageError, match=last.name):
+        from_files(db_path)
+    assert digest_files(db_path) == []
 
 
 def test_other_settings_give_other_due_dates(db_path):

@@ -11,7 +11,15 @@ from netui.core.followup import inbox
 from netui.core.followup.review import ReviewSession
 from netui.core.io.archive import write_json
 from netui.core.io.importer import apply, plan_import
-from netui.core.model import Contact, Referral, Stage, StageStep
+from netui.core.model import (
+    Contact,
+    Introduction,
+    IntroStatus,
+    IntroStep,
+    Referral,
+    Stage,
+    StageStep,
+)
 from netui.core.rules import SortChoice, gone_cold, next_action, queue, sort_out
 from tests.conftest import TODAY
 
@@ -105,6 +113,24 @@ def test_a_referral_thank_you_never_goes_cold():
     items = queue({c.id: c for c in (referrer, referred)}, S, TODAY, referrals=[old])
     thanks = [i for i in items if i.kind == "thank-referrer"]
     assert thanks and not thanks[0].cold
+
+
+def test_an_introduction_follow_up_never_goes_cold_like_a_referral_thank_you(store, frozen_today):
+    """Both link items stay in the day's work however late: the bulk actions act on a
+    contact's ladder step (snooze, keep in touch), which would never clear them."""
+    asker, other = store.add_contact(late("Asker", 0)), store.add_contact(late("Other", 0))
+    made = TODAY - timedelta(days=200)
+    intro = Introduction(
+        asker.id,
+        other.id,
+        made,
+        status=IntroStatus.INTRODUCED,
+        history=[IntroStep(IntroStatus.INTRODUCED, made)],
+    )
+    items = queue(store.contacts_by_id, S, TODAY, introductions=[intro])
+    asks = [i for i in items if i.kind == "ask-introduction"]
+    assert asks and asks[0].due == made + timedelta(days=S.introduction_follow_up_days)
+    assert gone_cold(asks[0].due, TODAY, S) and not asks[0].cold
 
 
 def test_gone_cold_days_is_read_from_the_follow_up_section(tmp_path):

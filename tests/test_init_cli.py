@@ -134,7 +134,7 @@ def test_export_to_a_regular_file_still_replaces_it_atomically(filled, tmp_path,
     target = tmp_path / "out.csv"
     target.write_text("old")
     target.chmod(0o640)
-    assert main(["--db", str(filled), "export", str(target)]) == 0
+    assert main(["--db", str(filled), "export", str(target), "--force"]) == 0
     assert "Dana Kim" in target.read_text()
     assert target.stat().st_mode & 0o777 == 0o640
     assert not [p for p in tmp_path.iterdir() if ".tmp-" in p.name]

@@ -246,7 +246,7 @@ def test_vcard_and_csv_round_trip_contact_fields(cli, db_path, store, tmp_path, 
         code == 0
         and out == f"Exported 1 contacts to {export} ({suffix[1:].replace('vcf', 'vcard')}).\n"
     )
-    cli("export", str(export))
+    cli("export", str(export), "--force")
     copy = tmp_path / "copy"
     assert main(["--db", str(copy), "import", str(export)]) == 0
 
@@ -351,5 +351,59 @@ def test_an_export_over_a_symlink_updates_the_file_it_leads_to(cli, db_path, sto
     real.write_text("old\n")
     link = tmp_path / "contacts.csv"
     link.symlink_to(real)
-    assert cli("export", str(link))[0] == 0
+    assert cli("export", str(link), "--force")[0] == 0
     assert link.is_symlink() and "Ann Lee" in real.read_text()
+
+
+def test_an_export_over_a_file_already_there_is_refused_unless_forced(
+    cli, db_path, store, tmp_path
+):
+    _populate(store)
+    store.close()
+    mine = tmp_path / "contacts.csv"
+    mine.write_text("a user's own sheet\n")
+    code, out, err = cli("export", str(mine))
+    assert code == 1 and out == ""
+    assert (
+        err == f"netui: error: {mine} already exists; nothing was written (--force replaces it)\n"
+    )
+    assert mine.read_text() == "a user's own sheet\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["contacts.csv", "db"]  # no temp left
+    assert cli("export", str(mine), "--force")[0] == 0
+    assert "Ann Lee" in mine.read_text()
+
+
+def test_an_export_through_a_link_refuses_the_file_it_leads_to_and_makes_a_missing_one(
+    cli, db_path, store, tmp_path
+):
+    _populate(store)
+    store.close()
+    kept = tmp_path / "kept.csv"
+    kept.write_text("kept\n")
+    (tmp_path / "to-kept.csv").symlink_to(kept)
+    code, _, err = cli("export", str(tmp_path / "to-kept.csv"))
+    assert code == 1 and "already exists" in err and kept.read_text() == "kept\n"
+    (tmp_path / "to-new.csv").symlink_to(tmp_path / "new.csv")  # leads to nothing yet
+    assert cli("export", str(tmp_path / "to-new.csv"))[0] == 0
+    assert (tmp_path / "to-new.csv").is_symlink() and "Ann Lee" in (
+        tmp_path / "new.csv"
+    ).read_text()
+
+
+@pytest.mark.parametrize("force", [(), ("--force",)])
+def test_an_export_to_a_folder_or_a_link_loop_is_one_line_and_changes_nothing(
+    cli, db_path, store, tmp_path, force
+):
+    _populate(store)
+    store.close()
+    folder = tmp_path / "exports.csv"
+    (folder / "inside").mkdir(parents=True)
+    code, _, err = cli("export", str(folder), *force)
+    assert code == 1 and err == (
+        f"netui: error: {folder} is a folder; export to a file in it (a name with an extension)\n"
+    )
+    assert [p.name for p in folder.iterdir()] == ["inside"]
+    loop = tmp_path / "loop.csv"
+    loop.symlink_to(loop)
+    code, _, err = cli("export", str(loop), *force)
+    assert code == 1 and err.count("\n") == 1 and "loop" in err and "Traceback" not in err

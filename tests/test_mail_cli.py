@@ -12,6 +12,7 @@ import pytest
 
 from netui.cli import main
 from netui.core.config import load_my_emails
+from netui.core.db import store as store_module
 
 ME = "me@home.example"
 
@@ -82,6 +83,20 @@ def test_filing_then_again_files_nothing_and_undo_takes_it_back(cli, mbox):
     assert "0 filed (0 conversations), 1 already filed" in again
     assert cli("undo")[0] == 0
     assert "No conversations yet." in cli("show", "Dana")[1]
+
+
+def test_a_run_too_big_to_undo_gives_the_store_s_reason(cli, mbox, monkeypatch):
+    """One source of truth: the store's undo refusal, in the words `netui import` uses."""
+    monkeypatch.setattr(store_module, "UNDO_MAX_CHANGES", 1)
+    code, out, _ = cli("mail", mbox, "--me", ME, "--advance")
+    assert code == 0
+    last = out.splitlines()[-1]
+    assert last.startswith("3 messages: 1 filed (1 conversations)")
+    assert last.endswith(
+        " Not undoable: it changed 2 records, more than the undo log keeps "
+        "(1 MB or 1 records a change); an export taken before such a change is the way back."
+    )
+    assert cli("undo")[0] == 1
 
 
 def test_json_report(cli, mbox):

@@ -60,14 +60,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     exp = sub.add_parser(
         "export",
         help="export contacts (vCard, CSV), everything (JSON), the queue (ics) or the diary",
-        description="Export to PATH (written atomically) or - for standard output. JSON "
-        "without filters holds everything, archived contacts included.",
+        description="Export to PATH (written atomically; a file already there is refused "
+        "unless --force) or - for standard output. JSON without filters holds everything, "
+        "archived contacts included.",
     )
     exp.add_argument("path", metavar="PATH|-")
     exp.add_argument("--format", choices=EXPORT_FORMATS, help="default: from PATH's extension")
     exp.add_argument("--stage", metavar="S", help="only contacts at this stage")
     exp.add_argument("--tag", metavar="T", help="only contacts with this tag")
     exp.add_argument("--archived", action="store_true", help="archived contacts instead")
+    exp.add_argument(
+        "--force",
+        action="store_true",
+        help="replace PATH if a file is there already (without it, such a file is refused)",
+    )
     exp.set_defaults(handler=cmd_export)
 
     dupes = sub.add_parser("dupes", help="list contacts that are probably the same person")
@@ -148,8 +154,9 @@ STDOUT_NAMES = ("-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
 
 
 def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
+    from netui.core.errors import FileExists
     from netui.core.io.export import Selection, format_for, refuse_inside_database, render
-    from netui.core.io.files import write_atomic
+    from netui.core.io.files import check_target, write_atomic
 
     to_stdout = args.path in STDOUT_NAMES
     fmt = args.format or (None if to_stdout else format_for(args.path))
@@ -157,18 +164,23 @@ def cmd_export(args: argparse.Namespace, ctx: Context) -> int:
         where = "standard output" if to_stdout else f"{args.path!r}"
         known = ", ".join(EXPORT_FORMATS)
         raise CliError(f"cannot tell the format for {where}; use --format ({known})")
-    if not to_stdout:
-        refuse_inside_database(ctx.store.path, Path(args.path))
-    selection = Selection(
-        stage=Stage.parse(args.stage) if args.stage else None,
-        tag=args.tag,
-        archived=args.archived,
-    )
-    rendered = render(ctx.store, fmt, ctx.today, selection)
-    if to_stdout:
-        _write_stdout(rendered.text)
-        return 0
-    write_atomic(Path(args.path), rendered.text)
+    target = Path(args.path)
+    try:
+        if not to_stdout:
+            refuse_inside_database(ctx.store.path, target)
+            check_target(target, replace=args.force)
+        selection = Selection(
+            stage=Stage.parse(args.stage) if args.stage else None,
+            tag=args.tag,
+            archived=args.archived,
+        )
+        rendered = render(ctx.store, fmt, ctx.today, selection)
+        if to_stdout:
+            _write_stdout(rendered.text)
+            return 0
+        write_atomic(target, rendered.text, replace=args.force)
+    except FileExists as exc:
+        raise CliError(f"{exc} (--force replaces it)") from None
     out(f"Exported {rendered.contacts} contacts to {args.path} ({fmt}).")
     return 0
 

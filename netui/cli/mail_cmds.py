@@ -138,9 +138,8 @@ def cmd_mail(args: argparse.Namespace, ctx: Context) -> int:
     if args.dry_run:
         tail = " Nothing was written."
     elif plan.filings:
-        # The store keeps no undo for a transaction of over 5,000 records (UNDO_MAX_CHANGES).
-        undoable = ctx.store.undo_description is not None
-        tail = " Undo: netui undo." if undoable else " Too big for netui undo (over 5,000 records)."
+        refusal = ctx.store.undo_refusal  # the store's own reason, as `netui import` says it
+        tail = f" Not undoable: {refusal}." if refusal else " Undo: netui undo."
     out(f"{done}{plan.summary()}.{tail}")
     return 0
 

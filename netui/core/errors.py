@@ -71,6 +71,10 @@ class UnwritableFile(ValidationError):
     """The export could not be written; the target is left as it was."""
 
 
+class FileExists(UnwritableFile):
+    """The export's target is a file already there: replaced only when asked (`--force`)."""
+
+
 class BadRecords(ValidationError):
     """One or more records are wrong; each message starts with its line or card number."""
 

@@ -12,6 +12,7 @@ recovery can remove exactly these and nothing a user keeps next to them (`is_tem
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
 import re
@@ -81,20 +82,43 @@ def atomic_write(
     mode: int = 0o600,
     mark: str = TMP_MARK,
     sync: bool = True,
+    replace: bool = True,
 ) -> None:
     """Replace `final` by `payload` in one step: a crash leaves the old file or the new, whole.
 
     `sync=False` is for disposable files (the search cache): still atomic, not durable.
+    `replace=False` never replaces anything: FileExistsError when `final` is there (an export
+    over a user's other file), checked in the same step that makes it appear.
     """
     tmp = temp_path(final, mark)
     write_synced(tmp, payload, mode, sync=sync)
     try:
-        rename_into_place(tmp, final)
+        if replace:
+            rename_into_place(tmp, final)
+        else:
+            _link_new(tmp, final)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    if not replace:
+        tmp.unlink(missing_ok=True)  # the spare name of the linked file
     if sync:
         fsync_dir(final.parent)
+
+
+def _link_new(tmp: Path, final: Path) -> None:
+    """Give the whole file `tmp` the name `final`, only if nothing has it: a hard link fails
+    with FileExistsError instead of replacing, so no other process's file can slip in
+    between a check and the rename. Where links are not supported (FAT, some network
+    folders), a check just before the rename."""
+    try:
+        os.link(tmp, final, follow_symlinks=False)
+    except FileExistsError:
+        raise
+    except OSError:
+        if os.path.lexists(final):
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(final)) from None
+        rename_into_place(tmp, final)
 
 
 def through_links(path: Path) -> Path:

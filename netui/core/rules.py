@@ -9,6 +9,9 @@ the later of the day it was kept and the last conversation.
 A follow-up overdue by more than `gone_cold_days` has *gone cold*: the queue and the
 review put such items after the day's work, in one group that can be handled in bulk
 (at 10,000 imported contacts the review opened on "1 of 9393: ... 3983 days overdue").
+Only ladder steps go cold. A referral thank-you and an introduction follow-up stay in the
+day's work however late: the bulk actions snooze or keep in touch a contact's ladder step,
+which would never clear them, so the cold group could never be emptied.
 """
 
 from __future__ import annotations
@@ -222,7 +225,8 @@ def queue(
     horizon_days: int = 0,
 ) -> list[QueueItem[Contact]]:
     """Follow-ups due by `on` (+ horizon): the day's work, then the gone-cold group, each
-    soonest first, then by name (referral thank-yous never go cold)."""
+    soonest first, then by name (referral thank-yous and introduction follow-ups never go
+    cold)."""
     return queue_of(
         contacts,
         lambda contact: next_action(contact, settings, on),

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import cast
+from typing import Protocol
 
 from netui.core import rules
 from netui.core.db import digest
@@ -25,8 +25,29 @@ from netui.core.model import Contact, Introduction, Referral, Stage
 from netui.core.rules import NextAction, QueueItem
 
 
+class PaneContact(rules.Person, Protocol):
+    """What the panes, the queue and the counts read of a row's contact: a `Contact`, or a
+    `ContactSummary` before the records are in."""
+
+    @property
+    def company(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def met_at(self) -> str: ...
+    @property
+    def stage(self) -> Stage: ...
+    @property
+    def unsorted(self) -> bool: ...
+    @property
+    def keep_since(self) -> date | None: ...
+    @property
+    def last_contact_on(self) -> date | None: ...
+
+
 class ContactSummary:
-    """What the panes draw of a contact, from its digest row, until its record is read.
+    """What the panes draw of a contact (a `PaneContact`), from its digest row, until its
+    record is read.
 
     The fields the digest lacks (title, where met, last contact) are blank: the filter and
     the "last contact" order see them once the records are in (a few hundred ms later)."""
@@ -55,8 +76,7 @@ def summary_row(row: digest.Row) -> ContactRow:
     """A pane row from a digest row: no `Contact` is built (~4 us instead of ~30 us)."""
     due = row[digest.DUE]
     nxt = NextAction(row[digest.ACTION], day_of(due)) if due else None
-    # A stand-in: it has every attribute of a `Contact` that the panes and the queue read.
-    return ContactRow(cast(Contact, ContactSummary(row)), nxt, row[digest.FOLDED])
+    return ContactRow(ContactSummary(row), nxt, row[digest.FOLDED])
 
 
 class ContactRow:
@@ -65,7 +85,7 @@ class ContactRow:
     __slots__ = ("_haystack", "contact", "name_key", "next")
 
     def __init__(
-        self, contact: Contact, nxt: NextAction | None, name_key: str | None = None
+        self, contact: PaneContact, nxt: NextAction | None, name_key: str | None = None
     ) -> None:
         self.contact = contact
         self.next = nxt

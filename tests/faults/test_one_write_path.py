@@ -53,7 +53,7 @@ def test_a_full_disk_during_an_export_keeps_the_old_export(tmp_path, capsys, mon
     target = tmp_path / "out.csv"
     target.write_text("the old export")
     monkeypatch.setattr(fs, "write_all", disk_full)
-    assert main(["--db", str(db), "export", str(target)]) == 1
+    assert main(["--db", str(db), "export", str(target), "--force"]) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "No space left" in err
     assert target.read_text() == "the old export"
@@ -92,3 +92,33 @@ def test_every_file_the_path_writes_is_private(tmp_path, umask):
     finally:
         os.umask(old)
     assert (tmp_path / "x.json").stat().st_mode & 0o777 == 0o600
+
+
+def test_a_file_made_between_the_check_and_the_write_is_not_replaced(tmp_path, monkeypatch):
+    """Another process makes the export's file while netui writes its own: it stays."""
+    target = tmp_path / "out.csv"
+    real = fs.write_synced
+
+    def write_then_another_process_writes(path, payload, mode=0o600, *, sync=True):
+        real(path, payload, mode, sync=sync)
+        target.write_text("theirs")
+
+    monkeypatch.setattr(fs, "write_synced", write_then_another_process_writes)
+    with pytest.raises(FileExistsError):
+        fs.atomic_write(target, b"ours", replace=False)
+    assert target.read_text() == "theirs"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
+
+
+@pytest.mark.parametrize("linkable", [True, False])
+def test_a_write_that_never_replaces_makes_a_new_file_whole(tmp_path, monkeypatch, linkable):
+    """Where hard links are refused (FAT, some network folders) it checks just before."""
+    if not linkable:
+        monkeypatch.setattr(os, "link", lambda *a, **kw: (_ for _ in ()).throw(PermissionError()))
+    target = tmp_path / "out.csv"
+    fs.atomic_write(target, b"ours", replace=False)
+    assert target.read_bytes() == b"ours" and target.stat().st_mode & 0o777 == 0o600
+    with pytest.raises(FileExistsError):
+        fs.atomic_write(target, b"again", replace=False)
+    assert target.read_bytes() == b"ours"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]

@@ -15,13 +15,16 @@ import pytest
 
 from netui.core.config import Settings
 from netui.core.db.store import Store
+from netui.core.errors import StorageError
 from netui.core.model import Stage
 from netui.tui.followups import FollowUps
 from netui.tui.widgets.header import CountsHeader
 from tests.tui.conftest import (
     app_for,
     card_text,
+    notices,
     pane_text,
+    record_notices,
     settle,
     settled,
     wait_until,
@@ -135,6 +138,30 @@ def test_undo_before_the_records_are_in(demo_store, held_loading):
             await pilot.pause()
             assert "thanked" not in row_of(app, main, contact.name)
             assert "met" in row_of(app, main, contact.name)
+
+    asyncio.run(main())
+    lazy.close()
+
+
+@pytest.mark.parametrize("failing", ["contacts", "diary"])
+def test_a_failed_load_names_what_failed(demo_store, monkeypatch, failing):
+    """The contacts are read first (a lazy store), then the diary: the notice says which."""
+    damaged = StorageError(f"{failing}/03.json: not valid JSON (line 1, column 2)")
+
+    def fails(*args) -> None:
+        raise damaged
+
+    if failing == "contacts":
+        monkeypatch.setattr(FollowUps, "prepare", fails)
+    else:
+        monkeypatch.setattr(Store, "load_conversations_in_slices", fails)
+    lazy, app = lazy_app(demo_store)
+    record_notices(app)
+
+    async def main() -> None:
+        async with app.run_test(size=(120, 36)) as pilot:
+            await wait_until(pilot, lambda: not app.main_screen.diary_loading, "the load to end")
+            assert notices(app) == [f"Could not load the {failing}: {damaged}"]
 
     asyncio.run(main())
     lazy.close()

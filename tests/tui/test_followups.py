@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Generic, Protocol
+
+from netui.tui.followups import ContactSummary, PaneContact
 from netui.tui.screens.main import QUEUE_DAYS
 from netui.tui.sorted_rows import SortedRows
 from tests.conftest import TODAY
@@ -38,3 +41,28 @@ def test_panes_match_the_rules_after_many_changes(demo_store, frozen_today):
         assert all(r.next is None for r in listed[len(dues) :])
 
     drive(demo_store, scenario)
+
+
+def test_a_digest_summary_reads_as_its_record_for_every_field_the_panes_use(demo_store):
+    """`ContactSummary` stands for a `Contact` until the records are read: each field of
+    `PaneContact` is the record's, except the three the digest lacks (blank until then)."""
+    blank = {"title": "", "met_at": "", "last_contact_on": None}
+    fields = [
+        name
+        for klass in PaneContact.__mro__
+        if klass not in (Protocol, Generic, object)
+        for name, value in vars(klass).items()
+        if isinstance(value, property)
+    ]
+    assert {"id", "name", "archived", "stage", "unsorted", "keep_since", *blank} <= set(fields)
+    demo_store.keep_in_touch([demo_store.contacts()[0].id], TODAY)  # a "keep" row too
+    rows = demo_store.digest_rows()
+    assert len(rows) == len(demo_store.contacts_by_id)
+    for row in rows:
+        summary, contact = ContactSummary(row), demo_store.get(row[0])
+        for name in fields:
+            want = getattr(contact, name)
+            if name == "keep_since":  # only whether it is set matters (the "keep" cell)
+                assert (summary.keep_since is None) == (want is None), contact.name
+            else:
+                assert getattr(summary, name) == blank.get(name, want), (contact.name, name)

@@ -219,6 +219,32 @@ def test_e_edits_fields_and_stage_dates(demo_store, frozen_today):
     drive(demo_store, scenario)
 
 
+def test_e_edits_the_web_pages_the_card_shows(demo_store, frozen_today):
+    priya = by_name(demo_store, "Priya Raman")
+    demo_store.update_contact(priya.id, urls=["https://priya.example/about"])
+
+    async def scenario(pilot, app, main):
+        await pick(pilot, "Priya")
+        await press(pilot, "e")
+        pages = app.screen.query_one("#urls")
+        assert pages.value == "https://priya.example/about"
+        pages.value += ", https://maps.example/@52.37,4.89 https://clinic.example/team,"
+        await press(pilot, "ctrl+s")
+        assert app.screen is main
+        assert by_name(demo_store, "Priya Raman").urls == [
+            "https://priya.example/about",
+            "https://maps.example/@52.37,4.89",
+            "https://clinic.example/team",
+        ]
+        assert "https://maps.example/@52.37,4.89" in card_text(main)
+        await press(pilot, "e")
+        app.screen.query_one("#urls").value = ""
+        await press(pilot, "ctrl+s")
+        assert by_name(demo_store, "Priya Raman").urls == []
+
+    drive(demo_store, scenario, size=(120, 40))
+
+
 def test_x_archives_and_brings_back(demo_store, frozen_today):
     async def scenario(pilot, app, main):
         await pick(pilot, "Mateo")

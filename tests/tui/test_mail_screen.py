@@ -5,12 +5,13 @@ from __future__ import annotations
 from email.message import EmailMessage
 
 from netui.core.config import load_my_emails
+from netui.core.db import store as store_module
 from netui.core.model import Channel, Contact
 from netui.tui.screens.import_ import PreviewTable
 from netui.tui.screens.mail import MailScreen
 from netui.tui.screens.text_view import TextViewScreen
 from netui.tui.widgets.detail import DetailPane
-from tests.tui.conftest import drive, press, screen_text
+from tests.tui.conftest import drive, notices, press, screen_text
 
 ME = "me@home.example"
 LETTER = "\n".join(f"Line {n} of a long letter [/]" for n in range(1, 31))
@@ -98,3 +99,27 @@ def test_without_my_addresses_the_preview_says_what_to_type(store, frozen_today,
         assert store.all_conversations() == []
 
     drive(store, scenario)
+
+
+def test_filing_too_much_to_undo_says_the_store_s_reason(
+    store, frozen_today, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(store_module, "UNDO_MAX_CHANGES", 1)
+    grace = store.add_contact(Contact("Grace Hopper", emails=["grace@navy.example"]))
+    ada = store.add_contact(Contact("Ada Lovelace", emails=["ada@engine.example"]))
+    mail = tmp_path / "saved mail"
+    mail.mkdir()
+    write_eml(mail, "1.eml", "Grace <grace@navy.example>", ME, "Re: COBOL", "<1@x>")
+    write_eml(mail, "2.eml", "Ada <ada@engine.example>", ME, "Notes", "<2@x>")
+
+    async def scenario(pilot, app, main):
+        await press(pilot, "ctrl+p", *"import mail", "enter")
+        await press(pilot, *str(mail), "tab", *ME, "enter")
+        await press(pilot, "ctrl+s")
+        assert store.conversations_of(grace.id) and store.conversations_of(ada.id)
+        said = [n for n in notices(app) if n.startswith("Filed:")]
+        assert said and "not undoable: it changed" in said[-1]
+        assert "more than the undo log keeps" in said[-1]
+        assert "u on the main screen undoes it" not in said[-1]
+
+    drive(store, scenario, size=(100, 40))

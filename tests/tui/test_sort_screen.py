@@ -17,7 +17,18 @@ from netui.tui.screens.review import ReviewScreen
 from netui.tui.screens.snooze import SnoozeScreen
 from netui.tui.screens.sort import SortScreen
 from tests.conftest import TODAY
-from tests.tui.conftest import app_for, by_name, drive, press, screen_text, settle_then
+from tests.tui.conftest import (
+    PATIENCE,
+    app_for,
+    by_name,
+    drive,
+    notices,
+    press,
+    screen_text,
+    settle,
+    settle_then,
+    wait_until,
+)
 
 UNSORTED = ["Bruno Costa", "Chloé Martin", "Dara Walsh", "Fatima Zahra", "Henrik Larsen"]
 COLD = ["Pieter de Vries", "Kenji Watanabe"]
@@ -181,6 +192,84 @@ def test_the_review_writes_the_cold_group_off_the_ui_thread(demo_store, monkeypa
         await press(pilot, "r", *"s" * len(today_s_work), "X", "y")
         assert all(by_name(demo_store, n).archived for n in COLD)
         assert threads and threading.main_thread() not in threads
+
+    drive(demo_store, scenario)
+
+
+def held(call):
+    """`call` made to wait, in its thread, until the test lets it go: (held call, started, go)."""
+    started, go = threading.Event(), threading.Event()
+
+    def waiting(*args, **kwargs):
+        started.set()
+        assert go.wait(PATIENCE), "the test never let the write go"
+        return call(*args, **kwargs)
+
+    return waiting, started, go
+
+
+def refusals(app) -> int:
+    return sum(n.startswith("Still writing:") for n in notices(app))
+
+
+async def confirm_then_refuse(pilot, app, started, writing: str, keys: tuple[str, ...]) -> None:
+    """Press the bulk key's `y`, wait for its write to be held, press `keys`: each refused."""
+    await wait_until(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the question")
+    await pilot.press("y")
+    await wait_until(pilot, started.is_set, "the group's write to start")
+    await wait_until(pilot, lambda: writing in screen_text(app), "the writing notice")
+    assert "Keys wait until it is done." in screen_text(app)
+    await pilot.press(*keys)
+    await wait_until(pilot, lambda: refusals(app) == len(keys), "a notice for each key")
+
+
+def test_keys_during_a_group_sort_are_refused_visibly_then_act_on_what_was_written(
+    demo_store, monkeypatch
+):
+    sort_out, started, go = held(demo_store.sort_out)
+    monkeypatch.setattr(demo_store, "sort_out", sort_out)
+
+    async def scenario(pilot, app, main):
+        await press(pilot, "U", "f", *"tag:linkedin", "enter")
+        await pilot.press("X")
+        writing = "Still writing: sorting 5 people matching tag:linkedin"
+        await confirm_then_refuse(pilot, app, started, writing, ("m", "s", "u", "escape"))
+        assert "Bruno Costa" not in screen_text(app)  # not the card the write moves past
+        assert isinstance(app.screen, SortScreen)
+        assert unsorted_names(demo_store) == UNSORTED  # no key wrote anything meanwhile
+        go.set()
+        await settle(pilot)
+        assert unsorted_names(demo_store) == [] and all(
+            by_name(demo_store, n).archived for n in UNSORTED
+        )
+        assert "Nobody left to sort here" in screen_text(app)
+        await press(pilot, "u")  # keys act again, on what the store holds: the group is back
+        assert unsorted_names(demo_store) == UNSORTED
+        assert "1 of 5: Bruno Costa" in screen_text(app) and refusals(app) == 4
+
+    drive(demo_store, scenario)
+
+
+def test_keys_during_the_review_s_cold_group_write_are_refused_visibly(demo_store, monkeypatch):
+    handle_cold, started, go = held(inbox.handle_cold)
+    monkeypatch.setattr(inbox, "handle_cold", handle_cold)
+
+    async def scenario(pilot, app, main):
+        today_s_work = [i for i in demo_store.queue(TODAY) if not i.cold]
+        await press(pilot, "r", *"s" * len(today_s_work))
+        await pilot.press("X")
+        writing = "Still writing: archiving 2 gone-cold"
+        await confirm_then_refuse(pilot, app, started, writing, ("d", "s", "x", "escape"))
+        assert not any(name in screen_text(app) for name in COLD)
+        assert isinstance(app.screen, ReviewScreen)
+        assert not any(by_name(demo_store, n).archived for n in COLD)
+        assert demo_store.undo_description is None or "Archive" not in demo_store.undo_description
+        go.set()
+        await settle(pilot)
+        assert all(by_name(demo_store, n).archived for n in COLD)
+        assert "Archived        2" in screen_text(app)
+        await press(pilot, "escape")
+        assert app.screen is main
 
     drive(demo_store, scenario)
 

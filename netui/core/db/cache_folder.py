@@ -4,6 +4,9 @@ Shared by the search cache and the contacts digest. A cache file is written to a
 name (mode 0600, folders 0700) and renamed into place, never changed in place, so a reader
 that maps it never sees it change. A folder that cannot be written to (read-only, full, not
 ours) is not an error: the caller goes on with what it built in memory.
+
+Files of an earlier format (another suffix) go when the current ones are written: only
+names netui made, a data file's name and a suffix it used (`retired`), nothing else.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import os
 import time
 from pathlib import Path
 
+from netui.core.db.schema import DATA_FILE
 from netui.core.db.storage import Database
 from netui.core.fs import atomic_write
 
@@ -24,10 +28,11 @@ class CacheFolder:
     """The cache folder `cache/<name>` of one database; writes are skipped, quietly, when
     they cannot be made."""
 
-    def __init__(self, db: Database, name: str, suffix: str) -> None:
+    def __init__(self, db: Database, name: str, suffix: str, retired: tuple[str, ...] = ()) -> None:
         self.db = db
         self.root = db.root / "cache" / name
         self.suffix = suffix
+        self.retired = retired  # the suffixes of earlier formats, for `tidy` to remove
         self.writable = not db.read_only
 
     def path(self, rel: str) -> Path:
@@ -44,6 +49,14 @@ class CacheFolder:
         except OSError:
             self.writable = False  # read-only, full or not ours: go on from memory
 
+    def keep(self, rebuilt: list[tuple[Path, bytes]], wanted: set[str]) -> None:
+        """Write the files rebuilt while reading, once every data file was read (a damaged one
+        stops the command before, writing nothing), then tidy for the data files `wanted`."""
+        for path, data in rebuilt:
+            self.write(path, data)
+        if rebuilt:
+            self.tidy(wanted)
+
     def _make_folders(self, folder: Path) -> None:
         missing = []
         while not folder.is_dir() and folder != self.db.root:
@@ -53,11 +66,11 @@ class CacheFolder:
             each.mkdir(mode=0o700, exist_ok=True)
 
     def tidy(self, wanted: set[str]) -> None:
-        """Drop the caches of data files that are gone, and partial files of dead processes."""
+        """Drop the caches of data files that are gone, those of an earlier format, and
+        partial files of dead processes."""
         if not self.writable or not self.root.is_dir():
             return
         now = time.time()
-        suffix = self.suffix
         for folder, _, names in os.walk(self.root):
             for name in names:
                 path = Path(folder, name)
@@ -66,7 +79,17 @@ class CacheFolder:
                     if PARTIAL in name:
                         if now - path.stat().st_mtime > STALE_PARTIAL_S:
                             path.unlink()
-                    elif name.endswith(suffix) and rel[: -len(suffix)] not in wanted:
+                    elif self._unwanted(rel, wanted):
                         path.unlink()
                 except OSError:
                     pass
+
+    def _unwanted(self, rel: str, wanted: set[str]) -> bool:
+        """The cache of a data file that is gone, or `<data file><a retired suffix>`."""
+        suffix = self.suffix
+        if rel.endswith(suffix):
+            return rel[: -len(suffix)] not in wanted
+        return any(
+            rel.endswith(old) and DATA_FILE.fullmatch(rel[: -len(old)]) is not None
+            for old in self.retired
+        )

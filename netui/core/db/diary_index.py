@@ -86,9 +86,5 @@ def entries_of(db: Database, contact_id: str, parse: ParseMonth) -> list[Convers
             records = parse(rel, raw, None)  # every record checked, as a full load would
             found += [r for r in records.values() if r.contact_id == contact_id]
             rebuilt.append((path, encode(rel, signature, {r.contact_id for r in records.values()})))
-        # Written once every file was read: a damaged one stops the command, writing nothing.
-        for path, data in rebuilt:
-            folder.write(path, data)
-    if rebuilt:
-        folder.tidy(set(signatures))
+        folder.keep(rebuilt, set(signatures))
     return found

@@ -54,6 +54,8 @@ FORMAT = 3  # bump whenever the file's layout, a row's fields or what fold() pro
 # The format in the name: two netui versions sharing a folder (a benchmark corpus, an upgrade)
 # each keep their own files instead of rebuilding each other's on every run.
 SUFFIX = f".digest{FORMAT}"
+# Formats 1 and 2, before the format was in the name: removed when format 3 files are written.
+RETIRED = (".digest",)
 _UNICODE = unicodedata.unidata_version
 _ENCODER = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"))
 
@@ -269,7 +271,7 @@ def load_keys(db: Database, settings: Settings) -> list[list[Any]]:
 
 def load_part(db: Database, settings: Settings, part: int) -> list[Any]:
     """One part of every contact shard's digest, rebuilding the stale digest files."""
-    folder = CacheFolder(db, "digest", SUFFIX)
+    folder = CacheFolder(db, "digest", SUFFIX, RETIRED)
     found: list[Any] = []
     rebuilt: list[tuple[Path, bytes]] = []
     with db.shared():
@@ -285,11 +287,7 @@ def load_part(db: Database, settings: Settings, part: int) -> list[Any]:
                 rebuilt.append((path, data))
                 read = parts[part]
             found += read
-        # Written once every shard was read: a damaged shard stops the command, writing nothing.
-        for path, data in rebuilt:
-            folder.write(path, data)
-    if rebuilt:
-        folder.tidy(set(signatures))
+        folder.keep(rebuilt, set(signatures))
     return found
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Protocol
 
 from netui.core.db.store import Store
 from netui.core.model import Contact
@@ -24,7 +25,16 @@ def unsorted_contacts(store: Store) -> list[Contact]:
     return [c for c in store.contacts() if c.unsorted]
 
 
-def count_unsorted(contacts: Iterable[Contact]) -> int:
+class Waiting(Protocol):
+    """What counting the unsorted reads: a `Contact`, or the TUI's summary of one."""
+
+    @property
+    def unsorted(self) -> bool: ...
+    @property
+    def archived(self) -> bool: ...
+
+
+def count_unsorted(contacts: Iterable[Waiting]) -> int:
     return sum(1 for c in contacts if c.unsorted and not c.archived)
 
 

@@ -11,6 +11,7 @@ restored a backup), and any export there would be committed and pushed by `netui
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -45,7 +46,7 @@ def format_for(path: str) -> str | None:
 def refuse_inside_database(database: Path, target: Path) -> None:
     """UnwritableFile when `target` (after links) is in the database folder or is it."""
     root = database.resolve()
-    where = target.expanduser().resolve()
+    where = Path(os.path.realpath(target.expanduser()))  # a link loop: refused when written
     if where == root or where.is_relative_to(root):
         raise UnwritableFile(
             f"{target} is inside the database folder {database}; export somewhere else "

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import charset_normalizer
 
-from netui.core.errors import UnreadableFile, UnwritableFile
+from netui.core.errors import FileExists, UnreadableFile, UnwritableFile
 from netui.core.fs import atomic_write, through_links
 
 MAX_IMPORT_BYTES = 256 * 1024 * 1024  # far beyond any address book; refuses /dev/zero & co.
@@ -174,20 +174,51 @@ def encode(text: str) -> bytes:
     return text.encode("utf-8", errors="backslashreplace")
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str, *, replace: bool = True) -> None:
     """Replace `path` with `text` in one step: readers see the old file or the new, never half.
 
     A target that is not a regular file (`/dev/stdout`, a FIFO, a terminal) cannot be renamed
-    over: it is written straight, as `-` would be.
+    over: it is written straight, as `-` would be. `replace=False`: FileExists when a file
+    is there already (after links), even one made a moment ago by another process.
     """
     path = path.expanduser()
     try:
         if _is_stream(path):
             _write_stream(path, encode(text))
         else:
-            atomic_write(through_links(path), encode(text), mode=_mode_of(path))
+            target = _through_links(path)
+            atomic_write(target, encode(text), mode=_mode_of(path), replace=replace)
+    except FileExistsError:
+        raise _exists(path) from None
     except OSError as exc:
         raise UnwritableFile(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def check_target(path: Path, *, replace: bool) -> None:
+    """What `write_atomic` would refuse, refused before the text is made (a large export
+    takes seconds): a folder, a link loop and, unless `replace`, a file already there.
+    A stream (`/dev/stdout`, a FIFO) is written straight and holds nothing to lose."""
+    path = path.expanduser()
+    if _is_stream(path):
+        return
+    target = _through_links(path)
+    if target.is_dir():
+        raise UnwritableFile(
+            f"{path} is a folder; export to a file in it (a name with an extension)"
+        )
+    if not replace and target.exists():
+        raise _exists(path)
+
+
+def _exists(path: Path) -> FileExists:
+    return FileExists(f"{path} already exists; nothing was written")
+
+
+def _through_links(path: Path) -> Path:
+    try:
+        return through_links(path)
+    except (OSError, RuntimeError):  # RuntimeError: a link loop (Python 3.11's resolve)
+        raise UnwritableFile(f"cannot write {path}: its links lead round in a loop") from None
 
 
 def _is_stream(path: Path) -> bool:

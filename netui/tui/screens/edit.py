@@ -36,6 +36,12 @@ def split_list(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
+def split_urls(text: str) -> list[str]:
+    """Web pages, one after another with spaces (a comma inside a page's address is its
+    own: `https://maps.example/@52.3,4.9`); a comma between them is dropped too."""
+    return [url for part in text.split() if (url := part.strip(","))]
+
+
 def stage_field(stage: Stage) -> str:
     return f"stage-{stage.value}"
 
@@ -71,6 +77,7 @@ class EditScreen(FormScreen[str]):
             yield field_row(
                 label, text_input(attr, ", ".join(getattr(c, attr)), "comma, separated")
             )
+        yield field_row("Web pages", text_input("urls", " ".join(c.urls), "space separated"))
         cadence = str(c.cadence_days) if c.cadence_days else ""
         yield field_row(
             "Keep in touch",
@@ -86,6 +93,7 @@ class EditScreen(FormScreen[str]):
         c = self.contact
         wanted: dict[str, Any] = {attr: self.value(attr) for attr, _ in TEXT_FIELDS}
         wanted.update({attr: split_list(self.value(attr)) for attr, _ in LIST_FIELDS})
+        wanted["urls"] = split_urls(self.value("urls"))
         met_on = self.value("met_on")
         wanted["met_on"] = parse_date(met_on, today()).isoformat() if met_on else None
         cadence = self.value("cadence_days")

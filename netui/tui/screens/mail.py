@@ -148,7 +148,10 @@ class MailScreen(ImportScreen):
 
     def imported_plan(self, plan: MailPlan) -> None:  # type: ignore[override]  # `read` made it
         self.imported = True
-        if plan.writes_anything:
+        refusal = self.store.undo_refusal
+        if plan.writes_anything and refusal:
+            done = f"Filed: {plan.summary()} — not undoable: {refusal}"
+        elif plan.writes_anything:
             done = f"Filed: {plan.summary()} — u on the main screen undoes it"
         else:
             done = f"Nothing new to file ({plan.summary()})"

@@ -234,6 +234,7 @@ class MainScreen(Screen[None]):
         self.today = dates.today()
         self._shown_version = -1
         self._loading = False
+        self._loading_what = "the diary"  # or the contacts first, for a lazy store: the notice
         self.followups = FollowUps(store, QUEUE_DAYS)
 
     # -- layout -------------------------------------------------------------------------------
@@ -284,8 +285,10 @@ class MainScreen(Screen[None]):
         A key that needs a record meanwhile waits for the contacts (`_selected` reads them),
         never acts on a summary."""
         if not self.store.contacts_loaded:
+            self._loading_what = "the contacts"
             self.followups.prepare()  # reads every contact, then makes their rows here
             self.post_message(DataChanged())  # the panes start over from the records
+        self._loading_what = "the diary"
         self.store.load_conversations_in_slices()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -302,7 +305,9 @@ class MainScreen(Screen[None]):
             self._loading = False
             startup_gc.resume()
             self.notify(
-                f"Could not load the diary: {event.worker.error}", severity="error", markup=False
+                f"Could not load {self._loading_what}: {event.worker.error}",
+                severity="error",
+                markup=False,
             )
 
     @property

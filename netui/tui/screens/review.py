@@ -99,10 +99,12 @@ class ReviewScreen(DetailScreen[str | None]):
 
     def show_current(self) -> None:
         """Draw the current item, or the summary once the plan is walked."""
+        summary = self.query_one("#review-summary", Static)
+        if self.show_writing((self.query_one("#review-step"), self.query_one(DetailPane)), summary):
+            return
         item = self.session.current
         self.query_one("#review-step").display = item is not None
         self.query_one(DetailPane).display = item is not None
-        summary = self.query_one("#review-summary", Static)
         summary.display = item is None
         if item is None:
             summary.update(self._summary_content(self.session.summary()))
@@ -183,6 +185,8 @@ class ReviewScreen(DetailScreen[str | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Once the plan is walked only leaving is left; bulk keys only in the cold group."""
+        if self.writing is not None:
+            return super().check_action(action, parameters)
         if action == "cold":
             item = self.session.current
             return item is not None and item.cold
@@ -292,17 +296,27 @@ class ReviewScreen(DetailScreen[str | None]):
         if action == "snooze" and until is None:
             return
         day = dates.format_date(until) if until else ""
-        question, done = {
-            "snooze": (f"Snooze all {count} gone-cold follow-ups to {day}?", f"snoozed to {day}"),
-            "archive": (f"Archive all {count} gone-cold contacts as duds?", "archived"),
+        question, done, doing = {
+            "snooze": (
+                f"Snooze all {count} gone-cold follow-ups to {day}?",
+                f"snoozed to {day}",
+                f"snoozing {count} gone-cold follow-ups to {day}",
+            ),
+            "archive": (
+                f"Archive all {count} gone-cold contacts as duds?",
+                "archived",
+                f"archiving {count} gone-cold contacts",
+            ),
             "keep": (
                 f"Keep all {count} gone-cold contacts in touch, due a cadence from today?",
                 "kept in touch",
+                f"keeping {count} gone-cold contacts in touch",
             ),
         }[action]
 
         def answered(yes: bool | None) -> None:
             if yes:
+                self.hold_keys(doing)
                 self.handle_cold(action, until, f"{count} {done} — {UNDO_HINT} (all at once)")
 
         self.app.push_screen(ConfirmScreen(question), answered)
@@ -316,7 +330,8 @@ class ReviewScreen(DetailScreen[str | None]):
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
         else:
             self.app.call_from_thread(self.notify, done, markup=False)
-        self.app.call_from_thread(self.show_current)
+        finally:
+            self.app.call_from_thread(self.keys_back)
 
     def action_leave(self) -> None:
         summary = self.session.summary()

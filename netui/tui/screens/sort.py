@@ -111,10 +111,12 @@ class SortScreen(DetailScreen[str | None]):
 
     def show_current(self) -> None:
         """Draw the current person, or what is left once the walk is over."""
-        contact = self.walk.current
         step = self.query_one("#sort-step", Static)
         detail = self.query_one(DetailPane)
         done = self.query_one("#sort-done", Static)
+        if self.show_writing((step, detail), done):
+            return
+        contact = self.walk.current
         step.display = detail.display = contact is not None
         done.display = contact is None
         group = len(self.walk.group())
@@ -168,7 +170,7 @@ class SortScreen(DetailScreen[str | None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self.notify(f"Sorting {count} as {picked.label}…", markup=False)
+                self.hold_keys(f"sorting {count} {people}{where} as {picked.label}")
                 self.sort_group(picked)
 
         self.app.push_screen(ConfirmScreen(question), answered)
@@ -186,7 +188,8 @@ class SortScreen(DetailScreen[str | None]):
             if count > UNDO_MAX_CHANGES:
                 done = f"{count} sorted as {picked.label} (too many to undo)"
             self.app.call_from_thread(self.notify, done, markup=False)
-        self.app.call_from_thread(self.show_current)
+        finally:
+            self.app.call_from_thread(self.keys_back)
 
     def action_filter(self) -> None:
         field = self.query_one("#sort-query", Input)

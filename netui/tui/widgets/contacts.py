@@ -16,8 +16,7 @@ from textual.signal import Signal
 from textual.widgets import Input
 
 from netui.core.db.store import fold
-from netui.core.model import Contact
-from netui.tui.followups import ContactRow, Delta
+from netui.tui.followups import ContactRow, Delta, PaneContact
 from netui.tui.format import due_short, safe
 from netui.tui.sorted_rows import SortedRows
 from netui.tui.widgets.table import Column, RowTable, retitle
@@ -52,7 +51,7 @@ def matches(row: ContactRow, words: Sequence[str]) -> bool:
     return all(word in row.haystack for word in words)
 
 
-def stage_cell(contact: Contact) -> str:
+def stage_cell(contact: PaneContact) -> str:
     """The rung, or where an off-ladder contact stands (7 cells): "inbox" for the unsorted,
     "keep" for a contact kept in touch."""
     if contact.unsorted:
