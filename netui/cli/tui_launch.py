@@ -10,7 +10,6 @@ from netui.cli.context import Context, fail
 from netui.core.config import Settings
 from netui.core.dates import today
 from netui.core.db.store import Store
-from netui.core.demo import demo_data, load_into
 from netui.core.errors import NetuiError
 
 
@@ -40,6 +39,8 @@ def _run(ctx: Context, demo: bool) -> int:
             return fail(str(exc))
         make_app(store, notices=ctx.notices).run()
         return 0
+    from netui.core.demo import demo_data, load_into  # the demo's generator: only for --demo
+
     # The demo lives in a fresh temporary folder: never the user's data, gone on exit.
     folder = Path(tempfile.mkdtemp(prefix="netui-demo-"))
     try:

@@ -2,6 +2,9 @@
 
 Read `BINDINGS` to find a key, then its `action_` method: each one is a single call into
 the store followed by `sync()`, which redraws whatever the store's `version` says changed.
+
+What only a key needs (the other screens, the review's steps, git sync) is imported in that
+key's action, so none of it is loaded before the first screen is painted.
 """
 
 from __future__ import annotations
@@ -21,10 +24,8 @@ from textual.worker import Worker, WorkerState
 from netui.core import dates
 from netui.core.db.store import Store
 from netui.core.errors import NetuiError, StorageError
-from netui.core.followup import review
 from netui.core.model import Contact, Stage
 from netui.core.rules import QueueItem
-from netui.core.sync import git as git_sync
 from netui.tui import startup_gc
 from netui.tui.followups import FollowUps
 from netui.tui.format import safe
@@ -37,6 +38,7 @@ from netui.tui.widgets.queue import QueuePane
 from netui.tui.widgets.table import RowTable
 
 if TYPE_CHECKING:
+    from netui.core.followup import review
     from netui.tui.screens.capture import Captured
 
 STAGE_KEYS = Binding.Group("Mark stage", compact=True)
@@ -451,6 +453,8 @@ class MainScreen(Screen[None]):
 
     def action_mark(self, stage: str) -> None:
         """t / c / o: the stage at once, dated today; after `t`, the note to send."""
+        from netui.core.followup import review
+
         target = Stage(stage)
         if target is Stage.THANKED and (item := self._introduction_row()) is not None:
             self._thank_referrer(item)
@@ -473,6 +477,7 @@ class MainScreen(Screen[None]):
 
     def _log_step(self, contact: Contact, target: Stage) -> None:
         """c / o: the log form with the step pending; escape makes the step alone."""
+        from netui.core.followup import review
         from netui.tui.screens.step_log import StepLogScreen
 
         def perform(notes: review.StepNotes) -> None:
@@ -504,6 +509,8 @@ class MainScreen(Screen[None]):
 
     def _thank_referrer(self, item: QueueItem) -> None:
         """The same step as `d` in the daily review: the referral is marked thanked."""
+        from netui.core.followup import review
+
         name = safe(item.contact.name)
         if self._write(
             lambda: review.perform(self.store, item, self.today),
@@ -700,6 +707,8 @@ class MainScreen(Screen[None]):
 
     def sync_title(self) -> str:
         """The palette's sync command, saying when this device last synced."""
+        from netui.core.sync import git as git_sync
+
         root = self.store.path
         if not git_sync.is_synced(root):
             return "Sync with other devices (set up once: netui sync --remote URL)"
@@ -715,6 +724,8 @@ class MainScreen(Screen[None]):
     @work(thread=True, exit_on_error=False, group="sync", name="sync", exclusive=True)
     def run_sync(self) -> str:
         """Network and git take seconds: off the UI thread; the merge lands like any write."""
+        from netui.core.sync import git as git_sync
+
         return git_sync.sync(self.store.database).summary()
 
     def _sync_done(self, event: Worker.StateChanged) -> None:
