@@ -22,6 +22,7 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from netui.core import dates
+from netui.core.db import digest
 from netui.core.db.store import Store
 from netui.core.errors import NetuiError, StorageError
 from netui.core.model import Contact, Stage
@@ -227,7 +228,14 @@ class MainScreen(Screen[None]):
         a widget and lays out the whole screen (~15 ms), which would delay the panes."""
         self.call_after_refresh(self.notify, message, markup=False)
 
-    def __init__(self, store: Store, *, poll_seconds: float = 1.0) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        poll_seconds: float = 1.0,
+        digest_rows: list[digest.Row] | None = None,
+    ) -> None:
+        """`digest_rows`: the digest as the launcher read it, for the first screen."""
         super().__init__()
         self.store = store
         self.poll_seconds = poll_seconds
@@ -237,7 +245,7 @@ class MainScreen(Screen[None]):
         self._shown_version = -1
         self._loading = False
         self._loading_what = "the diary"  # or the contacts first, for a lazy store: the notice
-        self.followups = FollowUps(store, QUEUE_DAYS)
+        self.followups = FollowUps(store, QUEUE_DAYS, digest_rows)
 
     # -- layout -------------------------------------------------------------------------------
 
