@@ -5,6 +5,7 @@ Prints, with medians of several runs:
     until its text is on the terminal: Python and Textual start-up, which no Textual app beats;
   - `netui` to the first full screen: started the same way until the contacts list and the
     follow-up queue, filled, are on the terminal;
+  - the imports before either app runs (`python -c`): the bare app's, netui's for the TUI;
   - in the running app: the first frame, and where its time goes (store, panes);
   - a stage key (`c`, durable: the store write and its fsync) until the screen shows the
     change, and the same for `]`; the append + fsync of one line as the floor of a durable
@@ -146,6 +147,30 @@ def first_screen(argv: list[str], env: dict[str, str], quit_key: bytes) -> float
     if elapsed is None:
         raise SystemExit(f"{argv[-1]} never drew its first screen (30 s)")
     return elapsed
+
+
+# What `netui` with no command imports before its app runs (the parser as `main` builds it for
+# no command, the launcher, the app and its first screen), next to the bare app's imports.
+NETUI_IMPORTS = (
+    "from netui.cli import build_parser, command_modules; "
+    "build_parser(modules=command_modules([])); "
+    "import netui.cli.tui_launch, netui.tui.app"
+)
+BARE_IMPORTS = "from textual.app import App; from textual.widgets import Footer, Header, Static"
+
+
+def import_split(runs: int) -> dict[str, float]:
+    """Median seconds of `python -c` for: nothing, the bare app's imports, netui's imports
+    for the TUI (alternated, fresh processes): where the first screen's time goes before
+    any app code runs."""
+    statements = {"interpreter": "pass", "bare app imports": BARE_IMPORTS, "netui": NETUI_IMPORTS}
+    times: dict[str, list[float]] = {name: [] for name in statements}
+    for _ in range(runs):
+        for name, statement in statements.items():
+            begin = time.perf_counter()
+            subprocess.run([sys.executable, "-c", statement], check=True)
+            times[name].append(time.perf_counter() - begin)
+    return {name: statistics.median(spent) for name, spent in times.items()}
 
 
 def first_screens(db: Path, runs: int) -> tuple[list[float], list[float]]:
@@ -402,6 +427,7 @@ def main() -> None:
     try:
         db = database(folder, args.db, args.contacts, args.conversations)
         bare, ours = first_screens(db, runs)
+        imports = import_split(runs)
         inside = asyncio.run(in_app(db, presses=max(runs * 2, 10)))
         busy = [busy_key_in_a_child(db) for _ in range(runs)]
         search_took, search_peak = in_a_child("--searched", db)
@@ -415,6 +441,9 @@ def main() -> None:
     print(f"netui to the first full screen: median {ms(median(ours))}, best {ms(min(ours))} "
           f"(target <= {FIRST_SCREEN_TARGET_RATIO}x the bare app: "
           f"{first_target_ms} ms)")  # fmt: skip
+    print(f"imports (python -c, median): interpreter alone {ms(imports['interpreter'])}, "
+          f"the bare app's {ms(imports['bare app imports'])}, "
+          f"netui's for the TUI {ms(imports['netui'])}")  # fmt: skip
     print(f"in the app, store opened -> first frame: {ms(inside['first frame'][0])}, of which")
     for label in ("sync", "rows", "contacts pane", "queue pane", "detail pane"):
         print(f"  {label}: {ms(inside[f'first frame: {label}'][0])}")
@@ -438,6 +467,12 @@ def main() -> None:
         target_ms=first_target_ms,
         floor="bare Textual app",
         floor_ms=round(median(bare) * 1000, 1),
+    )
+    bench_line(
+        "TUI: imports before the app runs (python -c)",
+        imports["netui"],
+        floor="bare Textual app's imports",
+        floor_ms=round(imports["bare app imports"] * 1000, 1),
     )
     bench_line("TUI: first frame in-process (store open -> frame)", inside["first frame"][0])
     bench_line(

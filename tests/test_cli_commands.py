@@ -10,7 +10,13 @@ import sys
 
 import pytest
 
-from netui.cli import COMMAND_MODULES, MODULE_OF_COMMAND, build_parser, command_word
+from netui.cli import (
+    COMMAND_MODULES,
+    MODULE_OF_COMMAND,
+    build_parser,
+    command_modules,
+    command_word,
+)
 
 
 def test_every_command_is_registered_by_the_module_the_table_names() -> None:
@@ -35,6 +41,25 @@ def test_every_command_is_registered_by_the_module_the_table_names() -> None:
 )
 def test_the_command_word_skips_the_global_options(argv: list[str], word: str | None) -> None:
     assert command_word(argv) == word
+
+
+@pytest.mark.parametrize(
+    ("argv", "modules"),
+    [
+        ([], ()),  # the TUI: no command module at all
+        (["--db", "x", "--demo"], ()),
+        (["--version"], ()),
+        (["--help"], COMMAND_MODULES),  # lists every command
+        (["--db", "x", "-h"], COMMAND_MODULES),
+        (["--he"], COMMAND_MODULES),  # argparse takes abbreviations of --help
+        (["frob"], COMMAND_MODULES),  # an unknown command's error lists every command
+        (["log", "Dana"], ("contacts_cmds",)),
+    ],
+)
+def test_the_parser_loads_the_command_modules_it_needs(
+    argv: list[str], modules: tuple[str, ...]
+) -> None:
+    assert tuple(command_modules(argv)) == modules
 
 
 def test_a_single_commands_parser_parses_as_the_whole_one_does() -> None:

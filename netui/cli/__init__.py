@@ -67,9 +67,26 @@ def command_word(argv: Sequence[str]) -> str | None:
     return None
 
 
-def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+def command_modules(argv: Sequence[str]) -> Sequence[str]:
+    """The command modules parsing `argv` needs: the named command's alone; none when there
+    is no command and no --help (the TUI, --version): the eleven modules and the core they
+    import (search engine, git sync, doctor, review...) were ~25 ms of the TUI's start that
+    it never used; all of them for --help or an unknown command (its error lists them)."""
+    command = command_word(argv)
+    if command is None:
+        # "-h", "--help" and its abbreviations ("--he"): the only options starting so.
+        wants_help = any(word.startswith(("-h", "--h")) for word in argv)
+        return COMMAND_MODULES if wants_help else ()
+    known = MODULE_OF_COMMAND.get(command)
+    return (known,) if known else COMMAND_MODULES
+
+
+def build_parser(
+    command: str | None = None, modules: Sequence[str] | None = None
+) -> argparse.ArgumentParser:
     """The parser of every command, or, for a known `command`, of that one's module only
-    (its help and errors read the same: a subparser's usage names `netui COMMAND` alone)."""
+    (its help and errors read the same: a subparser's usage names `netui COMMAND` alone);
+    `modules` names the command modules to register instead (`command_modules`)."""
     parser = argparse.ArgumentParser(
         prog="netui",
         description="Carry every new contact through the follow-up ladder: "
@@ -88,15 +105,17 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"netui {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    known = MODULE_OF_COMMAND.get(command or "")
-    for name in (known,) if known else COMMAND_MODULES:
+    if modules is None:
+        known = MODULE_OF_COMMAND.get(command or "")
+        modules = (known,) if known else COMMAND_MODULES
+    for name in modules:
         importlib.import_module(f"netui.cli.{name}").register(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else list(argv)
-    parser = build_parser(command_word(words))
+    parser = build_parser(modules=command_modules(words))
     args = parser.parse_args(words)
     ctx = Context(db=args.db or os.environ.get("NETUI_DB") or None)
     try:

@@ -10,7 +10,6 @@ from netui.cli.context import Context, fail
 from netui.core.config import Settings
 from netui.core.dates import today
 from netui.core.db.store import Store
-from netui.core.demo import demo_data, load_into
 from netui.core.errors import NetuiError
 
 
@@ -34,12 +33,15 @@ def _run(ctx: Context, demo: bool) -> int:
             store = ctx.store
             # A refused record is one line here, not a traceback in the TUI. The digest
             # checks the records it is built from; reading it (~25 ms) instead of every
-            # record (~300 ms) lets the first screen come from it (tui/followups.py).
-            store.digest_rows()
+            # record (~300 ms) lets the first screen come from it (tui/followups.py), which
+            # is given these rows rather than reading them again.
+            rows = store.digest_rows()
         except NetuiError as exc:
             return fail(str(exc))
-        make_app(store, notices=ctx.notices).run()
+        make_app(store, notices=ctx.notices, digest_rows=rows).run()
         return 0
+    from netui.core.demo import demo_data, load_into  # the demo's generator: only for --demo
+
     # The demo lives in a fresh temporary folder: never the user's data, gone on exit.
     folder = Path(tempfile.mkdtemp(prefix="netui-demo-"))
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import App
 from textual.screen import Screen
 
+from netui.core.db import digest
 from netui.core.db.store import Store
 from netui.core.errors import NetuiError
 from netui.tui.commands import NetuiCommands
@@ -28,8 +29,10 @@ class NetuiApp(App[None]):
         poll_seconds: float,
         title: str,
         notices: list[str] | None = None,
+        digest_rows: list[digest.Row] | None = None,
     ) -> None:
         super().__init__()
+        self._digest_rows = digest_rows
         self.store = store
         self.notices = list(notices or [])
         self.editor = editor
@@ -37,7 +40,8 @@ class NetuiApp(App[None]):
         self.title = title
 
     def get_default_screen(self) -> Screen:
-        return MainScreen(self.store, poll_seconds=self.poll_seconds)
+        rows, self._digest_rows = self._digest_rows, None  # for the first screen only
+        return MainScreen(self.store, poll_seconds=self.poll_seconds, digest_rows=rows)
 
     def on_mount(self) -> None:
         """What opening the database did that the user should know (conflict copies merged)."""
@@ -91,9 +95,12 @@ def make_app(
     poll_seconds: float = 1.0,
     demo: bool = False,
     notices: list[str] | None = None,
+    digest_rows: list[digest.Row] | None = None,
 ) -> NetuiApp:
     """The app over an opened store; `editor` is the $EDITOR seam tests replace; `notices`
-    are shown once at start (what opening the database did, e.g. conflict copies merged)."""
+    are shown once at start (what opening the database did, e.g. conflict copies merged);
+    `digest_rows` are the store's digest rows if the caller has just read them (the first
+    screen is drawn from them instead of reading them again)."""
     title = "netui — demo data" if demo else "netui"
     return NetuiApp(
         store,
@@ -101,4 +108,5 @@ def make_app(
         poll_seconds=poll_seconds,
         title=title,
         notices=notices,
+        digest_rows=digest_rows,
     )

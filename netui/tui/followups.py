@@ -117,8 +117,16 @@ class Delta:
 class FollowUps:
     """Every contact's row, and the follow-up queue, as of the store's latest version."""
 
-    def __init__(self, store: Store, horizon_days: int) -> None:
+    def __init__(
+        self, store: Store, horizon_days: int, digest_rows: list[digest.Row] | None = None
+    ) -> None:
+        """`digest_rows`: the store's digest rows, already read (by the launcher, which checks
+        them before the app starts): the first update uses them instead of reading the
+        digest again (~15 ms of the first frame at 10,000 contacts), if nothing was written
+        since."""
         self.store = store
+        self._given = digest_rows
+        self._given_version = store.version
         self.horizon_days = horizon_days
         self.rows: dict[str, ContactRow] = {}
         self.today: date | None = None
@@ -170,7 +178,10 @@ class FollowUps:
         """Every row from the digest (the first screen of a lazy store), all anew."""
         self.today = today
         self.summaries = True
-        self.rows = {r[digest.ID]: summary_row(r) for r in self.store.digest_rows()}
+        given, self._given = self._given, None
+        if given is None or self.store.version != self._given_version:
+            given = self.store.digest_rows()
+        self.rows = {r[digest.ID]: summary_row(r) for r in given}
         contacts = [r.contact for r in self.rows.values()]
         self.active = sum(not c.archived for c in contacts)
         self.unsorted = count_unsorted(contacts)

@@ -19,6 +19,7 @@ from netui.core.errors import StorageError
 from netui.core.model import Stage
 from netui.tui.followups import FollowUps
 from netui.tui.widgets.header import CountsHeader
+from tests.conftest import TODAY
 from tests.tui.conftest import (
     app_for,
     card_text,
@@ -164,4 +165,28 @@ def test_a_failed_load_names_what_failed(demo_store, monkeypatch, failing):
             assert notices(app) == [f"Could not load the {failing}: {damaged}"]
 
     asyncio.run(main())
+    lazy.close()
+
+
+def test_the_launchers_digest_rows_are_drawn_once_and_only_if_nothing_was_written(
+    demo_store, frozen_today
+):
+    """`netui` reads the digest before the app starts (to refuse a bad record in one line):
+    the first screen is drawn from those rows, not from a second read; after a write, or on
+    the next update, the digest is read anew."""
+    lazy, _ = lazy_app(demo_store)
+    rows = lazy.digest_rows()
+    everyone = {r[0] for r in rows}
+    given = FollowUps(lazy, 7, rows[:1])  # one row: tells whose rows were drawn
+    given.update(TODAY)
+    assert set(given.rows) == {rows[0][0]}
+    given.update(TODAY)
+    assert set(given.rows) == everyone  # once only
+
+    written = FollowUps(lazy, 7, rows[:1])
+    someone = next(c for c in demo_store.contacts() if c.stage.next() is not None)
+    lazy.step_stage(someone.id, 1)
+    written.update(TODAY)
+    assert set(written.rows) == everyone
+    assert written.rows[someone.id].contact.stage is someone.stage.next()
     lazy.close()

@@ -15,7 +15,6 @@ from typing import Protocol
 from netui.core.db.store import Store
 from netui.core.model import Contact
 from netui.core.rules import QueueItem, SortChoice
-from netui.core.search.engine import search_records
 
 COLD_ACTIONS = ("snooze", "archive", "keep")
 
@@ -43,6 +42,10 @@ def matching(contacts: list[Contact], query: str, today: date | None = None) -> 
     the given order; a blank query finds them all. QueryError for a malformed query."""
     if not query.strip():
         return list(contacts)
+    # Imported here: the TUI's first screen counts the unsorted (`count_unsorted`) and
+    # should not load the search engine for it.
+    from netui.core.search.engine import search_records
+
     found = {hit.contact_id for hit in search_records(query, contacts, (), today=today)}
     return [c for c in contacts if c.id in found]
 

@@ -2,6 +2,9 @@
 
 Read `BINDINGS` to find a key, then its `action_` method: each one is a single call into
 the store followed by `sync()`, which redraws whatever the store's `version` says changed.
+
+What only a key needs (the other screens, the review's steps, git sync) is imported in that
+key's action, so none of it is loaded before the first screen is painted.
 """
 
 from __future__ import annotations
@@ -19,12 +22,11 @@ from textual.widgets import Footer
 from textual.worker import Worker, WorkerState
 
 from netui.core import dates
+from netui.core.db import digest
 from netui.core.db.store import Store
 from netui.core.errors import NetuiError, StorageError
-from netui.core.followup import review
 from netui.core.model import Contact, Stage
 from netui.core.rules import QueueItem
-from netui.core.sync import git as git_sync
 from netui.tui import startup_gc
 from netui.tui.followups import FollowUps
 from netui.tui.format import safe
@@ -37,6 +39,7 @@ from netui.tui.widgets.queue import QueuePane
 from netui.tui.widgets.table import RowTable
 
 if TYPE_CHECKING:
+    from netui.core.followup import review
     from netui.tui.screens.capture import Captured
 
 STAGE_KEYS = Binding.Group("Mark stage", compact=True)
@@ -225,7 +228,14 @@ class MainScreen(Screen[None]):
         a widget and lays out the whole screen (~15 ms), which would delay the panes."""
         self.call_after_refresh(self.notify, message, markup=False)
 
-    def __init__(self, store: Store, *, poll_seconds: float = 1.0) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        poll_seconds: float = 1.0,
+        digest_rows: list[digest.Row] | None = None,
+    ) -> None:
+        """`digest_rows`: the digest as the launcher read it, for the first screen."""
         super().__init__()
         self.store = store
         self.poll_seconds = poll_seconds
@@ -235,7 +245,7 @@ class MainScreen(Screen[None]):
         self._shown_version = -1
         self._loading = False
         self._loading_what = "the diary"  # or the contacts first, for a lazy store: the notice
-        self.followups = FollowUps(store, QUEUE_DAYS)
+        self.followups = FollowUps(store, QUEUE_DAYS, digest_rows)
 
     # -- layout -------------------------------------------------------------------------------
 
@@ -451,6 +461,8 @@ class MainScreen(Screen[None]):
 
     def action_mark(self, stage: str) -> None:
         """t / c / o: the stage at once, dated today; after `t`, the note to send."""
+        from netui.core.followup import review
+
         target = Stage(stage)
         if target is Stage.THANKED and (item := self._introduction_row()) is not None:
             self._thank_referrer(item)
@@ -473,6 +485,7 @@ class MainScreen(Screen[None]):
 
     def _log_step(self, contact: Contact, target: Stage) -> None:
         """c / o: the log form with the step pending; escape makes the step alone."""
+        from netui.core.followup import review
         from netui.tui.screens.step_log import StepLogScreen
 
         def perform(notes: review.StepNotes) -> None:
@@ -504,6 +517,8 @@ class MainScreen(Screen[None]):
 
     def _thank_referrer(self, item: QueueItem) -> None:
         """The same step as `d` in the daily review: the referral is marked thanked."""
+        from netui.core.followup import review
+
         name = safe(item.contact.name)
         if self._write(
             lambda: review.perform(self.store, item, self.today),
@@ -700,6 +715,8 @@ class MainScreen(Screen[None]):
 
     def sync_title(self) -> str:
         """The palette's sync command, saying when this device last synced."""
+        from netui.core.sync import git as git_sync
+
         root = self.store.path
         if not git_sync.is_synced(root):
             return "Sync with other devices (set up once: netui sync --remote URL)"
@@ -715,6 +732,8 @@ class MainScreen(Screen[None]):
     @work(thread=True, exit_on_error=False, group="sync", name="sync", exclusive=True)
     def run_sync(self) -> str:
         """Network and git take seconds: off the UI thread; the merge lands like any write."""
+        from netui.core.sync import git as git_sync
+
         return git_sync.sync(self.store.database).summary()
 
     def _sync_done(self, event: Worker.StateChanged) -> None:
