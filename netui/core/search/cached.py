@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from itertools import accumulate, chain, count, repeat
 from typing import Any
 
 from netui.core.db.storage import Database
@@ -62,7 +63,7 @@ class _Owner:
 
 
 class _People:
-    """Every contact, the last copy of each id as the store keeps it, and word matches among them.
+    """Every contact (each id in one shard, as the store insists), and word matches among them.
 
     Contacts are numbered in the order the store reads them; a word's matches are a set of
     those numbers.
@@ -70,15 +71,18 @@ class _People:
 
     def __init__(self, shards: list[Part]) -> None:
         self.shards = shards
-        latest: dict[str, tuple[int, int]] = {}
-        for s, part in enumerate(shards):
-            for i, contact_id in enumerate(part.ids()):
-                latest[contact_id] = (s, i)
-        self.places = list(latest.values())  # (shard, place in it) of each number
-        self.number = {contact_id: n for n, contact_id in enumerate(latest)}
-        self._local: list[list[int | None]] = [[None] * part.count for part in shards]
-        for n, (s, i) in enumerate(self.places):
-            self._local[s][i] = n
+        ids = [part.ids() for part in shards]
+        everyone = list(chain.from_iterable(ids))
+        self.number = dict(zip(everyone, count()))
+        if len(self.number) < len(everyone):  # the store refuses a contact outside its shard
+            raise CacheError("a contact id is in two shards")  # so a forged cache: rebuilt
+        self.places = list(  # (shard, place in it) of each number, made in C loops
+            chain.from_iterable(zip(repeat(s), range(len(part))) for s, part in enumerate(ids))
+        )
+        starts = accumulate(map(len, ids), initial=0)
+        self._local = [
+            range(start, start + len(part)) for start, part in zip(starts, ids, strict=False)
+        ]
         self._rows: dict[int, list[Any]] = {}
         self._matches: dict[tuple[Term, str], set[int]] = {}
 
@@ -104,7 +108,7 @@ class _People:
             found: set[int] = set()
             for part, local in zip(self.shards, self._local, strict=True):
                 hits = utf8_docs_matching(term, part.columns[column], part.ends(column))
-                found.update(n for n in map(local.__getitem__, hits) if n is not None)
+                found.update(map(local.__getitem__, hits))
             self._matches[key] = found
         return self._matches[key]
 
