@@ -164,10 +164,10 @@ def test_one_line_keeps_text_that_already_fits(text: str) -> None:
     assert one_line(text, cell_width(text)) == text
 
 
-# -- the measuring done without wcwidth (text.py's _SIMPLE letters) agrees with it --------
+# -- the measuring done without wcwidth (text.py's simple letters) agrees with it ---------
 
 SIMPLE_LETTERS = "".join(
-    chr(code) for code in range(0xA0, 0x10000) if text_module._SIMPLE.fullmatch(chr(code))
+    chr(code) for code in range(0xA0, 0x10000) if text_module._simple_width(chr(code))
 )
 
 
