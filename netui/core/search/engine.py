@@ -557,14 +557,20 @@ def _window(text: str, spans: list[tuple[int, int]]) -> tuple[str, tuple[tuple[i
 def _best_field(
     labelled: Sequence[tuple[str, str]], terms: Sequence[Term], skip: str | None = None
 ) -> tuple[str, str, list[tuple[int, int]]]:
-    """The first field where a term matches; else the first non-empty one but `skip`."""
-    texts = []  # each field on one line, made only up to the first that matches
+    """The first field where a term matches; else the first non-empty one but `skip`.
+
+    A plain ASCII field that holds no term's first word (as folded text holds it) cannot
+    match, and is passed without folding it (1,000 conversation hits: ~8 -> ~5 ms).
+    """
+    firsts = [term.tokens[0] for term in terms]
     for label, raw in labelled:
+        if not raw or (raw.isascii() and not any(map(raw.lower().__contains__, firsts))):
+            continue  # a match holds its first word, whitespace aside: none here
         text = " ".join(raw.split())
         spans = _spans_in(text, terms) if terms and text else []
         if spans:
             return label, text, spans
-        texts.append((label, text))
+    texts = [(label, " ".join(raw.split())) for label, raw in labelled]
     for label, text in texts:
         if text and label != skip:
             return label, text, []
