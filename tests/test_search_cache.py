@@ -217,6 +217,12 @@ def test_a_second_search_reads_the_files_and_a_commit_rebuilds_only_its_file(fil
     assert [h.snippet for h in cached(filled, "golf last")] == ["Golf at last"]
 
 
+def _an_end_moved(data: bytes) -> bytes:
+    """The first hex digit of the ends section (just after the header) changed."""
+    at = data.index(b"\n") + 1
+    return data[:at] + (b"1" if data[at : at + 1] == b"0" else b"0") + data[at + 1 :]
+
+
 @pytest.mark.parametrize(
     "damage",
     [
@@ -229,13 +235,17 @@ def test_a_second_search_reads_the_files_and_a_commit_rebuilds_only_its_file(fil
         lambda data: data[:-40] + b"}" * 40,  # a record's JSON
         lambda data: data.replace(b'"2024-03-06"', b'"2024-03-0x"', 1),  # meta is still JSON
         lambda data: bytes(b ^ 0xFF for b in data),
+        _an_end_moved,  # still hex, so only the CRC tells
+        lambda data: data.replace(b'"columns":["text"]', b'"columns":["text","text"]'),
     ],
 )
 def test_a_damaged_cache_file_is_rebuilt_and_answers_do_not_change(filled, damage):
     agree(filled)
     path = month_cache(filled, date(2024, 3, 6))
-    path.write_bytes(damage(path.read_bytes()))
+    clean = path.read_bytes()
+    path.write_bytes(damage(clean))
     agree(filled)
+    assert path.read_bytes() == clean  # found out, and built again
     agree(filled)
 
 
