@@ -191,26 +191,32 @@ class _Diary:
         if not places:
             return []
         own_excluded = [set(utf8_docs_matching(t, text, ends)) for t in q.excluded]
+        # Records holding every word themselves need no look at their contact's words (with
+        # one word: all of them), and only excluded words need the second test.
+        in_every = set.intersection(*own) if own else None
+        owner_terms = list(zip(own, self.owner_terms, strict=True))
+        excluded = list(zip(own_excluded, self.owner_excluded, strict=True))
+        since, before, owners_ok = self.since, self.before, self.owners_ok
+        channels, excluded_channels = self.channels, self.excluded_channels
+        number = self.people.number
         found = []
         for i, row in zip(places, part.rows(places), strict=True):
             conv_id, contact_id, on, created, channel = row[:5]
-            owner = self.people.number.get(contact_id)
+            owner = number.get(contact_id)
             if (
                 owner is None
                 or conv_id in shadowed
-                or (self.since and on < self.since)
-                or (self.before and on >= self.before)
-                or (self.channels and channel not in self.channels)
-                or channel in self.excluded_channels
-                or owner not in self.owners_ok
-                or any(
-                    i not in mine and owner not in theirs
-                    for mine, theirs in zip(own, self.owner_terms, strict=True)
+                or (since and on < since)
+                or (before and on >= before)
+                or (channels and channel not in channels)
+                or channel in excluded_channels
+                or owner not in owners_ok
+                or (
+                    in_every is not None
+                    and i not in in_every
+                    and any(i not in mine and owner not in theirs for mine, theirs in owner_terms)
                 )
-                or any(
-                    i in mine or owner in theirs
-                    for mine, theirs in zip(own_excluded, self.owner_excluded, strict=True)
-                )
+                or (excluded and any(i in mine or owner in theirs for mine, theirs in excluded))
             ):
                 continue
             found.append(((on, created, conv_id), i, owner, row))
