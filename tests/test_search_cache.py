@@ -19,7 +19,14 @@ from netui.core.db import doctor
 from netui.core.db.storage import Database, contact_file, conversation_file
 from netui.core.db.store import Store
 from netui.core.model import Channel, Contact, Conversation, Stage
-from netui.core.search.cache import FOLDER, PARTIAL, SUFFIX, DiaryEntry, load_corpus
+from netui.core.search.cache import (
+    FOLDER,
+    PARTIAL,
+    SUFFIX,
+    DiaryEntry,
+    diary_row,
+    load_corpus,
+)
 from netui.core.search.cached import search_database
 from netui.core.search.engine import (
     DOC_SEP,
@@ -269,7 +276,7 @@ def test_a_record_turned_to_junk_in_the_cache_is_caught_and_rebuilt(filled):
 
 def test_a_hit_reads_the_diary_text_the_store_reads():
     conv = Conversation("c1", date(2024, 3, 6), note="Golf", correspondence=["Dear Ann"])
-    entry = DiaryEntry.from_dict(json.loads(json.dumps(conv.to_dict())))
+    entry = DiaryEntry.from_row(json.loads(json.dumps(diary_row(conv))))
     assert (entry.id, entry.on, entry.note, entry.did, entry.correspondence) == (
         conv.id,
         conv.on,
@@ -281,13 +288,16 @@ def test_a_hit_reads_the_diary_text_the_store_reads():
 
 @pytest.mark.parametrize(
     "change",
-    [{"note": 5}, {"correspondence": [1]}, {"correspondence": None}, {"on": "soon"}, {"on": 3}],
+    [{2: 5}, {6: [1]}, {6: None}, {1: "soon"}, {1: 3}, {7: "one too many"}, {0: None}],
 )
 def test_a_diary_entry_of_the_wrong_shape_is_refused_as_damage(change):
-    # CacheError follows (`Part._record` turns these into it), and the file is rebuilt.
-    data = {**Conversation("c1", date(2024, 3, 6)).to_dict(), **change}
+    # CacheError follows (`Part._decoded` turns these into it), and the file is rebuilt.
+    row = diary_row(Conversation("c1", date(2024, 3, 6)))
+    row += [None] * (max(change) + 1 - len(row))
+    for place, value in change.items():
+        row[place] = value
     with pytest.raises((KeyError, ValueError, TypeError, AttributeError)):
-        DiaryEntry.from_dict(data)
+        DiaryEntry.from_row(row)
 
 
 def test_search_works_when_the_cache_cannot_be_written(filled):
