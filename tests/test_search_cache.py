@@ -19,6 +19,7 @@ from netui.core.db import doctor
 from netui.core.db.storage import Database, contact_file, conversation_file
 from netui.core.db.store import Store
 from netui.core.model import Channel, Contact, Conversation, Stage
+from netui.core.search import cache as cache_module
 from netui.core.search.cache import (
     FOLDER,
     PARTIAL,
@@ -52,6 +53,9 @@ PIECES = [
     "zoe",
     "giulio",
     "plan*",
+    '"plan"',  # one whole word: the word index's exact look-up
+    '"πελαργός"',
+    "pl",  # a prefix of several words
     '"estate plan"',
     '"estate plan"*',
     "-golf",
@@ -222,6 +226,25 @@ def test_a_second_search_reads_the_files_and_a_commit_rebuilds_only_its_file(fil
     rebuilt = load_corpus(filled.database).rebuilt  # the month, and Ann's last contact day
     assert rebuilt == [contact_file(ann.id), "conversations/2024-03.json"]
     assert [h.snippet for h in cached(filled, "golf last")] == ["Golf at last"]
+
+
+def test_prefixes_too_wide_for_the_word_index_are_scanned_with_the_same_answers(
+    filled, monkeypatch
+):
+    agree(filled)
+    monkeypatch.setattr(cache_module, "MAX_PREFIX_WORDS", 0)
+    for text in ["est", "golf", "πελ", '"estate"', "e"]:
+        assert cached(filled, text) == scanned(filled, text), text
+
+
+def test_a_damaged_word_in_the_index_is_caught_when_read_and_rebuilt(filled):
+    agree(filled)
+    path = month_cache(filled, date(2024, 3, 6))  # "Estate planning: trusts."
+    clean = path.read_bytes()
+    # The file ends with the places of its last word, "trusts": one hex digit changed.
+    path.write_bytes(clean[:-1] + (b"1" if clean[-1:] == b"0" else b"0"))
+    assert cached(filled, "trusts") == scanned(filled, "trusts") != []
+    assert path.read_bytes() == clean
 
 
 def _an_end_moved(data: bytes) -> bytes:

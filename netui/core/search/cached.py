@@ -107,7 +107,7 @@ class _People:
         if key not in self._matches:
             found: set[int] = set()
             for part, local in zip(self.shards, self._local, strict=True):
-                hits = utf8_docs_matching(term, part.columns[column], part.ends(column))
+                hits = utf8_docs_matching(term, part.column(column), part.ends(column))
                 found.update(map(local.__getitem__, hits))
             self._matches[key] = found
         return self._matches[key]
@@ -185,12 +185,12 @@ class _Diary:
 
     def hits_in(self, part: Part, shadowed: set[str]) -> list[tuple[_Key, int, int, list[Any]]]:
         """(sort key, place, contact number, meta row) of each hit among the month's records."""
-        q, text, ends = self.q, part.columns["text"], part.ends("text")
-        own = [set(utf8_docs_matching(t, text, ends)) for t in q.terms]
+        q = self.q
+        own = [_docs_matching(t, part) for t in q.terms]
         places = sorted(set().union(*own)) if q.terms else range(part.count)
         if not places:
             return []
-        own_excluded = [set(utf8_docs_matching(t, text, ends)) for t in q.excluded]
+        own_excluded = [_docs_matching(t, part) for t in q.excluded]
         # Records holding every word themselves need no look at their contact's words (with
         # one word: all of them), and only excluded words need the second test.
         in_every = set.intersection(*own) if own else None
@@ -221,6 +221,16 @@ class _Diary:
                 continue
             found.append(((on, created, conv_id), i, owner, row))
         return found
+
+
+def _docs_matching(term: Term, part: Part) -> set[int]:
+    """Places of the month's records whose own text the term matches: from the word index
+    for one word, else (a phrase, a short prefix) by scanning the month's text."""
+    if len(term.tokens) == 1:
+        found = part.docs_with_word(term.tokens[0], term.prefix)
+        if found is not None:
+            return found
+    return set(utf8_docs_matching(term, part.column("text"), part.ends("text")))
 
 
 def _conversation_hits(
