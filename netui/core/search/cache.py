@@ -36,8 +36,9 @@ Layout of a cache file (`build`):
 
 The header gives each section's size and CRC (each meta row, record and word's places has
 its own), the columns' names, and, for a diary month, the newest record's sort key and the
-span of its dates. The ends are a section of their own rather than JSON strings in the header: parsing
-146 headers that held them took ~2 ms of every search (format 7), reading them as hex ~0.4.
+span of its dates. The ends are a section of their own rather than JSON strings in the
+header: parsing 146 headers that held them took ~2 ms of every search (format 7), reading
+them as hex ~0.4.
 
 Why not SQLite FTS5 (issue 16, point 4): decided from numbers, kept. `bench/bench_fts.py`
 holds the prototype and prints these (10,000 contacts / 100,000 conversations, 2 cores):
