@@ -7,6 +7,7 @@ import os
 import shutil
 import stat
 import tempfile
+import zlib
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -396,3 +397,18 @@ def test_a_cache_file_is_text_that_names_its_data_file(filled):
     header = json.loads(head[8:])
     assert header["source"] == "conversations/2024-03.json"
     assert header["signature"] == list(filled.database.signature("conversations/2024-03.json"))
+
+
+def test_a_cache_file_of_an_older_format_is_rebuilt_under_its_name(filled):
+    """An upgrade: each file written by an older netui is built again, never misread."""
+    agree(filled)
+    path = month_cache(filled, date(2024, 3, 6))
+    data = path.read_bytes()
+    head, rest = data.split(b"\n", 1)
+    header = json.loads(head[8:])
+    header["format"] = cache_module.FORMAT - 1
+    text = json.dumps(header, separators=(",", ":")).encode()
+    path.write_bytes(b"%08x" % zlib.crc32(text) + text + b"\n" + rest)  # a sound old file
+    assert load_corpus(filled.database).rebuilt == ["conversations/2024-03.json"]
+    assert path.read_bytes() == data
+    agree(filled)
