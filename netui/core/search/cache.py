@@ -49,7 +49,7 @@ holds the prototype and prints these (10,000 contacts / 100,000 conversations, 2
   `ascii` tokenizer, phrases as a superset the reference matcher confirms: then 38 queries
   and 1,155 fuzzed answers all equal `search_records`. The folding, the set algebra and
   the confirming stay; only this file's format would go.
-- No speed to win: `netui search WORD --limit 0` as a process, this cache vs FTS5:
+- No speed to win (format 7, before the word index): `netui search WORD --limit 0`, this vs FTS5:
   quillwort 163 vs 176 ms, zanzibarite 138 vs 127, πελαργός 155 vs 133 (noise; 65 ms of it
   is imports). Cold build 3.0 vs 4.8 s, size 100 vs 125 MiB (the data: 56 MiB). FTS5 wins
   the update after an edit and a log (63 vs 21 ms) and resident memory (124 vs 31 MiB, most
