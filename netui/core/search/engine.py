@@ -156,8 +156,8 @@ class Term(NamedTuple):
     """Words that must appear together: one word, or a phrase.
 
     Term, Query and Hit are named tuples (immutable, compared and hashed by value, as the
-    frozen dataclasses they were): the module ran in 2.0 ms, now 1.1, in every `netui
-    search` and of the TUI's start.
+    frozen dataclasses they were): this module ran in 2.0 ms, now 1.1, in every `netui
+    search` and TUI start.
     """
 
     tokens: tuple[str, ...]  # folded words, in order
