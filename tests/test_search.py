@@ -16,6 +16,8 @@ from netui.core.search.engine import (
     Query,
     SearchIndex,
     Term,
+    _best_field,
+    _spans_in,
     fold,
     parse_query,
     search_records,
@@ -447,3 +449,38 @@ def test_refreshed_follows_the_store_without_a_rebuild(store):
     assert found(fresh.search("estate")) == ["ann", "bob", "c9", "c2", "c1"]
     assert found(index.search("estate")) == ["ann", "c2", "c1"]  # the old one is unchanged
     assert found(fresh.search("stage:called planner")) == ["bob"]
+
+
+# -- the snippet's field: the ASCII shortcut answers as folding every field does -----------
+
+SNIPPET_WORDS = ["Estate", "plan", "planning", "Zoë", "José", "golf", "a", "the", "Straße", "ß"]
+FIELD_TEXT = st.lists(
+    st.sampled_from(SNIPPET_WORDS) | st.sampled_from([" ", "\n", "\t", "-", "", "\u00a0"]),
+    max_size=8,
+).map("".join)
+
+
+def _every_field_folded(labelled, terms, skip=None):
+    """_best_field as first written: each field folded and searched in turn."""
+    texts = []
+    for label, raw in labelled:
+        text = " ".join(raw.split())
+        spans = _spans_in(text, terms) if terms and text else []
+        if spans:
+            return label, text, spans
+        texts.append((label, text))
+    for label, text in texts:
+        if text and label != skip:
+            return label, text, []
+    return texts[0][0], texts[0][1], []
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.tuples(st.sampled_from(["note", "did", "name"]), FIELD_TEXT), min_size=1),
+    st.lists(st.sampled_from([*SNIPPET_WORDS, "plan*", '"estate plan"', "ss", "zoe"]), max_size=3),
+    st.sampled_from([None, "name"]),
+)
+def test_the_snippet_field_is_the_first_that_matches(labelled, words, skip):
+    terms = parse_query(" ".join(words) or "x").terms if words else ()
+    assert _best_field(labelled, terms, skip) == _every_field_folded(labelled, terms, skip)

@@ -7,6 +7,7 @@ import os
 import shutil
 import stat
 import tempfile
+import zlib
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -19,7 +20,15 @@ from netui.core.db import doctor
 from netui.core.db.storage import Database, contact_file, conversation_file
 from netui.core.db.store import Store
 from netui.core.model import Channel, Contact, Conversation, Stage
-from netui.core.search.cache import FOLDER, PARTIAL, SUFFIX, DiaryEntry, load_corpus
+from netui.core.search import cache as cache_module
+from netui.core.search.cache import (
+    FOLDER,
+    PARTIAL,
+    SUFFIX,
+    DiaryEntry,
+    diary_row,
+    load_corpus,
+)
 from netui.core.search.cached import search_database
 from netui.core.search.engine import (
     DOC_SEP,
@@ -45,6 +54,9 @@ PIECES = [
     "zoe",
     "giulio",
     "plan*",
+    '"plan"',  # one whole word: the word index's exact look-up
+    '"πελαργός"',
+    "pl",  # a prefix of several words
     '"estate plan"',
     '"estate plan"*',
     "-golf",
@@ -217,6 +229,31 @@ def test_a_second_search_reads_the_files_and_a_commit_rebuilds_only_its_file(fil
     assert [h.snippet for h in cached(filled, "golf last")] == ["Golf at last"]
 
 
+def test_prefixes_too_wide_for_the_word_index_are_scanned_with_the_same_answers(
+    filled, monkeypatch
+):
+    agree(filled)
+    monkeypatch.setattr(cache_module, "MAX_PREFIX_WORDS", 0)
+    for text in ["est", "golf", "πελ", '"estate"', "e"]:
+        assert cached(filled, text) == scanned(filled, text), text
+
+
+def test_a_damaged_word_in_the_index_is_caught_when_read_and_rebuilt(filled):
+    agree(filled)
+    path = month_cache(filled, date(2024, 3, 6))  # "Estate planning: trusts."
+    clean = path.read_bytes()
+    # The file ends with the places of its last word, "trusts": one hex digit changed.
+    path.write_bytes(clean[:-1] + (b"1" if clean[-1:] == b"0" else b"0"))
+    assert cached(filled, "trusts") == scanned(filled, "trusts") != []
+    assert path.read_bytes() == clean
+
+
+def _an_end_moved(data: bytes) -> bytes:
+    """The first hex digit of the ends section (just after the header) changed."""
+    at = data.index(b"\n") + 1
+    return data[:at] + (b"1" if data[at : at + 1] == b"0" else b"0") + data[at + 1 :]
+
+
 @pytest.mark.parametrize(
     "damage",
     [
@@ -229,13 +266,17 @@ def test_a_second_search_reads_the_files_and_a_commit_rebuilds_only_its_file(fil
         lambda data: data[:-40] + b"}" * 40,  # a record's JSON
         lambda data: data.replace(b'"2024-03-06"', b'"2024-03-0x"', 1),  # meta is still JSON
         lambda data: bytes(b ^ 0xFF for b in data),
+        _an_end_moved,  # still hex, so only the CRC tells
+        lambda data: data.replace(b'"columns":["text"]', b'"columns":["text","text"]'),
     ],
 )
 def test_a_damaged_cache_file_is_rebuilt_and_answers_do_not_change(filled, damage):
     agree(filled)
     path = month_cache(filled, date(2024, 3, 6))
-    path.write_bytes(damage(path.read_bytes()))
+    clean = path.read_bytes()
+    path.write_bytes(damage(clean))
     agree(filled)
+    assert path.read_bytes() == clean  # found out, and built again
     agree(filled)
 
 
@@ -259,7 +300,7 @@ def test_a_record_turned_to_junk_in_the_cache_is_caught_and_rebuilt(filled):
 
 def test_a_hit_reads_the_diary_text_the_store_reads():
     conv = Conversation("c1", date(2024, 3, 6), note="Golf", correspondence=["Dear Ann"])
-    entry = DiaryEntry.from_dict(json.loads(json.dumps(conv.to_dict())))
+    entry = DiaryEntry.from_row(json.loads(json.dumps(diary_row(conv))))
     assert (entry.id, entry.on, entry.note, entry.did, entry.correspondence) == (
         conv.id,
         conv.on,
@@ -271,13 +312,16 @@ def test_a_hit_reads_the_diary_text_the_store_reads():
 
 @pytest.mark.parametrize(
     "change",
-    [{"note": 5}, {"correspondence": [1]}, {"correspondence": None}, {"on": "soon"}, {"on": 3}],
+    [{2: 5}, {6: [1]}, {6: None}, {1: "soon"}, {1: 3}, {7: "one too many"}, {0: None}],
 )
 def test_a_diary_entry_of_the_wrong_shape_is_refused_as_damage(change):
-    # CacheError follows (`Part._record` turns these into it), and the file is rebuilt.
-    data = {**Conversation("c1", date(2024, 3, 6)).to_dict(), **change}
+    # CacheError follows (`Part._decoded` turns these into it), and the file is rebuilt.
+    row = diary_row(Conversation("c1", date(2024, 3, 6)))
+    row += [None] * (max(change) + 1 - len(row))
+    for place, value in change.items():
+        row[place] = value
     with pytest.raises((KeyError, ValueError, TypeError, AttributeError)):
-        DiaryEntry.from_dict(data)
+        DiaryEntry.from_row(row)
 
 
 def test_search_works_when_the_cache_cannot_be_written(filled):
@@ -353,3 +397,18 @@ def test_a_cache_file_is_text_that_names_its_data_file(filled):
     header = json.loads(head[8:])
     assert header["source"] == "conversations/2024-03.json"
     assert header["signature"] == list(filled.database.signature("conversations/2024-03.json"))
+
+
+def test_a_cache_file_of_an_older_format_is_rebuilt_under_its_name(filled):
+    """An upgrade: each file written by an older netui is built again, never misread."""
+    agree(filled)
+    path = month_cache(filled, date(2024, 3, 6))
+    data = path.read_bytes()
+    head, rest = data.split(b"\n", 1)
+    header = json.loads(head[8:])
+    header["format"] = cache_module.FORMAT - 1
+    text = json.dumps(header, separators=(",", ":")).encode()
+    path.write_bytes(b"%08x" % zlib.crc32(text) + text + b"\n" + rest)  # a sound old file
+    assert load_corpus(filled.database).rebuilt == ["conversations/2024-03.json"]
+    assert path.read_bytes() == data
+    agree(filled)

@@ -5,9 +5,11 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+import wcwidth
 from hypothesis import given
 from hypothesis import strategies as st
 
+from netui.core import text as text_module
 from netui.core.text import cell_width, is_unsafe, one_line, printable
 
 BIDI_OVERRIDES = [chr(code) for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
@@ -160,3 +162,43 @@ def test_one_line_never_exceeds_width(text: str, width: int) -> None:
 def test_one_line_keeps_text_that_already_fits(text: str) -> None:
     text = "".join(ch for ch in text if ch not in BIDI_OVERRIDES)
     assert one_line(text, cell_width(text)) == text
+
+
+# -- the measuring done without wcwidth (text.py's simple letters) agrees with it ---------
+
+SIMPLE_LETTERS = "".join(
+    chr(code) for code in range(0xA0, 0x10000) if text_module._simple_width(chr(code))
+)
+
+
+def _wcwidth_one_line(text: str, width: int) -> str:
+    """one_line's answer by wcwidth alone, for printable text on one line."""
+    if wcwidth.width(text) <= width:
+        return text
+    if width <= 0:
+        return ""
+    kept, used, room = [], 0, width - wcwidth.width(text_module.ELLIPSIS)
+    for grapheme in wcwidth.iter_graphemes(text):
+        if used + wcwidth.width(grapheme) > room:
+            break
+        kept.append(grapheme)
+        used += wcwidth.width(grapheme)
+    return "".join(kept) + text_module.ELLIPSIS
+
+
+def test_every_simple_letter_measures_as_wcwidth_says() -> None:
+    assert len(SIMPLE_LETTERS) > 30_000  # Latin, Greek, Cyrillic, Arabic, kana, CJK, Hangul
+    for char in SIMPLE_LETTERS:
+        assert char.isprintable()
+        assert cell_width(char) == wcwidth.width(char) in (1, 2), hex(ord(char))
+
+
+@given(
+    st.text(alphabet=st.sampled_from(SIMPLE_LETTERS + "abc "), max_size=40),
+    st.integers(min_value=0, max_value=30),
+)
+def test_simple_text_is_measured_and_cut_as_wcwidth_does(text: str, width: int) -> None:
+    text = text.strip(" ")
+    assert list(wcwidth.iter_graphemes(text)) == list(text)  # one grapheme per letter
+    assert cell_width(text) == wcwidth.width(text)
+    assert one_line(text, width) == _wcwidth_one_line(text, width)

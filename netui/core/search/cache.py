@@ -5,8 +5,17 @@ objects and folding their text took seconds on every run. Here each data file (a
 shard, a month of the diary) has one cache file holding its records' searchable text already
 folded, joined into one UTF-8 string per field group, so a query is a regex pass over a few
 big strings mapped straight from the page cache; one meta row per record (what orders and
-filters it), read only for the records a query finds; and each record's original JSON, read
-only for the hits shown, and turned into a model object exactly as the store reads it.
+filters it), read only for the records a query finds; and, read only for the hits shown, each
+contact's original JSON (turned into a model object exactly as the store reads it) and each
+conversation's id, day and text (`DiaryEntry`: what its hit shows).
+
+A diary month also keeps a word index: its words (`engine.words` of each folded document)
+in byte order, and for each the places of the records holding it. A one-word term (most
+queries) is then a binary search and a few hundred bytes read, where the scan read and
+checked 23 MiB of text (format 8; 100,000 conversations, cold processes, min of 8: loading
+the cache 11.4 -> 5.5 ms, finding zanzibarite's 100 hits 11.2 -> 5.6 ms). Phrases and
+prefixes wider than MAX_PREFIX_WORDS words still scan, so the columns stay, checked only
+when scanned. The price: cold build ~+25%, cache 84 -> 112 MiB at 100,000 conversations.
 
 A cache file names the data file and the signature (inode, size, mtime) it was built from,
 and the Unicode version folding used; every section carries a CRC-32. A stale, foreign or
@@ -18,12 +27,18 @@ changed in place; a folder that cannot be written to is searched from caches bui
 Layout of a cache file (`build`):
 
     CRC of the header (8 hex digits), header JSON, newline,
+    ends (where each document of each column ends: hex of little-endian 32-bit words),
     columns (folded text, UTF-8), meta (a CRC and a JSON row per record, padded to one width),
-    ids (a JSON list), records (each record's JSON, back to back)
+    ids (a JSON list), records (each record's JSON, back to back),
+    words (the month's words, UTF-8, back to back, in byte order),
+    word index (hex words: where each word ends, where its places end, their CRC),
+    postings (each word's places, hex words)
 
-The header gives each section's size and CRC (each meta row and record has its own), where
-each document of each column ends, and, for a diary month, the newest record's sort key and
-the span of its dates.
+The header gives each section's size and CRC (each meta row, record and word's places has
+its own), the columns' names, and, for a diary month, the newest record's sort key and the
+span of its dates. The ends are a section of their own rather than JSON strings in the
+header: parsing 146 headers that held them took ~2 ms of every search (format 7), reading
+them as hex ~0.4.
 
 Why not SQLite FTS5 (issue 16, point 4): decided from numbers, kept. `bench/bench_fts.py`
 holds the prototype and prints these (10,000 contacts / 100,000 conversations, 2 cores):
@@ -34,7 +49,7 @@ holds the prototype and prints these (10,000 contacts / 100,000 conversations, 2
   `ascii` tokenizer, phrases as a superset the reference matcher confirms: then 38 queries
   and 1,155 fuzzed answers all equal `search_records`. The folding, the set algebra and
   the confirming stay; only this file's format would go.
-- No speed to win: `netui search WORD --limit 0` as a process, this cache vs FTS5:
+- No speed to win (format 7, before the word index): `netui search WORD --limit 0`, this vs FTS5:
   quillwort 163 vs 176 ms, zanzibarite 138 vs 127, πελαργός 155 vs 133 (noise; 65 ms of it
   is imports). Cold build 3.0 vs 4.8 s, size 100 vs 125 MiB (the data: 56 MiB). FTS5 wins
   the update after an edit and a log (63 vs 21 ms) and resident memory (124 vs 31 MiB, most
@@ -45,6 +60,7 @@ holds the prototype and prints these (10,000 contacts / 100,000 conversations, 2
 
 from __future__ import annotations
 
+import binascii
 import json
 import mmap
 import os
@@ -52,6 +68,7 @@ import sys
 import unicodedata
 import zlib
 from array import array
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -65,7 +82,7 @@ from netui.core.db.schema import RecordProblem, parse_record
 from netui.core.db.storage import TABLE_OF_KIND, Database, Signature, kind_of
 from netui.core.errors import CacheError, StorageError
 from netui.core.model import Contact, Conversation
-from netui.core.search.engine import DOC_SEP, contact_doc, conversation_doc, doc_ends
+from netui.core.search.engine import DOC_SEP, contact_doc, conversation_doc, doc_ends, words
 
 __all__ = [
     "CONTACT_COLUMNS",
@@ -76,15 +93,16 @@ __all__ = [
     "load_corpus",
 ]
 
-FORMAT = 7  # bump whenever the layout or what fold() produces changes
+FORMAT = 8  # bump whenever the layout or what fold() produces changes
 FOLDER = ("cache", "search")
 SUFFIX = ".cache"
 SHADOWED = "shadowed.json"
 CONTACT_COLUMNS = ("text", "name", "company", "tag", "at")
-_SECTIONS = ("columns", "meta", "ids", "records")
+_SECTIONS = ("ends", "columns", "meta", "ids", "records", "words", "word_index", "postings")
 _DOC_SEP = DOC_SEP.encode()
 _UNICODE = unicodedata.unidata_version
 _MAX_HEADER = 1 << 24
+MAX_PREFIX_WORDS = 64  # a prefix spanning more words than this is answered by a scan
 _U32 = next(code for code in "IL" if array(code).itemsize == 4)
 _R = TypeVar("_R")
 _ENCODER = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"))  # made once: 15% faster
@@ -102,8 +120,8 @@ def _pack(numbers: list[int]) -> str:
     return words.tobytes().hex()
 
 
-def _unpack(text: str) -> array[int]:
-    words = array(_U32, bytes.fromhex(text))
+def _unpack(text: bytes) -> array[int]:
+    words = array(_U32, binascii.unhexlify(text))
     if sys.byteorder == "big":
         words.byteswap()
     return words
@@ -137,9 +155,9 @@ def build(db: Database, rel: str, signature: Signature) -> bytes:
     """The cache file of one data file (a contact shard or a diary month)."""
     kind = kind_of(rel)
     records = _records(db, rel)
-    # A diary record as the model writes it (every field present, of its type): a hit is
-    # then read from it without building the whole Conversation (`Part.diary_entry`).
-    raw = [_dump(doc if kind == "contacts" else rec.to_dict()).encode() for doc, rec in records]
+    # A contact as the data file holds it (a hit shows the whole contact); of a conversation,
+    # only what its hit shows (`DiaryEntry`), as a JSON list.
+    raw = [_dump(doc if kind == "contacts" else diary_row(rec)).encode() for doc, rec in records]
     header: dict[str, Any] = {
         "format": FORMAT,
         "unicode": _UNICODE,
@@ -164,7 +182,9 @@ def build(db: Database, rel: str, signature: Signature) -> bytes:
             header["newest"] = max(row[2:4] + row[:1] for row in meta)  # (on, created, id)
             header["days"] = [min(row[2] for row in meta), max(row[2] for row in meta)]
     encoded = {name: [_encode(text) for text in texts] for name, texts in columns.items()}
-    header["ends"] = {name: _pack(doc_ends(map(len, docs))) for name, docs in encoded.items()}
+    header["columns"] = list(encoded)
+    vocabulary, postings = _word_index(columns["text"] if kind == "conversations" else [])
+    header["words"] = len(vocabulary)
     starts = accumulate(map(len, raw), initial=0)
     lines = [
         _dump([*row, at, len(doc), zlib.crc32(doc)]).encode()
@@ -174,15 +194,37 @@ def build(db: Database, rel: str, signature: Signature) -> bytes:
     lines = [line.ljust(width - 1) + b"\n" for line in lines]
     header["width"] = width + 8
     sections = {
+        "ends": "".join(_pack(doc_ends(map(len, docs))) for docs in encoded.values()).encode(),
         "columns": b"".join(_DOC_SEP.join(docs) for docs in encoded.values()),
         "meta": b"".join(b"%08x" % zlib.crc32(line) + line for line in lines),
         "ids": _dump([row[0] for row in meta]).encode(),
         "records": b"".join(raw),
+        "words": b"".join(vocabulary),
+        "word_index": _pack(
+            [
+                *accumulate(map(len, vocabulary)),
+                *accumulate(len(docs) // 8 for docs in postings),
+                *map(zlib.crc32, postings),
+            ]
+        ).encode(),
+        "postings": b"".join(postings),
     }
     header["sizes"] = [len(sections[name]) for name in _SECTIONS]
-    header["crc"] = {name: zlib.crc32(sections[name]) for name in ("columns", "ids")}
+    checked = ("ends", "columns", "ids", "words", "word_index")
+    header["crc"] = {name: zlib.crc32(sections[name]) for name in checked}
     head = _dump(header).encode()
     return b"".join([b"%08x" % zlib.crc32(head), head, b"\n", *sections.values()])
+
+
+def _word_index(texts: Sequence[str]) -> tuple[list[bytes], list[bytes]]:
+    """Every word of these folded documents (UTF-8, in byte order) and, for each, the packed
+    places of the documents holding it (see `Part.docs_with_word`)."""
+    places: defaultdict[str, list[int]] = defaultdict(list)
+    for i, text in enumerate(texts):
+        for word in set(words(text)):
+            places[word].append(i)
+    vocabulary = sorted(places, key=_encode)
+    return [_encode(w) for w in vocabulary], [_pack(places[w]).encode() for w in vocabulary]
 
 
 # -- reading ---------------------------------------------------------------------------------
@@ -190,18 +232,20 @@ def build(db: Database, rel: str, signature: Signature) -> bytes:
 
 @dataclass(eq=False)
 class Part:
-    """The cache of one data file; sections other than the columns are read when needed.
+    """The cache of one data file; each section is read when first needed.
 
-    Every section is checked against its CRC-32 when read (each record against its own),
-    so a damaged file is caught, never believed.
+    Every section is checked against its CRC-32 when read (each record, meta row and word's
+    postings against its own), so a damaged file is caught, never believed.
     """
 
     rel: str
     header: dict[str, Any]
-    columns: dict[str, memoryview]  # folded documents of each column, UTF-8, DOC_SEP-joined
     data: bytes | mmap.mmap  # the whole file
     where: dict[str, int]  # offset of each section in the file
     _sections: dict[str, bytes] = field(default_factory=dict)
+    _layout: _Columns | None = None  # see `_columns`
+    _columns_checked: bool = False
+    _words: tuple[bytes, array[int]] | None = None  # see `docs_with_word`
 
     def read(self, offset: int, size: int) -> bytes:
         data = self.data[offset : offset + size]
@@ -216,19 +260,76 @@ class Part:
 
     def ends(self, column: str) -> Sequence[int]:
         """Where each document of a column ends (see `search.docs_matching`)."""
-        ends: Sequence[int] = self.header["ends"][column]  # _parse unpacked and counted them
-        return ends
+        return self._columns().ends[column]
+
+    def column(self, name: str) -> memoryview:
+        """A column's folded documents, DOC_SEP-joined UTF-8.
+
+        The columns and their ends are read and checked at the first call: a query answered
+        from the word index never reads them (146 files: ~8 ms of unhexlify, cold, saved).
+        """
+        layout = self._columns()
+        if not self._columns_checked:
+            view = memoryview(self.data)[self.where["columns"] : self.where["meta"]]
+            if zlib.crc32(view) != layout.crc:
+                raise CacheError(f"{self.rel}: the columns are damaged")
+            self._columns_checked = True
+        return layout.views[name]
+
+    def _columns(self) -> _Columns:
+        if self._layout is None:
+            self._layout = _columns_of(self.rel, self.header, self.data, self.where)
+        return self._layout
 
     def folded(self, column: str, i: int) -> str:
         """One document's folded text in a column."""
         ends = self.ends(column)
-        doc = self.columns[column][ends[i - 1] if i else 0 : ends[i] - len(_DOC_SEP)]
+        doc = self.column(column)[ends[i - 1] if i else 0 : ends[i] - len(_DOC_SEP)]
         return bytes(doc).decode("utf-8", "surrogatepass")
+
+    def docs_with_word(self, word: str, prefix: bool) -> set[int] | None:
+        """Places of the diary records whose folded text has `word` as a word (or a word
+        starting with it, for a prefix), from the word index; exactly the documents
+        `docs_matching` finds for a one-word term, as the index holds `engine.words` of each.
+
+        None when a prefix spans more than MAX_PREFIX_WORDS words ("e"): scan then. Why:
+        a scan reads and checks every byte of the month's text; this reads a few hundred
+        bytes (one word, 100,000 conversations: 14 -> ~3 ms a query, measured cold).
+        """
+        vocabulary, table = self._word_table()
+        count = len(table) // 3
+        key = _encode(word)
+        first = _first_at_least(vocabulary, table, count, key)
+        if prefix:
+            end = _first_at_least(vocabulary, table, count, key + b"\xff", first)  # no UTF-8 has ff
+        else:
+            end = first + (first < count and _word(vocabulary, table, first) == key)
+        if end - first > MAX_PREFIX_WORDS:
+            return None
+        found: set[int] = set()
+        start = self.where["postings"]
+        for i in range(first, end):
+            begin, stop = table[count + i - 1] if i else 0, table[count + i]
+            packed = self.read(start + 8 * begin, 8 * (stop - begin))
+            if zlib.crc32(packed) != table[2 * count + i]:
+                raise CacheError(f"{self.rel}: the places of a word are damaged")
+            found.update(_unpack(packed))
+        if found and max(found) >= self.count:
+            raise CacheError(f"{self.rel}: a word's places are out of range")
+        return found
+
+    def _word_table(self) -> tuple[bytes, array[int]]:
+        if self._words is None:
+            table = _unpack(self._section("word_index"))
+            if len(table) != 3 * (self.header.get("words") or 0):
+                raise CacheError(f"{self.rel}: the word index does not count every word")
+            self._words = (self._section("words"), table)
+        return self._words
 
     def _section(self, name: str) -> bytes:
         if name not in self._sections:
             data = self.read(self.where[name], self.header["sizes"][_SECTIONS.index(name)])
-            if zlib.crc32(data) != self.header["crc"][name]:
+            if zlib.crc32(data) != self.header["crc"].get(name):
                 raise CacheError(f"{self.rel}: the {name} section is damaged")
             self._sections[name] = data
         return self._sections[name]
@@ -261,16 +362,13 @@ class Part:
         """Contact i as the store reads it, for a hit to show (`row`: its meta row, if read)."""
         return self._decoded([(i, row or self.rows([i])[0])], Contact.from_dict)[0]
 
-    def conversation(self, i: int, row: list[Any] | None = None) -> Conversation:
-        return self._decoded([(i, row or self.rows([i])[0])], Conversation.from_dict)[0]
-
     def diary_entries(self, places: Sequence[tuple[int, list[Any]]]) -> list[DiaryEntry]:
         """What the hits of these conversations (place, meta row) show, without building
         whole records (1,000 hits: 22 -> 9 ms, most of it one JSON parse instead of 1,000)."""
-        return self._decoded(places, DiaryEntry.from_dict)
+        return self._decoded(places, DiaryEntry.from_row)
 
     def _decoded(
-        self, places: Sequence[tuple[int, list[Any]]], make: Callable[[dict[str, Any]], _R]
+        self, places: Sequence[tuple[int, list[Any]]], make: Callable[[Any], _R]
     ) -> list[_R]:
         """These records (place, meta row), each checked against its CRC, parsed at once."""
         raws = []
@@ -295,12 +393,31 @@ class Part:
         return records
 
 
+def _word(vocabulary: bytes, table: array[int], i: int) -> bytes:
+    return vocabulary[table[i - 1] if i else 0 : table[i]]
+
+
+def _first_at_least(
+    vocabulary: bytes, table: array[int], count: int, key: bytes, low: int = 0
+) -> int:
+    """bisect_left over the sorted words without cutting the vocabulary into a list."""
+    high = count
+    while low < high:
+        middle = (low + high) // 2
+        if _word(vocabulary, table, middle) < key:
+            low = middle + 1
+        else:
+            high = middle
+    return low
+
+
 class DiaryEntry(NamedTuple):
     """A conversation's id, day and text (see `engine.DiaryText`), as `build` stored them.
 
-    Stored by `Conversation.to_dict`, so each field is there with its type; checked all the
-    same (a mistake raises and `_decoded` calls the file damaged), as the folder is not
-    trusted. A named tuple: built 3x faster than a frozen dataclass.
+    Stored as a JSON list by `diary_row` (format 8; the whole record before: 1,000 hits read
+    in ~4.5 -> ~3 ms, and the cache ~25% smaller). Checked all the same (a mistake raises and
+    `_decoded` calls the file damaged), as the folder is not trusted. A named tuple: built
+    3x faster than a frozen dataclass.
     """
 
     id: str
@@ -312,15 +429,24 @@ class DiaryEntry(NamedTuple):
     correspondence: tuple[str, ...]
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> DiaryEntry:
-        entry_id, note, recommended, observations, did = map(data.__getitem__, _DIARY_TEXTS)
-        letters = tuple(data["correspondence"])
+    def from_row(cls, row: list[Any]) -> DiaryEntry:
+        entry_id, on, note, recommended, observations, did, letters = row  # ValueError: short
+        letters = tuple(letters)
         "".join((entry_id, note, recommended, observations, did, *letters))  # TypeError: not text
-        on = date.fromisoformat(data["on"])
-        return cls(entry_id, on, note, recommended, observations, did, letters)
+        return cls(entry_id, date.fromisoformat(on), note, recommended, observations, did, letters)
 
 
-_DIARY_TEXTS = ("id", "note", "recommended", "observations", "did")
+def diary_row(conv: Conversation) -> list[Any]:
+    """What a conversation's hit shows, as `DiaryEntry.from_row` reads it back."""
+    return [
+        conv.id,
+        conv.on.isoformat(),
+        conv.note,
+        conv.recommended,
+        conv.observations,
+        conv.did,
+        list(conv.correspondence),
+    ]
 
 
 def _json(raw: bytes, rel: str) -> Any:
@@ -330,8 +456,40 @@ def _json(raw: bytes, rel: str) -> Any:
         raise CacheError(f"{rel}: a section is not valid JSON") from None
 
 
+class _Columns(NamedTuple):
+    ends: dict[str, array[int]]  # where each document of each column ends
+    views: dict[str, memoryview]  # each column's documents, in place in the file
+    crc: int  # of every column together
+
+
+def _columns_of(
+    rel: str, header: dict[str, Any], data: bytes | mmap.mmap, where: dict[str, int]
+) -> _Columns:
+    """Where the documents of each column are; CacheError if the file says it wrongly."""
+    try:
+        packed = data[where["ends"] : where["columns"]]
+        if zlib.crc32(packed) != header["crc"]["ends"]:
+            raise CacheError(f"{rel}: the ends are damaged")
+        count, names = header["count"], header["columns"]
+        every_end = _unpack(packed)
+        if len(every_end) != count * len(names):
+            raise CacheError(f"{rel}: the ends do not count every record")
+        ends = {name: every_end[k * count : (k + 1) * count] for k, name in enumerate(names)}
+        view = memoryview(data)[where["columns"] : where["meta"]]  # no copy
+        views, start = {}, 0
+        for name, column_ends in ends.items():
+            width = column_ends[-1] - len(_DOC_SEP) if column_ends else 0
+            views[name] = view[start : start + width]
+            start += width
+        if start != len(view):
+            raise CacheError(f"{rel}: the columns do not add up")
+        return _Columns(ends, views, header["crc"]["columns"])
+    except (ValueError, KeyError, TypeError, IndexError) as exc:  # binascii.Error too
+        raise CacheError(f"{rel}: unreadable ({exc})") from None
+
+
 def _parse(rel: str, data: bytes | mmap.mmap) -> Part:
-    """Check a cache file's header and find its columns; CacheError if it cannot be used."""
+    """Check a cache file's header and find its sections; CacheError if it cannot be used."""
     head = data[: data.find(b"\n", 0, _MAX_HEADER) + 1]
     if not head.endswith(b"\n") or b"%08x" % zlib.crc32(head[8:-1]) != head[:8]:
         raise CacheError(f"{rel}: the header is damaged")
@@ -343,22 +501,11 @@ def _parse(rel: str, data: bytes | mmap.mmap) -> Part:
         if sizes[_SECTIONS.index("meta")] != header["count"] * header["width"]:
             raise CacheError(f"{rel}: the meta section does not count every record")
         where = dict(zip(_SECTIONS, accumulate(sizes, initial=len(head)), strict=False))
-        view = memoryview(data)[where["columns"] : where["columns"] + sizes[0]]  # no copy
-        if zlib.crc32(view) != header["crc"]["columns"]:
-            raise CacheError(f"{rel}: the columns are damaged")
-        columns, start = {}, 0
-        header["ends"] = {name: _unpack(packed) for name, packed in header["ends"].items()}
-        for name, ends in header["ends"].items():
-            if len(ends) != header["count"]:
-                raise CacheError(f"{rel}: column {name} does not count every record")
-            width = ends[-1] - len(_DOC_SEP) if ends else 0
-            columns[name] = view[start : start + width]
-            start += width
-        if start != len(view):
-            raise CacheError(f"{rel}: the columns do not add up")
+        if type(header["crc"]) is not dict or type(header["columns"]) is not list:
+            raise CacheError(f"{rel}: the header is not one netui writes")
     except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
         raise CacheError(f"{rel}: unreadable ({exc})") from None
-    return Part(rel, header, columns, data, where)
+    return Part(rel, header, data, where)
 
 
 def _from_file(rel: str, path: Path) -> Part:

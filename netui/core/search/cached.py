@@ -16,6 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from itertools import accumulate, chain, count, repeat
 from typing import Any
 
 from netui.core.db.storage import Database
@@ -62,7 +63,7 @@ class _Owner:
 
 
 class _People:
-    """Every contact, the last copy of each id as the store keeps it, and word matches among them.
+    """Every contact (each id in one shard, as the store insists), and word matches among them.
 
     Contacts are numbered in the order the store reads them; a word's matches are a set of
     those numbers.
@@ -70,15 +71,18 @@ class _People:
 
     def __init__(self, shards: list[Part]) -> None:
         self.shards = shards
-        latest: dict[str, tuple[int, int]] = {}
-        for s, part in enumerate(shards):
-            for i, contact_id in enumerate(part.ids()):
-                latest[contact_id] = (s, i)
-        self.places = list(latest.values())  # (shard, place in it) of each number
-        self.number = {contact_id: n for n, contact_id in enumerate(latest)}
-        self._local: list[list[int | None]] = [[None] * part.count for part in shards]
-        for n, (s, i) in enumerate(self.places):
-            self._local[s][i] = n
+        ids = [part.ids() for part in shards]
+        everyone = list(chain.from_iterable(ids))
+        self.number = dict(zip(everyone, count()))
+        if len(self.number) < len(everyone):  # the store refuses a contact outside its shard
+            raise CacheError("a contact id is in two shards")  # so a forged cache: rebuilt
+        self.places = list(  # (shard, place in it) of each number, made in C loops
+            chain.from_iterable(zip(repeat(s), range(len(part))) for s, part in enumerate(ids))
+        )
+        starts = accumulate(map(len, ids), initial=0)
+        self._local = [
+            range(start, start + len(part)) for start, part in zip(starts, ids, strict=False)
+        ]
         self._rows: dict[int, list[Any]] = {}
         self._matches: dict[tuple[Term, str], set[int]] = {}
 
@@ -103,8 +107,8 @@ class _People:
         if key not in self._matches:
             found: set[int] = set()
             for part, local in zip(self.shards, self._local, strict=True):
-                hits = utf8_docs_matching(term, part.columns[column], part.ends(column))
-                found.update(n for n in map(local.__getitem__, hits) if n is not None)
+                hits = utf8_docs_matching(term, part.column(column), part.ends(column))
+                found.update(map(local.__getitem__, hits))
             self._matches[key] = found
         return self._matches[key]
 
@@ -181,36 +185,52 @@ class _Diary:
 
     def hits_in(self, part: Part, shadowed: set[str]) -> list[tuple[_Key, int, int, list[Any]]]:
         """(sort key, place, contact number, meta row) of each hit among the month's records."""
-        q, text, ends = self.q, part.columns["text"], part.ends("text")
-        own = [set(utf8_docs_matching(t, text, ends)) for t in q.terms]
+        q = self.q
+        own = [_docs_matching(t, part) for t in q.terms]
         places = sorted(set().union(*own)) if q.terms else range(part.count)
         if not places:
             return []
-        own_excluded = [set(utf8_docs_matching(t, text, ends)) for t in q.excluded]
+        own_excluded = [_docs_matching(t, part) for t in q.excluded]
+        # Records holding every word themselves need no look at their contact's words (with
+        # one word: all of them), and only excluded words need the second test.
+        in_every = set.intersection(*own) if own else None
+        owner_terms = list(zip(own, self.owner_terms, strict=True))
+        excluded = list(zip(own_excluded, self.owner_excluded, strict=True))
+        since, before, owners_ok = self.since, self.before, self.owners_ok
+        channels, excluded_channels = self.channels, self.excluded_channels
+        number = self.people.number
         found = []
         for i, row in zip(places, part.rows(places), strict=True):
             conv_id, contact_id, on, created, channel = row[:5]
-            owner = self.people.number.get(contact_id)
+            owner = number.get(contact_id)
             if (
                 owner is None
                 or conv_id in shadowed
-                or (self.since and on < self.since)
-                or (self.before and on >= self.before)
-                or (self.channels and channel not in self.channels)
-                or channel in self.excluded_channels
-                or owner not in self.owners_ok
-                or any(
-                    i not in mine and owner not in theirs
-                    for mine, theirs in zip(own, self.owner_terms, strict=True)
+                or (since and on < since)
+                or (before and on >= before)
+                or (channels and channel not in channels)
+                or channel in excluded_channels
+                or owner not in owners_ok
+                or (
+                    in_every is not None
+                    and i not in in_every
+                    and any(i not in mine and owner not in theirs for mine, theirs in owner_terms)
                 )
-                or any(
-                    i in mine or owner in theirs
-                    for mine, theirs in zip(own_excluded, self.owner_excluded, strict=True)
-                )
+                or (excluded and any(i in mine or owner in theirs for mine, theirs in excluded))
             ):
                 continue
             found.append(((on, created, conv_id), i, owner, row))
         return found
+
+
+def _docs_matching(term: Term, part: Part) -> set[int]:
+    """Places of the month's records whose own text the term matches: from the word index
+    for one word, else (a phrase, a short prefix) by scanning the month's text."""
+    if len(term.tokens) == 1:
+        found = part.docs_with_word(term.tokens[0], term.prefix)
+        if found is not None:
+            return found
+    return set(utf8_docs_matching(term, part.column("text"), part.ends("text")))
 
 
 def _conversation_hits(
