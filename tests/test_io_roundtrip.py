@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from netui.core.errors import BadRecords
@@ -35,6 +35,7 @@ def _lines(text: str) -> str:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 @settings(max_examples=300, deadline=None)
+@example(name="x", company="", title="", notes="", tags=["* 0"], emails=[], phones=[])
 @given(
     name=FIELD.filter(lambda s: s.strip()),
     company=FIELD,

@@ -169,15 +169,16 @@ def conversation_json(conv: Conversation) -> dict[str, object]:
 
 def cell(text: str, width: int) -> str:
     """One fixed-width column of user text: escaped, single line, padded by cells."""
-    if text.isprintable():  # nothing to escape, no line break (the common case)
+    # Nothing to escape, no line break, no space at either end for one_line to trim: what
+    # one_line would show is the text itself (the common case).
+    if text.isprintable() and text[:1] != " " and text[-1:] != " ":
         if len(text) <= width and text.isascii():
             return text.ljust(width)  # without measuring cells
-        if text[:1] != " " and text[-1:] != " ":  # what one_line would show is the text
-            # Measured once here, not again in one_line: `netui list` measured 12,000
-            # names and companies twice (~40 ms at 10,000 contacts).
-            cells = cell_width(text)
-            if cells <= width:
-                return text + " " * (width - cells)
+        # Measured once here, not again in one_line: `netui list` measured 12,000
+        # names and companies twice (~40 ms at 10,000 contacts).
+        cells = cell_width(text)
+        if cells <= width:
+            return text + " " * (width - cells)
     shown = one_line(text, width)
     return shown + " " * max(0, width - cell_width(shown))
 

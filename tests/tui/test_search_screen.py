@@ -40,8 +40,10 @@ def diary_with_an_old_secret(store: Store) -> tuple[Contact, Conversation]:
 
 async def open_search(pilot, app) -> SearchScreen:
     await press(pilot, "slash")  # the index is built in a thread: press waits for it
-    assert isinstance(app.screen, SearchScreen)
-    return app.screen
+    await wait_until(pilot, lambda: isinstance(app.screen, SearchScreen), "the search screen")
+    screen = app.screen
+    await wait_until(pilot, lambda: screen.index is not None, "the index")
+    return screen
 
 
 def test_typing_shows_hits_and_enter_shows_that_conversation(store, frozen_today):
@@ -50,13 +52,15 @@ def test_typing_shows_hits_and_enter_shows_that_conversation(store, frozen_today
     async def scenario(pilot, app, main):
         screen = await open_search(pilot, app)
         await press(pilot, *"estate plan")
+        await wait_until(pilot, lambda: screen.shown_query == "estate plan", "the hits")
         assert [h.conversation_id for h in screen.results.rows] == [old.id]
         text = screen_text(app)
         assert "Dana Kim" in text and "1 year ago" in text
         assert "She said estate planning first." in text
         await press(pilot, "enter")
-        assert app.screen is main
-        assert main.selected_id == dana.id and main.contacts.table.current_key == dana.id
+        await wait_until(pilot, lambda: app.screen is main, "the main screen")
+        await wait_until(pilot, lambda: main.selected_id == dana.id, "Dana selected")
+        assert main.contacts.table.current_key == dana.id
         assert old.id in main.detail.shown_ids  # drawn although past the 50 newest
         secret = "She said estate planning"  # (the rest wraps)
         await wait_until(pilot, lambda: secret in pane_text(app, main.detail), "the old entry")

@@ -285,13 +285,16 @@ def _contact(
     name = cell("name") or " ".join(part for part in parts if part)
     urls = listed("url", (";", " ", ":::"))
     notes = [*cells("notes"), *(f"Email column held {v}" for v in not_emails)]
+    labels = listed("tags", (";", ",", ":::")) + listed("groups", (":::",))
+    # Google's own labels start "* "; in netui's own export such a tag is the user's own.
+    tags = unique(labels if own else _user_labels(labels))
     contact = Contact(
         name=fallback_name(name, company, emails, phones),
         company=company,
         title=cell("title"),
         emails=unique(emails),
         phones=phones,
-        tags=unique(_user_labels(listed("tags", (";", ",", ":::")) + listed("groups", (":::",)))),
+        tags=tags,
         notes="\n\n".join(text for text in notes if text),
         met_at=cell("met_at"),
         met_on=_date(cell("met_on"), mended),
