@@ -40,7 +40,7 @@ from netui.core.errors import (
     ValidationError,
 )
 from netui.core.folding import fold
-from netui.core.identity import lookalike_ids
+from netui.core.identity import lookalike_ids, lookalike_query
 from netui.core.model import (
     Channel,
     Contact,
@@ -492,7 +492,7 @@ class Store:
         with self._lock:
             if "contacts" in self._loaded_kinds:
                 return list(self._contact_map.values())
-            keyed = digest.load_keys(self._db, self.settings)
+            keyed = digest.load_keys(self._db, self.settings, lookalike_query(candidate))
             return [self.get(cid) for cid in sorted(lookalike_ids(candidate, keyed))]
 
     def conversations_of(self, contact_id: str) -> list[Conversation]:
