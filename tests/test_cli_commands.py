@@ -80,3 +80,40 @@ def test_netui_log_imports_no_other_command_module() -> None:
     assert "contacts_cmds" in loaded
     for other in ("search_cmds", "io_cmds", "mail_cmds", "ladder_cmds", "sync_cmds"):
         assert other not in loaded
+
+
+# Imported only where they are used (each ~1-2 ms of every start-up): forget's file scrubber,
+# the sync merge (a conflict copy found), the TOML reader (a config file exists), uuid (an id
+# not of netui's making), the search engine. (Not shutil: argparse imports it anyway.)
+LAZY = (
+    "netui.core.db.scrub",
+    "netui.core.sync.merge",
+    "tomllib",
+    "uuid",
+    "netui.core.search.engine",
+    "textual",
+)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["log", "--help"],
+        ["search", "--help"],
+        ["log", "Dana Kim", "--note", "Talked sailing."],
+        ["add", "Ann Lee", "--company", "Pine & Oak", "--note", "Met at the mixer."],
+        ["stage", "Dana Kim", "thanked"],
+    ],
+)
+def test_capture_commands_leave_the_lazy_modules_unimported(tmp_path, argv) -> None:
+    db = str(tmp_path / "db")
+    seed = ["add", "Dana Kim", "--quiet"]
+    code = (
+        "import sys; from netui.cli import main\n"
+        f"main(['--db', {db!r}, *{seed!r}])\n"
+        f"try: code = main(['--db', {db!r}, *{argv!r}])\n"
+        "except SystemExit as exc: code = exc.code\n"
+        f"print(code, sorted(m for m in {LAZY!r} if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "0 []", done.stderr

@@ -27,6 +27,7 @@ import fcntl
 import json
 import os
 import re
+import shutil
 import stat
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -569,8 +570,6 @@ class Database:
         backups = self.root / "backups"
         make_private_dirs(backups)
         backup = backups / f"before-schema-{version}-to-{SCHEMA_VERSION}-{stamp}"
-        import shutil  # here: a migration is rare, shutil ~1.5 ms of every start-up
-
         shutil.copytree(
             self.root, backup, ignore=shutil.ignore_patterns("backups", "cache", ".lock", "*.bak")
         )
