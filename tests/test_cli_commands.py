@@ -117,3 +117,15 @@ def test_capture_commands_leave_the_lazy_modules_unimported(tmp_path, argv) -> N
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "0 []", done.stderr
+
+
+def test_search_help_opens_no_store_and_imports_no_dataclasses() -> None:
+    code = (
+        "import sys; from netui.cli import main\n"
+        "try: main(['search', '--help'])\n"
+        "except SystemExit: pass\n"
+        "print(sorted(m for m in ('netui.core.db.store', 'netui.core.model', 'tinydb',"
+        " 'dataclasses', 'inspect') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr
