@@ -190,6 +190,43 @@ def test_finding_a_name_reads_one_record_not_every_contact(db_path, monkeypatch)
     assert len(built) == 1
 
 
+def found_by(store: Store, ref: str) -> object:
+    """What `find` answers: the contact's id, or the error and the ids it names."""
+    from netui.core.errors import AmbiguousContact, NetuiError
+
+    try:
+        return store.find(ref).id
+    except AmbiguousContact as exc:
+        return ("ambiguous", sorted(c.id for c in exc.matches))
+    except NetuiError as exc:
+        return type(exc).__name__
+
+
+finder_names = st.lists(
+    st.text(alphabet='aAéÉ "\\\x07ßﬁ😀Ωk-', min_size=1, max_size=8).filter(str.strip),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(names=finder_names, pick=st.integers(0, 11), cut=st.integers(0, 8), data=st.data())
+def test_find_through_the_digest_answers_as_every_record_would(
+    tmp_path_factory, names, pick, cut, data
+):
+    """Shards whose names cannot match are skipped undecoded: the answer stays the same for
+    exact names, parts of names, id prefixes, and texts JSON escapes (quotes, backslashes,
+    controls, accents, ligatures, emoji)."""
+    db_path = tmp_path_factory.mktemp("db") / "db"
+    with Store.open(db_path) as store:
+        ids = [store.add_contact(Contact(name=n, met_on=D)).id for n in names]
+    name, cid = names[pick % len(names)], ids[pick % len(ids)]
+    refs = [name, name[cut:], name.upper(), cid[: 6 + cut], data.draw(st.text(min_size=1))]
+    with Store.open(db_path, lazy=True) as cold, Store.open(db_path) as warm:
+        for ref in refs:
+            assert found_by(cold, ref) == found_by(warm, ref), ref
+
+
 def old_list_lines(db_path: Path, today: date, archived: bool, tag: str | None) -> list[str]:
     """`netui list` as it was written over full records: the reference for its output."""
     with Store.open(db_path) as store:

@@ -471,7 +471,7 @@ class Store:
                 with suppress(ContactNotFound):
                     return self.get(ref)
             key = fold(" ".join(ref.split()))
-            names = self._folded_names()
+            names = self._folded_names([key, ref] if len(ref) >= 6 else [key])
             # Each pass only when the one before found nobody (a pass over 10,000 names is
             # ~0.5 ms): an id prefix, then the exact name, then a part of a name.
             for ids in (
@@ -487,12 +487,13 @@ class Store:
                     raise AmbiguousContact(ref, matches)
             raise ContactNotFound(f"no contact matches {ref!r}")
 
-    def _folded_names(self) -> Sequence[Sequence[str]]:
-        """[id, folded name] of every contact; a lazy store reads them from the digest."""
+    def _folded_names(self, holding: Sequence[str]) -> Sequence[Sequence[str]]:
+        """[id, folded name] of every contact, or at least of all those whose id or folded
+        name holds one of the texts in `holding`; a lazy store reads them from the digest."""
         if "contacts" in self._loaded_kinds:
             return [(c.id, fold(c.name)) for c in self._contact_map.values()]
         with self._lock:
-            return digest.load_names(self._db, self.settings)
+            return digest.load_names(self._db, self.settings, holding)
 
     def digest_rows(self) -> list[digest.Row]:
         """Every contact's digest row, unsorted (see `digest.py`): from memory once the
