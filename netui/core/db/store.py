@@ -158,8 +158,9 @@ _TABLE = {
     "introduction": "introductions",
 }
 UNDO_FILE = "undo.json"
-# Referrals and introductions are read when first asked for (queue, show, refer...):
-# parsing them at every open was ~2 ms of `netui log` and `netui add` at 10,000 contacts.
+# A lazy store (the CLI) reads referrals and introductions when first asked for (queue,
+# show, refer...): parsing them at every open was ~2 ms of `netui log` and `netui add` at
+# 10,000 contacts. A full open (the TUI) reads them at once, as before.
 _LOADED_AT_OPEN = {"undo"}
 # The undo log is read at every open and rewritten at every change, so its size is every
 # command's cost: 41 re-imports of a 5,000-row CSV once made it 183 MB and `netui add` 21 s.
@@ -229,7 +230,8 @@ class Store:
         create: bool = True,
         lazy: bool = False,
     ) -> Store:
-        """Open a database folder; `lazy` defers reading the contacts until first needed.
+        """Open a database folder; `lazy` defers reading the contacts, referrals and
+        introductions until first needed (a damaged file is then refused when first read).
 
         A one-shot command such as `netui add` never needs the other 10,000 contacts.
         """
@@ -238,8 +240,9 @@ class Store:
         try:
             with db.shared():
                 store._sync(store._loaded_kinds)
-            if not lazy:
-                store._ensure("contacts")
+            if not lazy:  # the TUI: a damaged file is refused before the first screen
+                for kind in ("contacts", "referrals", "introductions"):
+                    store._ensure(kind)
         except BaseException:
             db.close()
             raise
