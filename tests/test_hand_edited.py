@@ -166,3 +166,20 @@ def test_a_hand_edited_referral_is_one_line_where_referrals_are_read(cli, tmp_pa
     for command in (("queue", "--json"), ("show", "Ann Lee")):
         message = error(cli(*command))
         assert "referrals.json" in message and ref_id in message
+
+
+def test_a_hand_edited_referral_is_one_line_before_the_tui_starts(cli, tmp_path, monkeypatch):
+    import netui.tui.app
+
+    add_ann(cli)
+    ok(cli("refer", "Ann Lee", "Bo Chen"))
+    path = tmp_path / "db" / "referrals.json"
+    (ref_id,) = json.loads(path.read_bytes())["referrals"]
+    hand_edit(path, "referrals", ref_id, "created", 5)
+
+    def no_app(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the TUI started on a database it should refuse")
+
+    monkeypatch.setattr(netui.tui.app, "make_app", no_app)
+    message = error(cli())
+    assert "referrals.json" in message and ref_id in message
