@@ -129,3 +129,18 @@ def test_search_help_opens_no_store_and_imports_no_dataclasses() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr
+
+
+def test_the_cycle_collector_is_back_on_after_any_command(tmp_path, capsys) -> None:
+    """A command runs with the collector off (imports included); a caller (the tests, an
+    embedding script) gets it back, after success, a refused option or a core error."""
+    import gc
+
+    from netui.cli import main
+
+    db = str(tmp_path / "db")
+    assert main(["--db", db, "list"]) == 0 and gc.isenabled()
+    with pytest.raises(SystemExit):
+        main(["--db", db, "log", "--no-such-option"])
+    assert gc.isenabled()
+    assert main(["--db", db, "log", "Nobody", "--note", "x"]) == 1 and gc.isenabled()
