@@ -80,3 +80,67 @@ def test_netui_log_imports_no_other_command_module() -> None:
     assert "contacts_cmds" in loaded
     for other in ("search_cmds", "io_cmds", "mail_cmds", "ladder_cmds", "sync_cmds"):
         assert other not in loaded
+
+
+# Imported only where they are used (each ~1-2 ms of every start-up): forget's file scrubber,
+# the sync merge (a conflict copy found), the TOML reader (a config file exists), uuid (an id
+# not of netui's making), the search engine. (Not shutil: argparse imports it anyway.)
+LAZY = (
+    "netui.core.db.scrub",
+    "netui.core.sync.merge",
+    "tomllib",
+    "uuid",
+    "netui.core.search.engine",
+    "textual",
+)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["log", "--help"],
+        ["search", "--help"],
+        ["log", "Dana Kim", "--note", "Talked sailing."],
+        ["add", "Ann Lee", "--company", "Pine & Oak", "--note", "Met at the mixer."],
+        ["stage", "Dana Kim", "thanked"],
+    ],
+)
+def test_capture_commands_leave_the_lazy_modules_unimported(tmp_path, argv) -> None:
+    db = str(tmp_path / "db")
+    seed = ["add", "Dana Kim", "--quiet"]
+    code = (
+        "import sys; from netui.cli import main\n"
+        f"main(['--db', {db!r}, *{seed!r}])\n"
+        f"try: code = main(['--db', {db!r}, *{argv!r}])\n"
+        "except SystemExit as exc: code = exc.code\n"
+        f"print(code, sorted(m for m in {LAZY!r} if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "0 []", done.stderr
+
+
+def test_search_help_opens_no_store_and_imports_no_dataclasses() -> None:
+    code = (
+        "import sys; from netui.cli import main\n"
+        "try: main(['search', '--help'])\n"
+        "except SystemExit: pass\n"
+        "print(sorted(m for m in ('netui.core.db.store', 'netui.core.model', 'tinydb',"
+        " 'dataclasses', 'inspect') if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stderr
+
+
+def test_the_cycle_collector_is_back_on_after_any_command(tmp_path, capsys) -> None:
+    """A command runs with the collector off (imports included); a caller (the tests, an
+    embedding script) gets it back, after success, a refused option or a core error."""
+    import gc
+
+    from netui.cli import main
+
+    db = str(tmp_path / "db")
+    assert main(["--db", db, "list"]) == 0 and gc.isenabled()
+    with pytest.raises(SystemExit):
+        main(["--db", db, "log", "--no-such-option"])
+    assert gc.isenabled()
+    assert main(["--db", db, "log", "Nobody", "--note", "x"]) == 1 and gc.isenabled()

@@ -151,3 +151,35 @@ def test_any_wrong_value_in_any_field_never_crashes_a_reader(cli, tmp_path, key)
         for command in READERS:
             outcome(cli(*command))
         assert isinstance(doctor.check(tmp_path / "db").healthy, bool)
+
+
+def test_a_hand_edited_referral_is_one_line_where_referrals_are_read(cli, tmp_path):
+    """A command reads referrals.json only when it needs referrals (log and add never do,
+    ~2 ms at 10,000 contacts): those that read it refuse a broken record in one line."""
+    add_ann(cli)
+    ok(cli("refer", "Ann Lee", "Bo Chen"))
+    path = tmp_path / "db" / "referrals.json"
+    (ref_id,) = json.loads(path.read_bytes())["referrals"]
+    hand_edit(path, "referrals", ref_id, "created", 5)
+    ok(cli("log", "Ann Lee", "--note", "a call"))
+    ok(cli("add", "Cy Dunn", "--quiet"))
+    for command in (("queue", "--json"), ("show", "Ann Lee")):
+        message = error(cli(*command))
+        assert "referrals.json" in message and ref_id in message
+
+
+def test_a_hand_edited_referral_is_one_line_before_the_tui_starts(cli, tmp_path, monkeypatch):
+    import netui.tui.app
+
+    add_ann(cli)
+    ok(cli("refer", "Ann Lee", "Bo Chen"))
+    path = tmp_path / "db" / "referrals.json"
+    (ref_id,) = json.loads(path.read_bytes())["referrals"]
+    hand_edit(path, "referrals", ref_id, "created", 5)
+
+    def no_app(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the TUI started on a database it should refuse")
+
+    monkeypatch.setattr(netui.tui.app, "make_app", no_app)
+    message = error(cli())
+    assert "referrals.json" in message and ref_id in message

@@ -36,6 +36,9 @@ def _run(ctx: Context, demo: bool) -> int:
             # record (~300 ms) lets the first screen come from it (tui/followups.py), which
             # is given these rows rather than reading them again.
             rows = store.digest_rows()
+            # Read when first asked for by a lazy store: refused here too, not in the TUI.
+            store.referrals()
+            store.introductions()
         except NetuiError as exc:
             return fail(str(exc))
         make_app(store, notices=ctx.notices, digest_rows=rows).run()

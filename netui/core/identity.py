@@ -48,7 +48,7 @@ def identity_keys(contact: Contact) -> list[tuple[str, str, str]]:
     return list(unique.values())
 
 
-_HEX_ID = re.compile(r"[0-9a-f]{32}")
+NETUI_ID = re.compile(r"[0-9a-f]{32}")  # what `model.new_id` makes
 
 
 def own_uid(contact_id: str) -> str:
@@ -56,7 +56,7 @@ def own_uid(contact_id: str) -> str:
 
     netui's own ids are written out by hand, as `uuid.UUID(hex=...).urn` writes them, so
     `netui add` does not import `uuid` (~3 ms) for its look-alike check."""
-    if _HEX_ID.fullmatch(contact_id):
+    if NETUI_ID.fullmatch(contact_id):
         h = contact_id
         return f"urn:uuid:{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
     import uuid
@@ -81,14 +81,32 @@ def lookup_keys(contact: Contact) -> list[str]:
     return keys
 
 
+def uid_key(contact_id: str) -> str:
+    """The look-up key of the vCard UID netui's export gives the contact."""
+    return f"id\x00{fold(f'vcard-uid:{own_uid(contact_id)}')}"
+
+
+def _uid_keys(candidate: Contact) -> set[str]:
+    """The candidate's vCard UID keys (not its own): each names the contact it was made from."""
+    return {k for k in lookup_keys(candidate) if k.startswith("id\x00vcard-uid:")}
+
+
+def lookalike_query(candidate: Contact) -> tuple[set[str], list[str]]:
+    """What finds the possible look-alikes of `candidate` (`lookalike_ids`) without reading
+    everyone: (the look-up keys they would share, texts holding the id of each contact one
+    of the candidate's vCard UIDs names, when it is a netui id, `NETUI_ID`)."""
+    mine = {*lookup_keys(candidate), uid_key(candidate.id)}
+    return mine, [key.replace("-", "") for key in _uid_keys(candidate)]
+
+
 def lookalike_ids(candidate: Contact, keyed: list[list[Any]]) -> set[str]:
     """The ids, among `keyed` ([id, lookup keys] of every contact), of those who might be
     `candidate`: a superset of whom `dupes.lookalikes` names (sharing a key, or being the
     contact a vCard UID of the candidate was made from), so it can run on these few."""
-    mine = {*lookup_keys(candidate), f"id\x00{fold(f'vcard-uid:{own_uid(candidate.id)}')}"}
-    uids = [k.replace("-", "") for k in mine if k.startswith("id\x00vcard-uid:")]
+    mine, _ = lookalike_query(candidate)
+    uids = _uid_keys(candidate)
     return {
         cid
         for cid, keys in keyed
-        if cid != candidate.id and (not mine.isdisjoint(keys) or any(cid in u for u in uids))
+        if cid != candidate.id and (not mine.isdisjoint(keys) or (uids and uid_key(cid) in uids))
     }

@@ -366,15 +366,17 @@ class Database:
 
     # -- reading -----------------------------------------------------------------------------
 
-    def data_files(self) -> list[str]:
-        """Relative paths of every data file present (temporaries left out)."""
+    def data_files(self, kinds: set[str] | None = None) -> list[str]:
+        """Relative paths of every data file present (temporaries left out), or of those of
+        these kinds: a command reads a few kinds several times (open, look-up, commit), and
+        listing the whole folder (150 month files at ten years) each time added up."""
         found = []
         for name in SINGLE_FILES:
-            if (self.root / name).is_file():
+            if (kinds is None or kind_of(name) in kinds) and (self.root / name).is_file():
                 found.append(name)
         for sub in ("contacts", "conversations"):
             folder = self.root / sub
-            if folder.is_dir():
+            if (kinds is None or sub in kinds) and folder.is_dir():
                 found.extend(
                     f"{sub}/{entry.name}"
                     for entry in os.scandir(folder)
@@ -398,7 +400,7 @@ class Database:
 
     def signatures(self, kinds: set[str] | None = None) -> dict[str, Signature]:
         out = {}
-        for rel in self.data_files():
+        for rel in self.data_files(kinds):
             if kinds is None or kind_of(rel) in kinds:
                 sig = self.signature(rel)
                 if sig is not None:

@@ -13,18 +13,17 @@ from __future__ import annotations
 import json
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from netui.core.config import Settings, load_settings
 from netui.core.dates import today as local_today
 from netui.core.db import diary_index, digest
 from netui.core.db.schema import RecordProblem, parse_record
-from netui.core.db.scrub import Person, ScrubReport, discover, leftovers, scrub_folder
 from netui.core.db.storage import (
     TABLE_OF_KIND,
     Database,
@@ -41,7 +40,7 @@ from netui.core.errors import (
     ValidationError,
 )
 from netui.core.folding import fold
-from netui.core.identity import lookalike_ids
+from netui.core.identity import lookalike_ids, lookalike_query
 from netui.core.model import (
     Channel,
     Contact,
@@ -67,6 +66,9 @@ from netui.core.rules import (
 )
 from netui.core.rules import keep_in_touch as rules_keep_in_touch
 
+if TYPE_CHECKING:
+    from netui.core.db.scrub import ScrubReport
+
 __all__ = [
     "AmbiguousContact",
     "ContactNotFound",
@@ -77,12 +79,16 @@ __all__ = [
 ]
 
 UNDO_DEPTH = 50
+Record = Contact | Conversation | Referral | Introduction  # what a data file holds
 _COLD_FILES = 4  # data files a lazy store keeps as read: a write reads two or three
 _FULL_ID = re.compile(r"[0-9a-f]{32}")
 
 
-@dataclass(frozen=True, slots=True)
-class Traces:
+# The four classes below are not dataclasses: making one costs ~0.2-0.4 ms of start-up
+# (`netui log` made all four, ~1.2 ms of it); a NamedTuple ~0.05 ms, a plain class less.
+
+
+class Traces(NamedTuple):
     """A contact and what hangs on them: their diary, their referrals (either side), and
     the contacts they referred (whose `referred_by` points at them)."""
 
@@ -106,8 +112,7 @@ class Traces:
         return ", ".join(said[:-1]) + (" and " if len(said) > 1 else "") + said[-1]
 
 
-@dataclass(frozen=True, slots=True)
-class Forgotten:
+class Forgotten(NamedTuple):
     """What `forget` removed, and what it could not (files still holding them; git)."""
 
     traces: Traces
@@ -120,24 +125,30 @@ def _counted(n: int, one: str, many: str) -> str:
     return "" if n == 0 else f"{n} {one if n == 1 else many}"
 
 
-@dataclass(slots=True)
 class Change:
     """One record's before and after in a transaction (None = absent)."""
 
-    kind: str  # "contact" | "conversation" | "referral"
-    id: str
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
+    __slots__ = ("after", "before", "id", "kind")
+
+    def __init__(
+        self, kind: str, id: str, before: dict[str, Any] | None, after: dict[str, Any] | None
+    ) -> None:
+        self.kind = kind  # "contact" | "conversation" | "referral" | "introduction"
+        self.id = id
+        self.before = before
+        self.after = after
 
 
-@dataclass(slots=True)
 class Transaction:
     """What a write is about to change; filled by the mutation, committed by the store."""
 
-    description: str
-    changes: dict[tuple[str, str], Change] = field(default_factory=dict)
-    undoable: bool = True
-    undoes: str | None = None  # the undo entry this transaction reverts
+    __slots__ = ("changes", "description", "undoable", "undoes")
+
+    def __init__(self, description: str, *, undoable: bool = True, undoes: str | None = None):
+        self.description = description
+        self.changes: dict[tuple[str, str], Change] = {}
+        self.undoable = undoable
+        self.undoes = undoes  # the undo entry this transaction reverts
 
 
 _TABLE = {
@@ -147,7 +158,10 @@ _TABLE = {
     "introduction": "introductions",
 }
 UNDO_FILE = "undo.json"
-_LOADED_AT_OPEN = {"referrals", "introductions", "undo"}
+# A lazy store (the CLI) reads referrals and introductions when first asked for (queue,
+# show, refer...): parsing them at every open was ~2 ms of `netui log` and `netui add` at
+# 10,000 contacts. A full open (the TUI) reads them at once, as before.
+_LOADED_AT_OPEN = {"undo"}
 # The undo log is read at every open and rewritten at every change, so its size is every
 # command's cost: 41 re-imports of a 5,000-row CSV once made it 183 MB and `netui add` 21 s.
 # A change bigger than UNDO_ENTRY_BYTES (or UNDO_MAX_CHANGES records) is kept as a barrier
@@ -195,8 +209,8 @@ class Store:
         self._contact_map: dict[str, Contact] = {}
         self._conversations: dict[str, Conversation] = {}
         self._by_contact: dict[str, dict[str, Conversation]] = {}
-        self._referrals: dict[str, Referral] = {}
-        self._introductions: dict[str, Introduction] = {}
+        self._referral_map: dict[str, Referral] = {}
+        self._introduction_map: dict[str, Introduction] = {}
         self._undo: dict[str, dict[str, Any]] = {}
         self._file_ids: dict[str, set[str]] = {}
         self._sigs: dict[str, Any] = {}
@@ -216,7 +230,8 @@ class Store:
         create: bool = True,
         lazy: bool = False,
     ) -> Store:
-        """Open a database folder; `lazy` defers reading the contacts until first needed.
+        """Open a database folder; `lazy` defers reading the contacts, referrals and
+        introductions until first needed (a damaged file is then refused when first read).
 
         A one-shot command such as `netui add` never needs the other 10,000 contacts.
         """
@@ -225,8 +240,9 @@ class Store:
         try:
             with db.shared():
                 store._sync(store._loaded_kinds)
-            if not lazy:
-                store._ensure("contacts")
+            if not lazy:  # the TUI: a damaged file is refused before the first screen
+                for kind in ("contacts", "referrals", "introductions"):
+                    store._ensure(kind)
         except BaseException:
             db.close()
             raise
@@ -300,6 +316,16 @@ class Store:
         return self._contact_map
 
     @property
+    def _referrals(self) -> dict[str, Referral]:
+        self._ensure("referrals")
+        return self._referral_map
+
+    @property
+    def _introductions(self) -> dict[str, Introduction]:
+        self._ensure("introductions")
+        return self._introduction_map
+
+    @property
     def conversations_loaded(self) -> bool:
         return "conversations" in self._loaded_kinds
 
@@ -371,9 +397,9 @@ class Store:
             self._conversations[record_id] = record
             self._by_contact.setdefault(record.contact_id, {})[record_id] = record
         elif kind == "referrals":
-            self._referrals[record_id] = record
+            self._referral_map[record_id] = record
         elif kind == "introductions":
-            self._introductions[record_id] = record
+            self._introduction_map[record_id] = record
         elif kind == "undo":
             self._undo[record_id] = record
 
@@ -385,9 +411,9 @@ class Store:
             if conv is not None:
                 self._by_contact.get(conv.contact_id, {}).pop(record_id, None)
         elif kind == "referrals":
-            self._referrals.pop(record_id, None)
+            self._referral_map.pop(record_id, None)
         elif kind == "introductions":
-            self._introductions.pop(record_id, None)
+            self._introduction_map.pop(record_id, None)
         elif kind == "undo":
             self._undo.pop(record_id, None)
 
@@ -456,24 +482,29 @@ class Store:
                 with suppress(ContactNotFound):
                     return self.get(ref)
             key = fold(" ".join(ref.split()))
-            names = self._folded_names()
-            by_id = [cid for cid, _ in names if len(ref) >= 6 and cid.startswith(ref)]
-            exact = [cid for cid, name in names if name == key]
-            partial = [cid for cid, name in names if key in name]
-            for ids in (by_id, exact, partial):
-                if len(ids) == 1:
-                    return self.get(ids[0])
-                if ids:
-                    matches = sorted(map(self.get, ids), key=lambda c: (fold(c.name), c.id))
+            names = self._folded_names([key, ref] if len(ref) >= 6 else [key])
+            # Each pass only when the one before found nobody (a pass over 10,000 names is
+            # ~0.5 ms): an id prefix, then the exact name, then a part of a name.
+            for ids in (
+                lambda: [cid for cid, _ in names if cid.startswith(ref)] if len(ref) >= 6 else [],
+                lambda: [cid for cid, name in names if name == key],
+                lambda: [cid for cid, name in names if key in name],
+            ):
+                found = ids()
+                if len(found) == 1:
+                    return self.get(found[0])
+                if found:
+                    matches = sorted(map(self.get, found), key=lambda c: (fold(c.name), c.id))
                     raise AmbiguousContact(ref, matches)
             raise ContactNotFound(f"no contact matches {ref!r}")
 
-    def _folded_names(self) -> list[tuple[str, str]]:
-        """(id, folded name) of every contact; a lazy store reads them from the digest."""
+    def _folded_names(self, holding: Sequence[str]) -> Sequence[Sequence[str]]:
+        """[id, folded name] of every contact, or at least of all those whose id or folded
+        name holds one of the texts in `holding`; a lazy store reads them from the digest."""
         if "contacts" in self._loaded_kinds:
             return [(c.id, fold(c.name)) for c in self._contact_map.values()]
         with self._lock:
-            return [(cid, name) for cid, name in digest.load_names(self._db, self.settings)]
+            return digest.load_names(self._db, self.settings, holding)
 
     def digest_rows(self) -> list[digest.Row]:
         """Every contact's digest row, unsorted (see `digest.py`): from memory once the
@@ -490,7 +521,7 @@ class Store:
         with self._lock:
             if "contacts" in self._loaded_kinds:
                 return list(self._contact_map.values())
-            keyed = digest.load_keys(self._db, self.settings)
+            keyed = digest.load_keys(self._db, self.settings, lookalike_query(candidate))
             return [self.get(cid) for cid in sorted(lookalike_ids(candidate, keyed))]
 
     def conversations_of(self, contact_id: str) -> list[Conversation]:
@@ -604,16 +635,17 @@ class Store:
                 self._cold.clear()  # kept for one command's reads, not a TUI's lifetime
 
     def _current(self, kind: str, record_id: str) -> dict[str, Any] | None:
+        record = self._records_of(kind).get(record_id)
+        return record.to_dict() if record is not None else None
+
+    def _records_of(self, kind: str) -> Mapping[str, Record]:
+        """The records of one kind, loaded if need be (only that kind: each loads lazily)."""
+        if kind == "contact":
+            return self._contacts
         if kind == "conversation":
             self.load_conversations()
-        records: dict[str, Mapping[str, Contact | Conversation | Referral | Introduction]] = {
-            "contact": self._contacts,
-            "conversation": self._conversations,
-            "referral": self._referrals,
-            "introduction": self._introductions,
-        }
-        record = records[kind].get(record_id)
-        return record.to_dict() if record is not None else None
+            return self._conversations
+        return self._referrals if kind == "referral" else self._introductions
 
     def _stage(self, tx: Transaction, kind: str, record_id: str, after: Any) -> None:
         """Record a record's new state (a model object, a dict, or None to delete)."""
@@ -1109,9 +1141,12 @@ class Store:
     def forget(self, contact_id: str) -> Forgotten:
         """Delete a contact for good: the live records, then every copy (backups, undo log,
         caches). Irreversible: no undo entry is kept, and undo entries naming them go."""
+        # Imported here: only `forget` scrubs files (~1 ms of every other command's start-up).
+        from netui.core.db.scrub import Person, discover, leftovers, scrub_folder
+
         gone = self.traces(contact_id)
         person = Person()
-        records: list[Contact | Conversation | Referral | Introduction] = [
+        records: list[Record] = [
             gone.contact,
             *gone.conversations,
             *gone.referrals,

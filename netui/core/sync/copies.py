@@ -19,7 +19,6 @@ from pathlib import Path
 from netui.core.db.storage import TABLE_OF_KIND, Database, copied_file, kind_of
 from netui.core.errors import StorageError
 from netui.core.fs import rename_into_place
-from netui.core.sync.merge import KINDS, empty, merge_databases
 
 BACKUP_FOLDER = "backups/conflict-copies"
 
@@ -52,6 +51,9 @@ def merge_copies(db: Database) -> list[str]:
 
 
 def _merge_one(db: Database, copy_rel: str, original: str) -> str:
+    # Imported here: every command looks for copies, almost none finds one (~1 ms of start-up).
+    from netui.core.sync.merge import KINDS, empty, merge_databases
+
     kind = kind_of(original)
     copy_path = db.root / copy_rel
     added = 0
