@@ -218,3 +218,11 @@ def test_the_cli_formats_match_the_cores_and_heavy_libraries_load_only_when_used
     probe = f"import sys, netui.cli; print(sorted(m for m in {heavy} if m in sys.modules))"
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert loaded.stdout.strip() == "[]", loaded.stderr
+
+
+def test_namesakes_are_told_apart_by_company_in_one_line(cli):
+    ok(cli("add", "Olivia Walsh", "--company", "Juniper Bank"))
+    ok(cli("add", "Olivia Walsh", "--company", "Oak\nSummit"))
+    message = error(cli("log", "Olivia Walsh", "--note", "x"))
+    assert "matches 2 contacts" in message and "(name one by the id shown)" in message
+    assert ", Juniper Bank)" in message and ", Oak Summit)" in message  # error(): one line

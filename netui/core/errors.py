@@ -46,9 +46,21 @@ class AmbiguousContact(NetuiError, LookupError):
 
     def __init__(self, ref: str, matches: Sequence[Any]) -> None:
         self.matches = list(matches)
-        listed = "; ".join(f"{c.name} ({c.id[:8]})" for c in self.matches[:10])
+        listed = "; ".join(_told_apart(c) for c in self.matches[:10])
         more = f" and {len(self.matches) - 10} more" if len(self.matches) > 10 else ""
-        super().__init__(f"{ref!r} matches {len(self.matches)} contacts: {listed}{more}")
+        super().__init__(
+            f"{ref!r} matches {len(self.matches)} contacts: {listed}{more}"
+            " (name one by the id shown)"
+        )
+
+
+def _told_apart(contact: Any) -> str:
+    """A match as the user can tell it from its namesakes: eleven Olivia Walshes differ by
+    company, not by name (the id is what the user then types). One line whatever they hold."""
+    name, company = (
+        " ".join(str(t).split()) for t in (contact.name, getattr(contact, "company", ""))
+    )
+    return f"{name} ({contact.id[:8]}, {company})" if company else f"{name} ({contact.id[:8]})"
 
 
 class UndoError(NetuiError, RuntimeError):
