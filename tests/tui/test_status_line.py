@@ -11,6 +11,7 @@ from netui.core.model import Contact, Stage
 from netui.tui.screens.merge import MergeScreen
 from netui.tui.screens.review import ReviewScreen
 from netui.tui.screens.thank_you import ThankYouScreen
+from netui.tui.widgets.status import StatusLine
 from tests.tui.conftest import (
     PLAN,
     TRICKY,
@@ -115,3 +116,28 @@ def test_a_merge_screen_closing_says_it_on_the_main_screen(store, frozen_today):
 def status_text_of(screen) -> str:
     """The text of a screen's own status line, shown or not."""
     return str(screen.query_one("StatusLine").content)
+
+
+def painted_colour(app, widget) -> object:
+    """The foreground colour of the first letter painted in `widget`."""
+    region = widget.region
+    strip = app.screen._compositor.render_strips()[region.y].crop(region.x, region.right)
+    return next(s.style.color for s in strip if s.text.strip())
+
+
+def test_a_notice_stays_readable_then_dims_until_the_next(demo_store, frozen_today, monkeypatch):
+    monkeypatch.setattr(StatusLine, "FRESH_SECONDS", 0.2)
+
+    async def scenario(pilot, app, main):
+        await pick(pilot, "José")
+        await press(pilot, "right_square_bracket")
+        await notice_shown(pilot, "José Álvarez: now thanked — u to undo")
+        line = status_line(app)
+        fresh = painted_colour(app, line)
+        await wait_until(pilot, lambda: painted_colour(app, line) != fresh, "the notice to dim")
+        assert "José Álvarez: now thanked — u to undo" in status_text(app)  # still there
+        await press(pilot, "u")
+        await notice_shown(pilot, "Undone: José Álvarez: met → thanked")
+        assert painted_colour(app, line) == fresh  # the next notice is news again
+
+    drive(demo_store, scenario)

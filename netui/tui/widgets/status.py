@@ -28,11 +28,11 @@ from textual.widgets import Static
 from netui.tui.format import safe
 from netui.tui.messages import Notice
 
-FRESH_SECONDS = 8.0  # a toast's 5 s, and a little more: then the notice is dimmed, not gone
-
 
 class StatusLine(Static):
     """The last notice, as plain text (user text is never markup), on one line."""
+
+    FRESH_SECONDS = 8.0  # a toast's 5 s, and a little more: then dimmed, not gone
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", markup=False, id=id)
@@ -44,7 +44,7 @@ class StatusLine(Static):
         self.remove_class("-old")
         if self._fade is not None:
             self._fade.stop()
-        self._fade = self.set_timer(FRESH_SECONDS, self._age)
+        self._fade = self.set_timer(self.FRESH_SECONDS, self._age)
 
     def _age(self) -> None:
         self._fade = None
