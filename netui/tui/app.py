@@ -10,8 +10,9 @@ from netui.core.db.store import Store
 from netui.core.errors import NetuiError
 from netui.tui.commands import NetuiCommands
 from netui.tui.editor import ExternalEditor, TextEditor
-from netui.tui.messages import ContactChosen, DataChanged, EntryDeleteAsked, EntryOpened
+from netui.tui.messages import ContactChosen, DataChanged, EntryDeleteAsked, EntryOpened, Notice
 from netui.tui.screens.main import MainScreen
+from netui.tui.widgets.status import say, show_notice
 
 
 class NetuiApp(App[None]):
@@ -52,6 +53,11 @@ class NetuiApp(App[None]):
     def main_screen(self) -> MainScreen:
         return next(s for s in self.screen_stack if isinstance(s, MainScreen))
 
+    def on_notice(self, event: Notice) -> None:
+        """A screen said what a change did: on the status line the user sees, else a toast."""
+        if not show_notice(self.screen_stack, event.text):
+            self.notify(event.text, markup=False)
+
     def on_contact_chosen(self, event: ContactChosen) -> None:
         """A screen over the main one (e.g. search) posted a choice to the app: pass it on."""
         self.main_screen.select(event.contact_id, event.conversation_id)
@@ -81,8 +87,7 @@ class NetuiApp(App[None]):
                 return
             finally:
                 screen.post_message(DataChanged())
-            done = f"Deleted the entry of {event.title} — {undo} undoes it"
-            self.call_after_refresh(self.notify, done, markup=False)
+            say(self, f"Deleted the entry of {event.title} — {undo} undoes it")
 
         question = f"Delete the diary entry of {event.title}?\n({undo} undoes it)"
         self.push_screen(ConfirmScreen(question), answered)

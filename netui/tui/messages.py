@@ -42,3 +42,12 @@ class EntryOpened(Message):
         super().__init__()
         self.title = title
         self.text = text
+
+
+class Notice(Message):
+    """What a change did, said to the user ("Dana Kim: now coffee — u to undo"): posted to
+    the app, shown on the status line of the screen the user sees (widgets/status.py)."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text

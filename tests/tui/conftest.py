@@ -21,6 +21,7 @@ from netui.core.model import Contact, Stage, StageStep
 from netui.tui.app import NetuiApp, make_app
 from netui.tui.screens.main import MainScreen
 from netui.tui.screens.review import ReviewScreen
+from netui.tui.widgets.status import StatusLine
 from tests.conftest import TODAY
 
 SIZE = (100, 32)
@@ -93,7 +94,8 @@ def by_name(store: Store, name: str) -> Contact:
 
 
 def record_notices(app: NetuiApp) -> NetuiApp:
-    """Keep every message the app shows as a notification, for `notices` (toasts come and go)."""
+    """Keep every message the app shows as a toast (errors, warnings), for `notices` (toasts
+    come and go); what went right is on the status line (`status_text`)."""
     seen = _NOTICES.setdefault(app, [])
     notify = app.notify
 
@@ -108,6 +110,28 @@ def record_notices(app: NetuiApp) -> NetuiApp:
 def notices(app: NetuiApp) -> list[str]:
     """The notifications shown so far, oldest first (apps started by `drive`)."""
     return _NOTICES[app]
+
+
+def status_line(app: NetuiApp) -> StatusLine:
+    """The status line a notice goes to now: the current screen's, or under a dialog the
+    one of the screen beneath it (where the user sees it once the dialog closes)."""
+    for screen in reversed(app.screen_stack):
+        if lines := screen.query_children(StatusLine):
+            return lines.first()
+    raise AssertionError("no screen with a status line is open")
+
+
+def status_text(app: NetuiApp) -> str:
+    """What the status line shows: as painted when its screen is the current one."""
+    line = status_line(app)
+    if line.screen is app.screen:
+        return pane_text(app, line).strip()
+    return str(line.content)
+
+
+async def notice_shown(pilot: Pilot, text: str) -> None:
+    """Wait until the status line says `text` (the app routes a notice by a message)."""
+    await wait_until(pilot, lambda: text in status_text(pilot.app), f"the notice {text!r}")
 
 
 def drive(

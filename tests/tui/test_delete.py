@@ -18,11 +18,13 @@ from tests.tui.conftest import (
     current,
     drive,
     fill,
-    notices,
+    notice_shown,
+    pane_text,
     pick,
     press,
     review,
     screen_text,
+    status_text,
     wait_until,
 )
 
@@ -42,8 +44,9 @@ def test_D_asks_with_counts_deletes_and_u_brings_back(store, frozen_today):
         assert app.screen is main and dana.id in store.contacts_by_id
         await press(pilot, "D", "y")
         assert dana.id not in store.contacts_by_id and store.conversations_of(dana.id) == []
-        assert "Dana [b]Kim" not in screen_text(app)  # gone from the list and the card
-        assert any("Deleted Dana [b]Kim — u to undo" in n for n in notices(app))
+        for pane in (main.contacts, main.detail):  # gone from the list and the card
+            assert "Dana [b]Kim" not in pane_text(app, pane)
+        await notice_shown(pilot, "Deleted Dana [b]Kim — u to undo")
         await press(pilot, "u")
         assert store.get(dana.id).name == "Dana [b]Kim"
         assert "Dana [b]Kim" in screen_text(app)
@@ -105,8 +108,8 @@ def test_D_in_the_review_deletes_the_entry_of_the_card_shown_and_u_brings_it_bac
         await wait_until(pilot, lambda: isinstance(app.screen, ReviewScreen), "the review")
         assert store.conversations_of(ann.id) == [] and current(app) == PLAN[0]
         assert "logged on the wrong person" not in screen_text(app)
-        said = "Deleted the entry of"
-        await wait_until(pilot, lambda: any(said in n for n in notices(app)), "the notice")
+        await notice_shown(pilot, "Deleted the entry of")  # on the review's status line
+        assert "u on the main screen undoes it" in status_text(app)
         await press(pilot, "escape")
         await wait_until(pilot, lambda: app.screen is main, "the main screen")
         await press(pilot, "u")

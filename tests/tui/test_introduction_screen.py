@@ -5,7 +5,7 @@ from __future__ import annotations
 from netui.core.model import Contact, IntroStatus
 from netui.tui.editor import EditorError
 from netui.tui.screens.introduction import IntroductionScreen
-from tests.tui.conftest import FakeEditor, drive, notices, pick, press, screen_text
+from tests.tui.conftest import FakeEditor, drive, notice_shown, pick, press, screen_text
 
 
 def test_i_picks_by_name_then_ask_agree_and_introduce(store, frozen_today):
@@ -32,7 +32,7 @@ def test_i_picks_by_name_then_ask_agree_and_introduce(store, frozen_today):
         (intro,) = store.introductions()
         assert (intro.a_id, intro.b_id, intro.status) == (dana.id, gus.id, IntroStatus.ASKED)
         assert store.conversations_of(dana.id)[0].correspondence[0].startswith("Hi Dana,")
-        assert any("asked — u undoes it" in n for n in notices(app))
+        await notice_shown(pilot, "asked — u undoes it")
         await press(pilot, "i", *"gus h", "enter", "a")  # both agreed: the introduction
         assert "Dana, meet Gus Hale (Acme)." in screen_text(app)
         await press(pilot, "m")

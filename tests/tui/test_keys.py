@@ -26,11 +26,13 @@ from tests.tui.conftest import (
     by_name,
     card_text,
     drive,
+    notice_shown,
     notices,
     pick,
     press,
     screen_text,
     settle,
+    status_text,
     wait_until,
 )
 
@@ -166,7 +168,8 @@ def test_stage_keys_move_at_once_dated_today(demo_store, frozen_today, keys, sta
         jose = by_name(demo_store, "José Álvarez")
         assert jose.stage is stage
         assert jose.reached_on(stage) == TODAY
-        assert any("u to undo" in n for n in notices(app))
+        await notice_shown(pilot, f"José Álvarez: {stage.label} today")
+        assert "u to undo" in status_text(app)
         row = main.contacts.table.rows[main.contacts.table.cursor]
         assert row.contact.stage is stage  # the list shows it
         assert f"{stage.label} {TODAY.day} Nov ✓" in card_text(main)  # and the card

@@ -30,7 +30,7 @@ from tests.tui.conftest import (
     current,
     drive,
     fill,
-    notices,
+    notice_shown,
     pick,
     press,
     review,
@@ -94,7 +94,7 @@ def test_a_step_done_in_review_is_undone_by_the_main_screens_u(day):
         assert app.screen is main
         await press(pilot, "u")
         assert by_name(day, "Ann Lee").stage is Stage.MET
-        assert any("Undone: Ann Lee: met → thanked" in n for n in notices(app))
+        await notice_shown(pilot, "Undone: Ann Lee: met → thanked")
 
     drive(day, scenario)
 
@@ -245,7 +245,8 @@ def test_escape_leaves_with_a_summary_and_selects_where_you_were(day):
         await press(pilot, "d", "escape", "s", "escape")
         assert app.screen is main
         assert main.selected_id == by_name(day, "Cy Diaz").id
-        assert "Review: 1 done, 0 snoozed, 1 skipped, 0 archived; 5 still to do." in notices(app)
+        summary = "Review: 1 done, 0 snoozed, 1 skipped, 0 archived; 5 still to do."
+        await notice_shown(pilot, summary)  # on the main screen's status line
 
     drive(day, scenario)
 

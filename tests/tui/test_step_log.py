@@ -21,7 +21,7 @@ from tests.tui.conftest import (
     current,
     drive,
     fill,
-    notices,
+    notice_shown,
     pick,
     press,
     review,
@@ -57,9 +57,10 @@ def test_d_on_a_call_saves_the_step_and_what_was_said_as_one_undo(store, frozen_
             "sharp",
             "ordered it",
         )
-        assert any("Bo Chen: mark called with notes" in n for n in notices(app))
+        await notice_shown(pilot, "Bo Chen: mark called with notes")  # the review's line
         await press(pilot, "escape")  # leave the review
-        assert "1 with notes, 0 without" in notices(app)[-1]
+        assert app.screen is main
+        await notice_shown(pilot, "1 with notes, 0 without")
         await press(pilot, "u")  # one undo takes both back
         bo = by_name(day, "Bo Chen")
         assert bo.stage is Stage.THANKED and day.conversations_of(bo.id) == []
@@ -77,9 +78,9 @@ def test_escape_on_the_form_keeps_the_step_alone_and_says_so(store, frozen_today
         assert isinstance(app.screen, ReviewScreen) and current(app) == PLAN[2]
         bo = by_name(day, "Bo Chen")
         assert bo.stage is Stage.CALLED and day.conversations_of(bo.id) == []
-        assert any("mark called (nothing logged)" in n for n in notices(app))
+        await notice_shown(pilot, "mark called (nothing logged)")
         await press(pilot, "escape")
-        assert "0 with notes, 1 without" in notices(app)[-1]
+        await notice_shown(pilot, "0 with notes, 1 without")
 
     drive(day, scenario)
 

@@ -9,7 +9,15 @@ import pytest
 from netui.core.db.store import Store
 from netui.core.model import Contact, Conversation, Stage
 from tests.conftest import TODAY
-from tests.tui.conftest import TRICKY, card_text, drive, notices, press, screen_text, wait_until
+from tests.tui.conftest import (
+    TRICKY,
+    card_text,
+    drive,
+    notice_shown,
+    press,
+    screen_text,
+    wait_until,
+)
 
 
 def test_markup_emoji_and_rtl_names_show_literally(store: Store, frozen_today):
@@ -81,8 +89,8 @@ def test_every_form_and_screen_shows_a_markup_like_name_literally(store, frozen_
         assert f"Mark called · what did you and {name} talk about?" in screen_text(app)
         await press(pilot, "escape")  # the step alone: the notice names them
         assert app.screen is main
-        assert f"{name}: called today" in screen_text(app)
-        assert f"{name}: called today (nothing logged) — u to undo" in notices(app)
+        await notice_shown(pilot, f"{name}: called today (nothing logged) — u to undo")
+        assert f"{name}: called today (nothing logged) — u to undo" in screen_text(app)
 
     drive(store, scenario, size=(120, 40), toasts=True)
 

@@ -27,6 +27,7 @@ from netui.core import dates
 from netui.core.db.store import Store
 from netui.core.errors import NetuiError
 from netui.tui.messages import DataChanged
+from netui.tui.widgets.status import say
 
 ResultT = TypeVar("ResultT")
 T = TypeVar("T")  # what a write returns, for its notice
@@ -104,11 +105,12 @@ class DetailScreen(Screen[ResultT]):
         self.redraw()
 
     def _write(self, change: Callable[[], T], done: Callable[[T], str]) -> None:
-        """One store write from a key; say what happened (or why it failed), then redraw."""
+        """One store write from a key; say what happened (the status line) or why it failed
+        (a toast), then redraw."""
         try:
             result = change()
         except NetuiError as exc:
             self.notify(str(exc), severity="error", markup=False)
         else:
-            self.notify(done(result), markup=False)
+            say(self, done(result))
         self.redraw()

@@ -26,6 +26,7 @@ from netui.core.followup.introductions import draft
 from netui.core.model import Contact, IntroStatus
 from netui.tui.format import safe, safe_block
 from netui.tui.screens.letter import LetterScreen
+from netui.tui.widgets.status import say
 
 MATCHES = 12  # names offered while typing: enough to pick from, few enough to read
 
@@ -193,7 +194,7 @@ class IntroductionScreen(LetterScreen[str | None]):
             return
         self.recorded = intro.id
         a, b = self.store.get(self.a_id).name, self.store.get(self.b_id).name
-        self.notify(f"{safe(a)} and {safe(b)}: {status.value} — u undoes it", markup=False)
+        say(self, f"{safe(a)} and {safe(b)}: {status.value} — u undoes it")
 
     def action_sent(self) -> None:
         """The draft went out: the ask (asked) or the introduction (introduced)."""

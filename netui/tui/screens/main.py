@@ -36,6 +36,7 @@ from netui.tui.widgets.contacts import ContactsPane
 from netui.tui.widgets.detail import DetailPane
 from netui.tui.widgets.header import CountsHeader
 from netui.tui.widgets.queue import QueuePane
+from netui.tui.widgets.status import StatusLine, say
 from netui.tui.widgets.table import RowTable
 
 if TYPE_CHECKING:
@@ -223,11 +224,6 @@ class MainScreen(Screen[None]):
         Binding("q", "app.quit", "Quit", tooltip="Quit", id="quit"),
     ]
 
-    def notify_after_repaint(self, message: str) -> None:
-        """A notice that follows the change it reports by one frame: showing a toast mounts
-        a widget and lays out the whole screen (~15 ms), which would delay the panes."""
-        self.call_after_refresh(self.notify, message, markup=False)
-
     def __init__(
         self,
         store: Store,
@@ -256,6 +252,7 @@ class MainScreen(Screen[None]):
                 yield ContactsPane(id="contacts")
                 yield QueuePane(id="queue")
             yield DetailPane(self.store, id="detail")
+        yield StatusLine(id="status")
         yield Footer(compact=True)
 
     @property
@@ -412,7 +409,8 @@ class MainScreen(Screen[None]):
         return contact
 
     def _write(self, change: Callable[[], Any], done: Callable[[Any], str] | None = None) -> bool:
-        """Run one store write; say what happened (and that u undoes it), or why it failed.
+        """Run one store write; say what happened (and that u undoes it) on the status line,
+        in the frame that shows the change, or why it failed (a toast).
 
         True when the write went through."""
         try:
@@ -423,7 +421,7 @@ class MainScreen(Screen[None]):
         finally:
             self.sync()
         if done is not None:
-            self.notify_after_repaint(done(result))
+            say(self, done(result))
         return True
 
     def action_capture(self) -> None:
@@ -441,7 +439,7 @@ class MainScreen(Screen[None]):
             return
         if captured.saved:
             names = ", ".join(safe(self.store.get(i).name) for i in captured.saved)
-            self.notify(f"Added {names}; thank-you due tomorrow — u to undo", markup=False)
+            say(self, f"Added {names}; thank-you due tomorrow — u to undo")
         if captured.open_id is not None:
             self.select(captured.open_id)
         elif captured.saved:
@@ -457,7 +455,7 @@ class MainScreen(Screen[None]):
         self.sync()
         if conversation_id:
             self.detail.show(self.selected_id, self.today, conversation_id)
-            self.notify("Conversation logged — u to undo")
+            say(self, "Conversation logged — u to undo")
 
     def action_mark(self, stage: str) -> None:
         """t / c / o: the stage at once, dated today; after `t`, the note to send."""
@@ -471,7 +469,7 @@ class MainScreen(Screen[None]):
         if contact is None:
             return
         if contact.stage is target:
-            self.notify(f"{safe(contact.name)} is already {target.label}", markup=False)
+            say(self, f"{safe(contact.name)} is already {target.label}")
             return
         if target in review.STEP_CHANNELS and self.store.settings.log_on_step:
             self._log_step(contact, target)
@@ -498,7 +496,7 @@ class MainScreen(Screen[None]):
                 self.sync()
                 self.detail.show(contact.id, self.today, conversation_id)
                 name = safe(contact.name)
-                self.notify(f"{name}: {target.label}, with notes — u to undo", markup=False)
+                say(self, f"{name}: {target.label}, with notes — u to undo")
                 return
             self._write(
                 lambda: self.store.set_stage(contact.id, target, on=self.today),
@@ -578,7 +576,7 @@ class MainScreen(Screen[None]):
     def _edited(self, contact_id: str | None) -> None:
         self.sync()
         if contact_id:
-            self.notify("Saved — u to undo")
+            say(self, "Saved — u to undo")
 
     def action_archive(self) -> None:
         if (contact := self._selected()) is not None:
@@ -618,8 +616,9 @@ class MainScreen(Screen[None]):
         self.show_archived = not self.show_archived
         self.followups.today = None  # redraw everything
         self.sync(force=True)
-        self.notify(
-            "Showing archived contacts too" if self.show_archived else "Archived contacts hidden"
+        say(
+            self,
+            "Showing archived contacts too" if self.show_archived else "Archived contacts hidden",
         )
 
     def action_focus_pane(self, step: int) -> None:
@@ -670,7 +669,7 @@ class MainScreen(Screen[None]):
         from netui.tui.screens.sort import SortScreen
 
         if not self.followups.unsorted:
-            self.notify("Nobody is unsorted: imported people wait here until sorted")
+            say(self, "Nobody is unsorted: imported people wait here until sorted")
             return
         self.app.push_screen(SortScreen(self.store), self._screen_closed)
 
@@ -726,7 +725,7 @@ class MainScreen(Screen[None]):
         return f"Sync now (last synced {when.astimezone().strftime('%a %-d %b %H:%M')})"
 
     def action_sync(self) -> None:
-        self.notify("Syncing…", markup=False)
+        say(self, "Syncing…")
         self.run_sync()
 
     @work(thread=True, exit_on_error=False, group="sync", name="sync", exclusive=True)
@@ -738,7 +737,7 @@ class MainScreen(Screen[None]):
 
     def _sync_done(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.SUCCESS:
-            self.notify(f"Synced: {event.worker.result}", markup=False)
+            say(self, f"Synced: {event.worker.result}")
             self.poll()
         elif event.state is WorkerState.ERROR:
             self.notify(f"Sync failed: {event.worker.error}", severity="error", markup=False)

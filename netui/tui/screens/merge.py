@@ -30,6 +30,7 @@ from netui.core.model import Contact
 from netui.tui.format import safe
 from netui.tui.screens.detail_screen import DetailScreen
 from netui.tui.widgets.detail import DetailPane
+from netui.tui.widgets.status import say
 from netui.tui.widgets.table import Column, RowTable
 
 
@@ -224,7 +225,7 @@ class MergeScreen(DetailScreen[str | None]):
         except NetuiError as exc:
             self.show_error(str(exc))
             return
-        self.notify(f"Merged into {safe(kept.name)} — u undoes it", markup=False)
+        say(self, f"Merged into {safe(kept.name)} — u undoes it")
         self.dismiss(kept.id)
 
     def action_cancel(self) -> None:

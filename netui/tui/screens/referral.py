@@ -15,6 +15,7 @@ from netui.core.followup.referrals import record_referral
 from netui.core.model import Introduce
 from netui.tui.format import safe
 from netui.tui.screens.form import FormScreen, field_row, text_input
+from netui.tui.widgets.status import say
 
 INTRODUCE_CHOICES = [("not asked", ""), *((i.value, i.value) for i in Introduce if i.value)]
 YES_NO = [("don't know", ""), ("yes", "yes"), ("no", "no")]
@@ -81,8 +82,8 @@ class ReferralScreen(FormScreen[str]):
         referrer = safe(self.store.get(self.referrer_id).name)
         referred = safe(self.store.get(referral.referred_id).name)
         added = "added" if created else "linked"
-        self.notify(
+        say(
+            self,
             f"{referred} {added}, referred by {referrer}; thank {referrer} tomorrow — u undoes",
-            markup=False,
         )
         return referral.referred_id

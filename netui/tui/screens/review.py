@@ -41,6 +41,7 @@ from netui.tui.screens.snooze import Snooze, SnoozeScreen
 from netui.tui.screens.step_log import StepLogScreen
 from netui.tui.screens.thank_you import ThankYouScreen
 from netui.tui.widgets.detail import DetailPane
+from netui.tui.widgets.status import StatusLine, say
 
 UNDO_HINT = "u on the main screen undoes it"
 
@@ -86,6 +87,7 @@ class ReviewScreen(DetailScreen[str | None]):
         yield Static("", id="review-step")
         yield DetailPane(self.store, id="review-detail")
         yield Static("", id="review-summary")
+        yield StatusLine()
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -213,9 +215,8 @@ class ReviewScreen(DetailScreen[str | None]):
             return
         said = "" if notes is not None or not step.logs else " (nothing logged)"
         with_notes = " with notes" if notes is not None else ""
-        self.notify(
-            f"{safe(item.contact.name)}: {step.label.lower()}{with_notes}{said} — {UNDO_HINT}",
-            markup=False,
+        say(
+            self, f"{safe(item.contact.name)}: {step.label.lower()}{with_notes}{said} — {UNDO_HINT}"
         )
         if step.drafts_note:
             screen = ThankYouScreen(self.store, item.contact.id, item.referral_id)
@@ -234,7 +235,7 @@ class ReviewScreen(DetailScreen[str | None]):
         def closed(conversation_id: str | None) -> None:
             if saved:
                 name = safe(item.contact.name)
-                self.notify(f"{name}: {step.label.lower()} with notes — {UNDO_HINT}", markup=False)
+                say(self, f"{name}: {step.label.lower()} with notes — {UNDO_HINT}")
                 self.show_current()
             elif self.session.current is item:
                 self._do(item)
@@ -329,12 +330,12 @@ class ReviewScreen(DetailScreen[str | None]):
         except NetuiError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error", markup=False)
         else:
-            self.app.call_from_thread(self.notify, done, markup=False)
+            self.app.call_from_thread(say, self, done)
         finally:
             self.app.call_from_thread(self.keys_back)
 
     def action_leave(self) -> None:
         summary = self.session.summary()
-        self.notify(summary.text(), title="Daily review", markup=False)
+        say(self, summary.text())  # on the main screen's status line, once this one closes
         item = self.session.current
         self.dismiss(item.contact.id if item is not None else None)

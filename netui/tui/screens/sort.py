@@ -26,6 +26,7 @@ from netui.tui.format import safe
 from netui.tui.screens.confirm import ConfirmScreen
 from netui.tui.screens.detail_screen import DetailScreen
 from netui.tui.widgets.detail import DetailPane
+from netui.tui.widgets.status import StatusLine, say
 
 UNDO_HINT = "u undoes it"
 ONE_BY_ONE = Binding.Group("Sort as", compact=True)
@@ -98,6 +99,7 @@ class SortScreen(DetailScreen[str | None]):
         yield Static("", id="sort-step")
         yield DetailPane(self.store, id="sort-detail")
         yield Static("", id="sort-done")
+        yield StatusLine()
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -187,7 +189,7 @@ class SortScreen(DetailScreen[str | None]):
             done = f"{count} sorted as {picked.label} — {UNDO_HINT} (all at once)"
             if count > UNDO_MAX_CHANGES:
                 done = f"{count} sorted as {picked.label} (too many to undo)"
-            self.app.call_from_thread(self.notify, done, markup=False)
+            self.app.call_from_thread(say, self, done)
         finally:
             self.app.call_from_thread(self.keys_back)
 

@@ -21,6 +21,7 @@ from netui.core.followup.thankyou import draft, draft_for_introduction, mark_sen
 from netui.core.model import Channel
 from netui.tui.format import safe, safe_block
 from netui.tui.screens.letter import LetterScreen
+from netui.tui.widgets.status import say
 
 
 class ThankYouScreen(LetterScreen[tuple[str, str] | None]):
@@ -107,7 +108,7 @@ class ThankYouScreen(LetterScreen[tuple[str, str] | None]):
             return
         how = "handwritten note" if channel == Channel.NOTE else "email"
         name = safe(self.store.get(self.contact_id).name)
-        self.notify(f"Thank-you {how} to {name} logged — u undoes it", markup=False)
+        say(self, f"Thank-you {how} to {name} logged — u undoes it")  # shown under the dialog
         self.dismiss((self.contact_id, conversation.id))
 
     def action_close(self) -> None:

@@ -19,6 +19,7 @@ from netui.core.db.store import fold
 from netui.tui.followups import ContactRow, Delta, PaneContact
 from netui.tui.format import due_short, safe
 from netui.tui.sorted_rows import SortedRows
+from netui.tui.widgets.status import say
 from netui.tui.widgets.table import Column, RowTable, retitle
 
 
@@ -238,4 +239,4 @@ class ContactsPane(Vertical):
         self.order = self.order.following()
         self._rebuild()
         self._show(self.current_id)
-        self.notify(f"Contacts sorted by {self.order.value}", timeout=2)
+        say(self, f"Contacts sorted by {self.order.value}")
