@@ -417,6 +417,20 @@ def test_the_detail_follows_the_filter_as_you_type(demo_store, frozen_today):
     drive(demo_store, scenario)
 
 
+def test_a_filter_matching_nobody_shows_no_card_and_keys_act_on_nobody(demo_store, frozen_today):
+    async def scenario(pilot, app, main):
+        first = main.contacts.table.rows[0].contact
+        before = {c.id: c.stage for c in demo_store.contacts_by_id.values()}
+        await press(pilot, "f", *"zzzq", "enter")  # nobody; enter goes to the (empty) list
+        assert main.contacts.table.rows == []
+        await wait_until(pilot, lambda: first.name not in card_text(main), "the card gone")
+        await press(pilot, "right_square_bracket", "t")
+        assert {c.id: c.stage for c in demo_store.contacts_by_id.values()} == before
+        assert any("No contact matches the filter" in n for n in notices(app))
+
+    drive(demo_store, scenario)
+
+
 def test_an_empty_database_opens_on_the_welcome(store, frozen_today):
     async def scenario(pilot, app, main):
         text = screen_text(app)

@@ -399,6 +399,14 @@ class MainScreen(Screen[None]):
         Read from the list itself, not from the last highlight message: keys typed fast
         (`j j t`) arrive before the messages that follow the cursor."""
         focused = self.focused
+        if (
+            focused is self.contacts.table
+            and not self.contacts.current_id
+            and self.contacts.filtering
+        ):
+            # The filter hides everyone: a key acts on nobody, never on a card out of sight.
+            self.notify("No contact matches the filter: escape in it clears it", severity="warning")
+            return None
         if focused is self.contacts.table and self.contacts.current_id:
             self.selected_id = self.contacts.current_id
         elif focused is self.queue.table and self.queue.current_id:

@@ -144,6 +144,11 @@ class ContactsPane(Vertical):
     def current_id(self) -> str | None:
         return self.table.current_key
 
+    @property
+    def filtering(self) -> bool:
+        """Words are typed in the filter box (the list may hide everyone)."""
+        return bool(self._words)
+
     def _shown(self, row: ContactRow) -> bool:
         if row.contact.archived and not self.include_archived:
             return False
@@ -177,6 +182,8 @@ class ContactsPane(Vertical):
     def _show(self, keep: str | None) -> None:
         visible = self._sorted.rows
         self.table.set_rows(visible, keep=keep)
+        if not visible and self._words:
+            self._cursor_moved("")  # the filter hides everyone: no card kept out of sight
         total = len(self._all) if self.include_archived else self.active
         shown = f"{len(visible):,} of {total:,}" if self._words else f"{total:,}"
         retitle(self, f"Contacts ({shown})", f"sorted by {self.order.value}")
