@@ -28,6 +28,7 @@ from tests.tui.conftest import (
     drive,
     notice_shown,
     notices,
+    pane_text,
     pick,
     press,
     screen_text,
@@ -423,12 +424,24 @@ def test_a_filter_matching_nobody_shows_no_card_and_keys_act_on_nobody(demo_stor
         before = {c.id: c.stage for c in demo_store.contacts_by_id.values()}
         await press(pilot, "f", *"zzzq", "enter")  # nobody; enter goes to the (empty) list
         assert main.contacts.table.rows == []
+        assert "No contact matches the filter" in pane_text(app, main.contacts)
         await wait_until(pilot, lambda: first.name not in card_text(main), "the card gone")
         await press(pilot, "right_square_bracket", "t")
         assert {c.id: c.stage for c in demo_store.contacts_by_id.values()} == before
         assert any("No contact matches the filter" in n for n in notices(app))
 
     drive(demo_store, scenario)
+
+
+def test_a_list_of_only_archived_contacts_says_how_to_show_them(store, frozen_today):
+    store.add_contact(Contact("Dud Dudley", archived=True))
+
+    async def scenario(pilot, app, main):
+        assert "Every contact is archived: a shows them." in pane_text(app, main.contacts)
+        await press(pilot, "a")
+        assert [r.contact.name for r in main.contacts.table.rows] == ["Dud Dudley"]
+
+    drive(store, scenario)
 
 
 def test_an_empty_database_opens_on_the_welcome(store, frozen_today):

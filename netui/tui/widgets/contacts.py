@@ -181,6 +181,12 @@ class ContactsPane(Vertical):
 
     def _show(self, keep: str | None) -> None:
         visible = self._sorted.rows
+        if self._words:
+            self.table.empty_text = "No contact matches the filter (escape clears it)."
+        elif self._all:
+            self.table.empty_text = "Every contact is archived: a shows them."
+        else:
+            self.table.empty_text = "No contacts yet: press n to add one."
         self.table.set_rows(visible, keep=keep)
         if not visible and self._words:
             self._cursor_moved("")  # the filter hides everyone: no card kept out of sight
