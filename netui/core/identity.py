@@ -86,25 +86,24 @@ def uid_key(contact_id: str) -> str:
     return f"id\x00{fold(f'vcard-uid:{own_uid(contact_id)}')}"
 
 
-def _uid_keys(candidate: Contact) -> set[str]:
-    """The candidate's vCard UID keys (not its own): each names the contact it was made from."""
-    return {k for k in lookup_keys(candidate) if k.startswith("id\x00vcard-uid:")}
+_UID = "id\x00vcard-uid:"  # a look-up key made from a vCard UID
 
 
 def lookalike_query(candidate: Contact) -> tuple[set[str], list[str]]:
     """What finds the possible look-alikes of `candidate` (`lookalike_ids`) without reading
     everyone: (the look-up keys they would share, texts holding the id of each contact one
     of the candidate's vCard UIDs names, when it is a netui id, `NETUI_ID`)."""
-    mine = {*lookup_keys(candidate), uid_key(candidate.id)}
-    return mine, [key.replace("-", "") for key in _uid_keys(candidate)]
+    keys = lookup_keys(candidate)  # not its own UID: each one names the contact it was made from
+    return {*keys, uid_key(candidate.id)}, [k.replace("-", "") for k in keys if k.startswith(_UID)]
 
 
 def lookalike_ids(candidate: Contact, keyed: list[list[Any]]) -> set[str]:
     """The ids, among `keyed` ([id, lookup keys] of every contact), of those who might be
     `candidate`: a superset of whom `dupes.lookalikes` names (sharing a key, or being the
     contact a vCard UID of the candidate was made from), so it can run on these few."""
-    mine, _ = lookalike_query(candidate)
-    uids = _uid_keys(candidate)
+    own_keys = lookup_keys(candidate)
+    mine = {*own_keys, uid_key(candidate.id)}
+    uids = {k for k in own_keys if k.startswith(_UID)}  # not its own: see `lookup_keys`
     return {
         cid
         for cid, keys in keyed
