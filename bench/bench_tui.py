@@ -153,7 +153,7 @@ def first_screen(argv: list[str], env: dict[str, str], quit_key: bytes) -> float
 # no command, the launcher, the app and its first screen), next to the bare app's imports.
 NETUI_IMPORTS = (
     "from netui.cli import build_parser, command_modules; "
-    "build_parser(modules=command_modules([])); "
+    "build_parser(command_modules([])); "
     "import netui.cli.tui_launch, netui.tui.app"
 )
 BARE_IMPORTS = "from textual.app import App; from textual.widgets import Footer, Header, Static"

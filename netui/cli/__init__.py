@@ -81,12 +81,10 @@ def command_modules(argv: Sequence[str]) -> Sequence[str]:
     return (known,) if known else COMMAND_MODULES
 
 
-def build_parser(
-    command: str | None = None, modules: Sequence[str] | None = None
-) -> argparse.ArgumentParser:
-    """The parser of every command, or, for a known `command`, of that one's module only
-    (its help and errors read the same: a subparser's usage names `netui COMMAND` alone);
-    `modules` names the command modules to register instead (`command_modules`)."""
+def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentParser:
+    """The parser of these command modules' commands (`command_modules` picks them for an
+    argv): of one command alone, its help and errors read the same, a subparser's usage
+    naming `netui COMMAND` alone."""
     parser = argparse.ArgumentParser(
         prog="netui",
         description="Carry every new contact through the follow-up ladder: "
@@ -105,9 +103,6 @@ def build_parser(
     )
     parser.add_argument("--version", action="version", version=f"netui {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    if modules is None:
-        known = MODULE_OF_COMMAND.get(command or "")
-        modules = (known,) if known else COMMAND_MODULES
     for name in modules:
         importlib.import_module(f"netui.cli.{name}").register(sub)
     return parser
@@ -128,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(words: list[str]) -> int:
-    parser = build_parser(modules=command_modules(words))
+    parser = build_parser(command_modules(words))
     args = parser.parse_args(words)
     ctx = Context(db=args.db or os.environ.get("NETUI_DB") or None)
     try:
