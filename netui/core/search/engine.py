@@ -753,6 +753,18 @@ def _ones(bits: int) -> Iterator[int]:
         end = pos
 
 
+def postings_of(token_sets: Iterable[Iterable[str]]) -> dict[str, array[int]]:
+    """Which documents (numbered in order) hold each token: the in-memory index's and the
+    search cache's word index alike. Int arrays, not lists: 3 million postings at 100,000
+    conversations were the build's transient peak (a list slot 8 bytes and a boxed int 28,
+    against 4 bytes here)."""
+    postings: defaultdict[str, array[int]] = defaultdict(lambda: array("i"))
+    for doc, tokens in enumerate(token_sets):
+        for token in tokens:
+            postings[token].append(doc)
+    return postings
+
+
 class _WordIndex:
     """Which documents hold each word: a bitset for common words, a compact array for rare.
 
@@ -763,12 +775,7 @@ class _WordIndex:
     CACHE_SIZE = 512
 
     def __init__(self, token_sets: Iterable[Iterable[str]], size: int) -> None:
-        # int arrays, not lists: 3 million postings at 100,000 conversations were the build's
-        # transient peak (a list slot 8 bytes and a boxed int 28 against 4 bytes here)
-        postings: defaultdict[str, array[int]] = defaultdict(lambda: array("i"))
-        for doc, tokens in enumerate(token_sets):
-            for token in tokens:
-                postings[token].append(doc)
+        postings = postings_of(token_sets)
         self.size = size
         self.vocabulary = sorted(postings)
         dense_from = max(64, size // 32)  # where a bitset gets smaller than an int array
