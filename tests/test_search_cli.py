@@ -133,3 +133,19 @@ def test_the_command_does_not_load_the_tui(tmp_path):
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert done.stdout.split()[-2:] == ["0", "False"]
+
+
+def test_an_answer_from_a_current_cache_imports_neither_the_store_nor_the_model(search, tmp_path):
+    """Whole-process speed: the model (with dataclasses) and the store were ~13 ms of every
+    `netui search`; with the cache current, nothing needs them. A contact's hit still does."""
+    assert search("estate")[0] == 0  # builds the cache
+    heavy = ("netui.core.db.store", "netui.core.model", "dataclasses", "inspect", "textual")
+    contact = ["dataclasses", "inspect", "netui.core.model"]
+    for query, imported in (("trusts", []), ("golf", []), ("lawyer", contact)):
+        script = (
+            "import sys; from netui.cli import main; "
+            f"code = main(['--db', {str(tmp_path / 'db')!r}, 'search', {query!r}]); "
+            f"print(code, sorted(m for m in {heavy!r} if m in sys.modules))"
+        )
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+        assert done.stdout.splitlines()[-1] == f"0 {imported}", done.stderr

@@ -14,14 +14,11 @@ from __future__ import annotations
 import heapq
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from itertools import accumulate, chain, count, repeat
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from netui.core.db.storage import Database
 from netui.core.errors import CacheError
-from netui.core.model import Contact
 from netui.core.search.cache import Part, SearchCorpus, load_corpus
 from netui.core.search.engine import (
     Hit,
@@ -32,6 +29,10 @@ from netui.core.search.engine import (
     parse_query,
     utf8_docs_matching,
 )
+
+if TYPE_CHECKING:
+    from netui.core.db.storage import Database
+    from netui.core.model import Contact
 
 __all__ = ["search_database"]
 
@@ -55,8 +56,7 @@ def search_database(
         return _answer(q, load_corpus(db, trust_files=False), limit)
 
 
-@dataclass(frozen=True, slots=True)
-class _Owner:
+class _Owner(NamedTuple):
     id: str
     name: str
     archived: bool
