@@ -149,3 +149,21 @@ def test_an_answer_from_a_current_cache_imports_neither_the_store_nor_the_model(
         )
         done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
         assert done.stdout.splitlines()[-1] == f"0 {imported}", done.stderr
+
+
+def test_a_process_writes_every_hit_before_it_exits(tmp_path):
+    """The CLI freezes its objects at exit instead of collecting them: nothing it wrote is
+    lost on the way out (every line of a large answer reaches the pipe, exit code 0)."""
+    db = tmp_path / "db"
+    ann = Contact("Ann Lee", id="a" * 32)
+    notes = [Conversation(ann.id, date(2024, 1, 1 + i % 28), note=f"tea {i}") for i in range(600)]
+    with Store.open(db, settings=Settings()) as store:
+        store.import_batch(contacts=[ann], conversations=notes)
+    netui = [sys.executable, "-c", "import sys; from netui.cli import main; sys.exit(main())"]
+    done = subprocess.run(
+        [*netui, "--db", str(db), "search", "tea", "--limit", "0", "--json"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)) == 600
