@@ -139,7 +139,14 @@ def test_an_answer_from_a_current_cache_imports_neither_the_store_nor_the_model(
     """Whole-process speed: the model (with dataclasses) and the store were ~13 ms of every
     `netui search`; with the cache current, nothing needs them. A contact's hit still does."""
     assert search("estate")[0] == 0  # builds the cache
-    heavy = ("netui.core.db.store", "netui.core.model", "dataclasses", "inspect", "textual")
+    heavy = (
+        "netui.core.db.store",
+        "netui.core.model",
+        "dataclasses",
+        "inspect",
+        "tinydb",
+        "textual",
+    )
     contact = ["dataclasses", "inspect", "netui.core.model"]
     for query, imported in (("trusts", []), ("golf", []), ("lawyer", contact)):
         script = (
