@@ -2,7 +2,8 @@
 
 The store (and with it storage, the model, the digest, the rules, TinyDB: ~10 ms of
 start-up) is imported when a command first opens it, not with this module, so `--help`
-and commands that never open one do not pay for it.
+and commands that never open one do not pay for it. A command reading derived caches
+alone (`netui search`) opens `database`, the folder without the store.
 """
 
 from __future__ import annotations
