@@ -174,3 +174,20 @@ def test_a_process_writes_every_hit_before_it_exits(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert len(json.loads(done.stdout)) == 600
+
+
+def test_the_database_alone_then_the_store_in_one_context(tmp_path):
+    """`ctx.database` (search) and `ctx.store` (the others) in one process: the store opens
+    after it (the database's lock is let go first) and both see the same folder."""
+    from netui.cli.context import Context
+
+    ctx = Context(str(tmp_path / "db"))
+    try:
+        database = ctx.database
+        assert ctx.database is database  # opened once
+        assert ctx.store.add_contact(Contact("Ann Lee")).name == "Ann Lee"  # writes: not locked out
+        assert ctx.database is ctx.store.database
+    finally:
+        ctx.close()
+    with Store.open(tmp_path / "db", settings=Settings()) as store:
+        assert [c.name for c in store.contacts()] == ["Ann Lee"]
