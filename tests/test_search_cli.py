@@ -133,3 +133,61 @@ def test_the_command_does_not_load_the_tui(tmp_path):
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert done.stdout.split()[-2:] == ["0", "False"]
+
+
+def test_an_answer_from_a_current_cache_imports_neither_the_store_nor_the_model(search, tmp_path):
+    """Whole-process speed: the model (with dataclasses) and the store were ~13 ms of every
+    `netui search`; with the cache current, nothing needs them. A contact's hit still does."""
+    assert search("estate")[0] == 0  # builds the cache
+    heavy = (
+        "netui.core.db.store",
+        "netui.core.model",
+        "dataclasses",
+        "inspect",
+        "tinydb",
+        "textual",
+    )
+    contact = ["dataclasses", "inspect", "netui.core.model"]
+    for query, imported in (("trusts", []), ("golf", []), ("lawyer", contact)):
+        script = (
+            "import sys; from netui.cli import main; "
+            f"code = main(['--db', {str(tmp_path / 'db')!r}, 'search', {query!r}]); "
+            f"print(code, sorted(m for m in {heavy!r} if m in sys.modules))"
+        )
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+        assert done.stdout.splitlines()[-1] == f"0 {imported}", done.stderr
+
+
+def test_a_process_writes_every_hit_before_it_exits(tmp_path):
+    """The CLI freezes its objects at exit instead of collecting them: nothing it wrote is
+    lost on the way out (every line of a large answer reaches the pipe, exit code 0)."""
+    db = tmp_path / "db"
+    ann = Contact("Ann Lee", id="a" * 32)
+    notes = [Conversation(ann.id, date(2024, 1, 1 + i % 28), note=f"tea {i}") for i in range(600)]
+    with Store.open(db, settings=Settings()) as store:
+        store.import_batch(contacts=[ann], conversations=notes)
+    netui = [sys.executable, "-c", "import sys; from netui.cli import main; sys.exit(main())"]
+    done = subprocess.run(
+        [*netui, "--db", str(db), "search", "tea", "--limit", "0", "--json"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)) == 600
+
+
+def test_the_database_alone_then_the_store_in_one_context(tmp_path):
+    """`ctx.database` (search) and `ctx.store` (the others) in one process: the store opens
+    after it (the database's lock is let go first) and both see the same folder."""
+    from netui.cli.context import Context
+
+    ctx = Context(str(tmp_path / "db"))
+    try:
+        database = ctx.database
+        assert ctx.database is database  # opened once
+        assert ctx.store.add_contact(Contact("Ann Lee")).name == "Ann Lee"  # writes: not locked out
+        assert ctx.database is ctx.store.database
+    finally:
+        ctx.close()
+    with Store.open(tmp_path / "db", settings=Settings()) as store:
+        assert [c.name for c in store.contacts()] == ["Ann Lee"]

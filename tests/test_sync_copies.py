@@ -101,3 +101,24 @@ def test_an_unreadable_copy_is_refused_with_its_name_and_nothing_changes(db_path
     err = capsys.readouterr().err
     assert copy.name in err and "conflict copy" in err and "Traceback" not in err
     assert original.read_bytes() == before and copy.exists()
+
+
+def test_search_merges_a_conflict_copy_before_answering(db_path, capsys):
+    """`netui search` opens the database without the store; it merges copies all the same."""
+    with Store.open(db_path, settings=Settings()) as store:
+        dana = store.add_contact(Contact(name="Dana Kim"))
+        store.log(Conversation(contact_id=dana.id, on=date(2026, 11, 20), note="hello"))
+
+    def other_device_diary(data):
+        data["conversations"]["v-other"] = Conversation(
+            contact_id=dana.id, on=date(2026, 11, 21), id="v-other", note="quillwort talk"
+        ).to_dict()
+
+    copy = _copy_of(db_path, "conversations/2026-11.json", "syncthing", other_device_diary)
+    assert main(["--db", str(db_path), "search", "quillwort", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.count("merged the conflict copy") == 1
+    assert [hit["conversation_id"] for hit in json.loads(captured.out)] == ["v-other"]
+    assert not (db_path / copy).exists()
+    assert main(["--db", str(db_path), "search", "quillwort"]) == 0
+    assert "conflict copy" not in capsys.readouterr().err  # said once

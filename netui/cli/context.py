@@ -2,7 +2,8 @@
 
 The store (and with it storage, the model, the digest, the rules, TinyDB: ~10 ms of
 start-up) is imported when a command first opens it, not with this module, so `--help`
-and commands that never open one do not pay for it.
+and commands that never open one do not pay for it. A command reading derived caches
+alone (`netui search`) opens `database`, the folder without the store.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from netui.core.paths import default_db_path
 from netui.core.text import printable
 
 if TYPE_CHECKING:
+    from netui.core.db.storage import Database
     from netui.core.db.store import Store
 
 
@@ -44,6 +46,7 @@ class Context:
     def __init__(self, db: str | None = None) -> None:
         self.db = db
         self._store: Store | None = None
+        self._database: Database | None = None  # opened alone (see `database`)
         self.notices: list[str] = []  # what opening did (copies merged)
         self.print_notices = True  # the TUI shows them itself
 
@@ -56,20 +59,49 @@ class Context:
         if self._store is None:
             from netui.core.config import load_settings
             from netui.core.db.store import Store
-            from netui.core.sync.copies import merge_copies
 
+            if self._database is not None:  # copies merged already; one lock fd at a time
+                self._database.close()
+                self._database = None
             store = Store.open(self.db_path, settings=load_settings(), lazy=True)
             try:
-                self.notices = merge_copies(store.database)
-                if self.notices:
+                if self._merge_copies(store.database):
                     store.refresh()
             except BaseException:
                 store.close()
                 raise
-            for notice in self.notices if self.print_notices else ():
-                print(f"netui: {printable(notice)}", file=sys.stderr)  # once: copies moved
             self._store = store
         return self._store
+
+    @property
+    def database(self) -> Database:
+        """The database folder without the store: for a command that reads no records
+        through the store, only derived caches (`netui search`). Opening it checks, recovers
+        and merges conflict copies as the store's opening does, but imports and reads none of
+        the store's own (the store, the model, the digest, settings, the undo log)."""
+        if self._store is not None:
+            return self._store.database
+        if self._database is None:
+            from netui.core.db.storage import Database
+
+            database = Database.open(self.db_path)
+            try:
+                self._merge_copies(database)
+            except BaseException:
+                database.close()
+                raise
+            self._database = database
+        return self._database
+
+    def _merge_copies(self, database: Database) -> bool:
+        """Merge conflict copies into their files (once: they are moved away); say so."""
+        from netui.core.sync.copies import merge_copies
+
+        said = merge_copies(database)
+        self.notices += said
+        for notice in said if self.print_notices else ():
+            print(f"netui: {printable(notice)}", file=sys.stderr)
+        return bool(said)
 
     @property
     def today(self) -> date:
@@ -79,6 +111,9 @@ class Context:
         if self._store is not None:
             self._store.close()
             self._store = None
+        if self._database is not None:
+            self._database.close()
+            self._database = None
 
 
 def out(text: str = "") -> None:

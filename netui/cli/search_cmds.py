@@ -79,7 +79,7 @@ def cmd_search(args: argparse.Namespace, ctx: Context) -> int:
         raise CliError("nothing to search for: give a word or a filter (netui search --help)")
     limit = args.limit or None
     # Archived contacts are searched too: their history is still worth finding.
-    hits = search_database(ctx.store.database, query, limit)
+    hits = search_database(ctx.database, query, limit)
     if args.json:
         out_json([hit.to_json() for hit in hits])
         return 0

@@ -17,10 +17,15 @@ import re
 import zlib
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netui.core.dates import DATE_RANGE
-from netui.core.model import Contact, Conversation, Introduction, Referral
+
+if TYPE_CHECKING:
+    from netui.core import model
+    from netui.core.model import Contact, Conversation, Introduction, Referral
+else:
+    model = None  # bound at the first record parsed: see `_parsers`
 
 CONTACT_SHARDS = 32
 
@@ -126,7 +131,7 @@ def parse_record(rel: str, key: str, doc: dict[str, Any]) -> Any:
     if (problem := _date_out_of_range(key, doc)) is not None:
         raise RecordProblem(problem)
     try:
-        return _PARSERS[kind](rel, key, doc)
+        return (_PARSERS or _parsers())[kind](rel, key, doc)
     except RecordProblem:
         raise
     except _RECORD_ERRORS as exc:
@@ -164,7 +169,7 @@ def _contact(rel: str, key: str, doc: dict[str, Any]) -> Contact:
     if not isinstance(doc.get("name"), str):
         raise RecordProblem(f"contact {key!r} has no text name")
     _own_id(key, doc)
-    contact = Contact.from_dict(doc)
+    contact = model.Contact.from_dict(doc)
     if contact_file(key) != rel:
         raise RecordProblem(f"contact {key!r} belongs in {contact_file(key)}, not here")
     return contact
@@ -174,7 +179,7 @@ def _conversation(rel: str, key: str, doc: dict[str, Any]) -> Conversation:
     if not isinstance(doc.get("contact_id"), str) or not isinstance(doc.get("on"), str):
         raise RecordProblem(f"diary entry {key!r} lacks a contact_id or a date")
     _own_id(key, doc)
-    conv = Conversation.from_dict(doc)
+    conv = model.Conversation.from_dict(doc)
     if conversation_file(conv.on) != rel:
         raise RecordProblem(
             f"diary entry {key!r} is dated {conv.on}, so it belongs in {conversation_file(conv.on)}"
@@ -186,14 +191,14 @@ def _referral(rel: str, key: str, doc: dict[str, Any]) -> Referral:
     if not all(isinstance(doc.get(k), str) for k in ("referrer_id", "referred_id")):
         raise RecordProblem(f"referral {key!r} lacks a referrer_id or a referred_id")
     _own_id(key, doc)
-    return Referral.from_dict(doc)
+    return model.Referral.from_dict(doc)
 
 
 def _introduction(rel: str, key: str, doc: dict[str, Any]) -> Introduction:
     if not all(isinstance(doc.get(k), str) for k in ("a_id", "b_id")):
         raise RecordProblem(f"introduction {key!r} lacks one of the two contacts (a_id, b_id)")
     _own_id(key, doc)
-    return Introduction.from_dict(doc)
+    return model.Introduction.from_dict(doc)
 
 
 def _undo(rel: str, key: str, entry: dict[str, Any]) -> dict[str, Any]:
@@ -223,11 +228,25 @@ def _meta(rel: str, key: str, doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
-_PARSERS: dict[str | None, Callable[[str, str, dict[str, Any]], Any]] = {
-    "contacts": _contact,
-    "conversations": _conversation,
-    "referrals": _referral,
-    "introductions": _introduction,
-    "undo": _undo,
-    "meta": _meta,
-}
+_PARSERS: dict[str | None, Callable[[str, str, dict[str, Any]], Any]] = {}
+
+
+def _parsers() -> dict[str | None, Callable[[str, str, dict[str, Any]], Any]]:
+    """The parser of each kind, made at the first record parsed, when the model is imported.
+
+    Why not at the top: opening a database imports this module, and the model (with
+    dataclasses: ~11 ms) was then part of every command, `netui search` included, which
+    reads its hits from the search cache and parses no record while the cache is current.
+    """
+    global model
+    from netui.core import model
+
+    _PARSERS.update(
+        contacts=_contact,
+        conversations=_conversation,
+        referrals=_referral,
+        introductions=_introduction,
+        undo=_undo,
+        meta=_meta,
+    )
+    return _PARSERS

@@ -1,7 +1,7 @@
 """Durable on-disk storage: a folder of TinyDB JSON files that never loses data.
 
 Layout of a database folder (every data file is a TinyDB document: open it with `TinyDB(path)` whose
-`table_class` is `StrIdTable`, since our ids are strings, not integers):
+`table_class` is `tables.StrIdTable`, since our ids are strings, not integers):
 
     meta.json                 schema version
     contacts/NN.json          contacts, spread over 32 shards by id, so a stage change
@@ -34,11 +34,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
-
-from tinydb import TinyDB
-from tinydb.storages import Storage
-from tinydb.table import Document, Table
+from typing import Any
 
 from netui.core.db.schema import (
     CONTACT_SHARDS,
@@ -73,7 +69,6 @@ __all__ = [
     "TABLE_OF_KIND",
     "TMP_MARK",
     "Database",
-    "apply_to_tables",
     "contact_file",
     "conversation_file",
     "kind_of",
@@ -90,57 +85,6 @@ TEMP_FINALS = re.compile(rf"({DATA_FILE.pattern})(\.bak)?|{re.escape(JOURNAL)}")
 
 Tables = dict[str, dict[str, dict[str, Any]]]
 Signature = tuple[int, int, int]
-
-
-class StrIdTable(Table):
-    """A TinyDB table keyed by our own string ids instead of reusable integers.
-
-    TinyDB 4 documents `document_id_class` as the way to choose the id type, yet its type hints
-    say every id is an `int`: the casts to `int` in this module are that gap, nothing else.
-    """
-
-    document_id_class = cast("type[int]", str)
-
-    def _get_next_id(self) -> str:  # pragma: no cover - we always pass ids
-        raise TypeError("netui documents always carry their own id")
-
-
-class _StagedStorage(Storage):
-    """TinyDB storage over data already in memory; writes are collected, not written.
-
-    The commit serializes each file once, whatever number of TinyDB operations touched it.
-    """
-
-    def __init__(self, data: Tables) -> None:
-        self.data = data
-
-    def read(self) -> Tables:
-        return self.data
-
-    def write(self, data: Tables) -> None:
-        self.data = data
-
-
-def apply_to_tables(
-    tables: Tables, table_name: str, upserts: Mapping[str, dict[str, Any]], deletes: set[str]
-) -> Tables:
-    """Apply record changes to one file's tables through TinyDB's own table API."""
-    staged = _StagedStorage(tables)
-    db = TinyDB(storage=lambda: staged)
-    db.table_class = StrIdTable
-    table = db.table(table_name, cache_size=0)
-    existing = set(tables.get(table_name, {}))
-    gone = [doc_id for doc_id in (deletes | set(upserts)) if doc_id in existing]
-    if gone:
-        table.remove(doc_ids=cast("list[int]", gone))  # str ids: see StrIdTable
-    if upserts:
-        table.insert_multiple(
-            Document(doc, doc_id=cast(int, doc_id))  # str ids: see StrIdTable
-            for doc_id, doc in upserts.items()
-        )
-    if not upserts and not gone:
-        table.insert_multiple([])  # make sure the table exists in the file
-    return staged.data
 
 
 # Copies that file-sync tools leave beside a file two devices changed at once, by tool:

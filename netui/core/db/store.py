@@ -27,11 +27,11 @@ from netui.core.db.schema import RecordProblem, parse_record
 from netui.core.db.storage import (
     TABLE_OF_KIND,
     Database,
-    apply_to_tables,
     contact_file,
     conversation_file,
     kind_of,
 )
+from netui.core.db.tables import apply_to_tables
 from netui.core.errors import (
     AmbiguousContact,
     ContactNotFound,

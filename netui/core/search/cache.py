@@ -70,17 +70,14 @@ import zlib
 from array import array
 from collections.abc import Callable, Iterable, Sequence
 from contextlib import suppress
-from dataclasses import dataclass, field
 from datetime import date
 from itertools import accumulate, chain
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from netui.core.db.cache_folder import PARTIAL, CacheFolder
-from netui.core.db.schema import RecordProblem, parse_record
-from netui.core.db.storage import TABLE_OF_KIND, Database, Signature, kind_of
+from netui.core.db.schema import TABLE_OF_KIND, RecordProblem, kind_of, parse_record
 from netui.core.errors import CacheError, StorageError
-from netui.core.model import Contact, Conversation
 from netui.core.search.engine import (
     DOC_SEP,
     contact_doc,
@@ -89,6 +86,10 @@ from netui.core.search.engine import (
     postings_of,
     words,
 )
+
+if TYPE_CHECKING:
+    from netui.core.db.storage import Database, Signature
+    from netui.core.model import Contact, Conversation
 
 __all__ = [
     "CONTACT_COLUMNS",
@@ -233,22 +234,37 @@ def _word_index(texts: Sequence[str]) -> tuple[list[bytes], list[bytes]]:
 # -- reading ---------------------------------------------------------------------------------
 
 
-@dataclass(eq=False)
 class Part:
     """The cache of one data file; each section is read when first needed.
 
     Every section is checked against its CRC-32 when read (each record, meta row and word's
     postings against its own), so a damaged file is caught, never believed.
+
+    A plain class, not a dataclass: making one imports `inspect` (~5 ms of `netui search`).
     """
 
-    rel: str
-    header: dict[str, Any]
-    data: bytes | mmap.mmap  # the whole file
-    where: dict[str, int]  # offset of each section in the file
-    _sections: dict[str, bytes] = field(default_factory=dict)
-    _layout: _Columns | None = None  # see `_columns`
-    _columns_checked: bool = False
-    _words: tuple[bytes, array[int]] | None = None  # see `docs_with_word`
+    __slots__ = (
+        "_columns_checked",
+        "_layout",
+        "_sections",
+        "_words",
+        "data",
+        "header",
+        "rel",
+        "where",
+    )
+
+    def __init__(
+        self, rel: str, header: dict[str, Any], data: bytes | mmap.mmap, where: dict[str, int]
+    ) -> None:
+        self.rel = rel
+        self.header = header
+        self.data = data  # the whole file
+        self.where = where  # offset of each section in the file
+        self._sections: dict[str, bytes] = {}
+        self._layout: _Columns | None = None  # see `_columns`
+        self._columns_checked = False
+        self._words: tuple[bytes, array[int]] | None = None  # see `docs_with_word`
 
     def read(self, offset: int, size: int) -> bytes:
         data = self.data[offset : offset + size]
@@ -363,6 +379,8 @@ class Part:
 
     def contact(self, i: int, row: list[Any] | None = None) -> Contact:
         """Contact i as the store reads it, for a hit to show (`row`: its meta row, if read)."""
+        from netui.core.model import Contact  # only a contact's hit needs the model
+
         return self._decoded([(i, row or self.rows([i])[0])], Contact.from_dict)[0]
 
     def diary_entries(self, places: Sequence[tuple[int, list[Any]]]) -> list[DiaryEntry]:
@@ -459,10 +477,16 @@ def _json(raw: bytes, rel: str) -> Any:
         raise CacheError(f"{rel}: a section is not valid JSON") from None
 
 
-class _Columns(NamedTuple):
-    ends: dict[str, array[int]]  # where each document of each column ends
-    views: dict[str, memoryview]  # each column's documents, in place in the file
-    crc: int  # of every column together
+class _Columns:
+    """Where a part's columns are (a plain class, as `SearchCorpus`: a named tuple class costs
+    ~0.2 ms to make, in every netui search)."""
+
+    __slots__ = ("crc", "ends", "views")
+
+    def __init__(self, ends: dict[str, array[int]], views: dict[str, memoryview], crc: int) -> None:
+        self.ends = ends  # where each document of each column ends
+        self.views = views  # each column's documents, in place in the file
+        self.crc = crc  # of every column together
 
 
 def _columns_of(
@@ -537,14 +561,22 @@ def _current(part: Part, rel: str, signature: Signature) -> bool:
 # -- the cache folder ------------------------------------------------------------------------
 
 
-@dataclass
 class SearchCorpus:
     """Every contact shard and diary month, in the order the store reads them."""
 
-    contacts: list[Part]
-    conversations: list[Part]
-    shadowed: dict[str, set[str]]  # diary ids a later month holds again (the store keeps that one)
-    rebuilt: list[str] = field(default_factory=list)  # data files whose cache was built now
+    __slots__ = ("contacts", "conversations", "rebuilt", "shadowed")
+
+    def __init__(
+        self,
+        contacts: list[Part],
+        conversations: list[Part],
+        shadowed: dict[str, set[str]],
+        rebuilt: list[str],
+    ) -> None:
+        self.contacts = contacts
+        self.conversations = conversations
+        self.shadowed = shadowed  # diary ids a later month holds again (the store keeps that)
+        self.rebuilt = rebuilt  # data files whose cache was built now
 
 
 def _load_part(folder: CacheFolder, rel: str, signature: Signature) -> Part | None:
