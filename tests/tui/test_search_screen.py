@@ -54,17 +54,17 @@ def test_typing_shows_hits_and_enter_shows_that_conversation(store, frozen_today
         await press(pilot, *"estate plan")
         await wait_until(pilot, lambda: screen.shown_query == "estate plan", "the hits")
         assert [h.conversation_id for h in screen.results.rows] == [old.id]
-        text = screen_text(app)
-        assert "Dana Kim" in text and "1 year ago" in text
-        assert "She said estate planning first." in text
+        wanted = ("Dana Kim", "1 year ago", "She said estate planning first.")
+        await wait_until(pilot, lambda: all(w in screen_text(app) for w in wanted), "the hit drawn")
         await press(pilot, "enter")
         await wait_until(pilot, lambda: app.screen is main, "the main screen")
         await wait_until(pilot, lambda: main.selected_id == dana.id, "Dana selected")
-        assert main.contacts.table.current_key == dana.id
-        assert old.id in main.detail.shown_ids  # drawn although past the 50 newest
+        await wait_until(pilot, lambda: main.contacts.table.current_key == dana.id, "Dana's row")
+        # drawn although past the 50 newest
+        await wait_until(pilot, lambda: old.id in main.detail.shown_ids, "the old entry mounted")
         secret = "She said estate planning"  # (the rest wraps)
         await wait_until(pilot, lambda: secret in pane_text(app, main.detail), "the old entry")
-        assert main.detail.scroll_y > 0
+        await wait_until(pilot, lambda: main.detail.scroll_y > 0, "the pane scrolled to it")
 
     drive(store, scenario, size=(100, 32))
 
@@ -76,11 +76,13 @@ def test_a_contact_hit_selects_the_contact(store, frozen_today):
     async def scenario(pilot, app, main):
         screen = await open_search(pilot, app)
         await press(pilot, *"nimbus")
+        await wait_until(pilot, lambda: screen.shown_query == "nimbus", "the hits")
         hit = screen.results.rows[0]
         assert (hit.kind, hit.contact_id) == ("contact", eve.id)
-        assert "company: Nimbus" in screen_text(app)
+        await wait_until(pilot, lambda: "company: Nimbus" in screen_text(app), "the hit drawn")
         await press(pilot, "enter")
-        assert app.screen is main and main.selected_id == eve.id
+        await wait_until(pilot, lambda: app.screen is main, "the main screen")
+        assert main.selected_id == eve.id
 
     drive(store, scenario)
 
@@ -101,8 +103,8 @@ def test_arrows_move_while_typing_and_j_k_in_the_results(store, frozen_today):
         assert screen.results.has_focus and screen.results.cursor == 1
         wanted = screen.results.rows[1]
         await press(pilot, "enter")
-        assert main.detail.contact_id == wanted.contact_id
-        assert wanted.conversation_id in main.detail.shown_ids
+        await wait_until(pilot, lambda: main.detail.contact_id == wanted.contact_id, "its card")
+        await wait_until(pilot, lambda: wanted.conversation_id in main.detail.shown_ids, "mounted")
         await wait_until(pilot, lambda: wanted.snippet in pane_text(app, main.detail), "the entry")
 
     drive(store, scenario)
@@ -115,7 +117,8 @@ def test_escape_goes_back_to_where_you_were(store, frozen_today):
         main.select(dana.id)
         await open_search(pilot, app)
         await press(pilot, *"nimbus", "down", "escape")
-        assert app.screen is main and main.selected_id == dana.id
+        await wait_until(pilot, lambda: app.screen is main, "the main screen")
+        assert main.selected_id == dana.id
         assert main.detail.contact_id == dana.id
 
     drive(store, scenario)
