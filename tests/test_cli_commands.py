@@ -14,6 +14,7 @@ from netui.cli import (
     COMMAND_MODULES,
     MODULE_OF_COMMAND,
     build_parser,
+    command_alone,
     command_modules,
     command_word,
 )
@@ -54,6 +55,8 @@ def test_the_command_word_skips_the_global_options(argv: list[str], word: str | 
         (["--he"], COMMAND_MODULES),  # argparse takes abbreviations of --help
         (["frob"], COMMAND_MODULES),  # an unknown command's error lists every command
         (["log", "Dana"], ("contacts_cmds",)),
+        (["--help", "add"], COMMAND_MODULES),  # netui's own help lists every command
+        (["--db", "x", "add", "--help"], ("contacts_cmds",)),
     ],
 )
 def test_the_parser_loads_the_command_modules_it_needs(
@@ -62,13 +65,44 @@ def test_the_parser_loads_the_command_modules_it_needs(
     assert tuple(command_modules(argv)) == modules
 
 
-def test_a_single_commands_parser_parses_as_the_whole_one_does() -> None:
-    argv = ["--db", "x", "log", "Dana Kim", "--note", "hi", "--channel", "call"]
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--db", "x", "log", "Dana Kim", "--note", "hi", "--channel", "call"],
+        ["add", "Ann Lee", "--company", "Pine", "--email", "a@b", "--email", "c@d", "--quiet"],
+        ["--db=x", "stage", "Dana", "coffee", "--on", "2026-01-02", "--note", "-"],
+        ["cold", "--snooze", "2026-02-01"],
+        ["search", "sailing", "--limit", "0"],
+    ],
+)
+def test_a_single_commands_parser_parses_as_the_whole_one_does(argv: list[str]) -> None:
+    assert command_alone(argv) is not None
     whole, alone = (
         build_parser().parse_args(argv),
-        build_parser(command_modules(argv)).parse_args(argv),
+        build_parser(command_modules(argv), command_alone(argv)).parse_args(argv),
     )
     assert vars(whole) == vars(alone)
+
+
+def _help_of(parser: argparse.ArgumentParser, argv: list[str], capsys) -> str:
+    with pytest.raises(SystemExit):
+        parser.parse_args(argv)
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", sorted(MODULE_OF_COMMAND))
+def test_a_command_built_alone_has_the_help_of_the_whole_parser(command: str, capsys) -> None:
+    argv = [command, "--help"]
+    alone = build_parser(command_modules(argv), command_alone(argv))
+    shown = _help_of(alone, argv, capsys)
+    assert shown.startswith(f"usage: netui {command} ")
+    assert shown == _help_of(build_parser(), argv, capsys)
+
+
+def test_netuis_help_before_a_command_lists_every_command(capsys) -> None:
+    assert command_alone(["--help", "add"]) is None
+    shown = _help_of(build_parser(command_modules(["--help", "add"])), ["--help", "add"], capsys)
+    assert "netui [-h]" in shown and "introductions" in shown and "doctor" in shown
 
 
 def test_netui_log_imports_no_other_command_module() -> None:
