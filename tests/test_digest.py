@@ -306,8 +306,7 @@ odd_ids = st.lists(
 def test_add_finds_through_the_digest_the_lookalikes_every_record_would(
     tmp_path_factory, people, new, uid_of, odd
 ):
-    from netui.core.identity import own_uid
-    from netui.core.io.dupes import lookalikes
+    from netui.core.identity import lookalikes, own_uid
 
     db_path = tmp_path_factory.mktemp("db") / "db"
     chosen = list(dict.fromkeys(odd))  # each id once

@@ -515,7 +515,7 @@ class Store:
             return digest.load_digest(self._db, self.settings)
 
     def lookalike_pool(self, candidate: Contact) -> list[Contact]:
-        """The contacts `dupes.lookalikes` may name for `candidate`: all of them once loaded,
+        """The contacts `identity.lookalikes` may name for `candidate`: all of them once loaded,
         else the few the digest's look-up keys point at (`identity.lookalike_ids`), read
         shard by shard: `netui add` at 10,000 contacts read every record for it (~0.5 s)."""
         with self._lock:
