@@ -122,8 +122,11 @@ def test_netui_log_imports_no_other_command_module() -> None:
 # Imported only where they are used (each ~1-2 ms of every start-up): forget's file scrubber,
 # the sync merge (a conflict copy found), the TOML reader (a config file exists), uuid (an id
 # not of netui's making), the search engine, the duplicate rules (add's look-alike rule lives
-# in core/identity). (Not shutil: argparse imports it anyway.)
+# in core/identity), dataclasses and inspect (the records are plain classes: ~8 ms of
+# imports and class making). (Not shutil: argparse imports it anyway.)
 LAZY = (
+    "dataclasses",
+    "inspect",
     "netui.core.io.dupes",
     "netui.core.db.scrub",
     "netui.core.sync.merge",

@@ -15,7 +15,6 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -827,7 +826,7 @@ class Store:
             if contact.referred_by:
                 self.get(contact.referred_by)
             if first_note is not None:
-                first_note = replace(first_note, contact_id=contact.id)
+                first_note = first_note.replace(contact_id=contact.id)
                 contact.last_contact_on = max(
                     filter(None, (contact.last_contact_on, first_note.on))
                 )
@@ -994,12 +993,12 @@ class Store:
     def snooze_all(self, contact_ids: Iterable[str], until: date) -> int:
         """Set one follow-up date for many contacts (one undoable change)."""
         return self._change_each(
-            contact_ids, f"Snooze to {until.isoformat()}", lambda c: replace(c, follow_up_on=until)
+            contact_ids, f"Snooze to {until.isoformat()}", lambda c: c.replace(follow_up_on=until)
         )
 
     def archive_all(self, contact_ids: Iterable[str]) -> int:
         """Archive many contacts as duds (one undoable change)."""
-        return self._change_each(contact_ids, "Archive", lambda c: replace(c, archived=True))
+        return self._change_each(contact_ids, "Archive", lambda c: c.replace(archived=True))
 
     def _change_each(
         self, contact_ids: Iterable[str], what: str, change: Callable[[Contact], Contact]
@@ -1133,7 +1132,7 @@ class Store:
             for intro in gone.introductions:
                 self._stage(tx, "introduction", intro.id, None)
             for other in gone.referred:
-                unlinked = replace(Contact.from_dict(other.to_dict()), referred_by=None)
+                unlinked = Contact.from_dict(other.to_dict()).replace(referred_by=None)
                 self._stage(tx, "contact", other.id, self._touch(unlinked))
             self._stage(tx, "contact", contact_id, None)
         return gone
@@ -1185,7 +1184,7 @@ class Store:
                     done.append(f"removed introduction {intro.id}: it names a missing contact")
             for contact in list(self._contacts.values()):
                 if contact.referred_by and contact.referred_by not in self._contacts:
-                    unlinked = replace(Contact.from_dict(contact.to_dict()), referred_by=None)
+                    unlinked = Contact.from_dict(contact.to_dict()).replace(referred_by=None)
                     self._stage(tx, "contact", contact.id, self._touch(unlinked))
                     done.append(f"cleared {contact.name}'s referrer: that contact is missing")
         orphans = [c for c in self._conversations.values() if c.contact_id not in self._contacts]
@@ -1235,7 +1234,7 @@ class Store:
             tx.description = f"Merge {drop.name} into {keep.name}"
             merged = merge_contacts(keep, drop)
             for conv in list(self._by_contact.get(drop_id, {}).values()):
-                self._stage(tx, "conversation", conv.id, replace(conv, contact_id=keep_id))
+                self._stage(tx, "conversation", conv.id, conv.replace(contact_id=keep_id))
             for ref in self._referrals.values():
                 ids = {"referrer_id": ref.referrer_id, "referred_id": ref.referred_id}
                 moved = {k: keep_id if v == drop_id else v for k, v in ids.items()}
@@ -1244,8 +1243,8 @@ class Store:
                 if moved["referrer_id"] == moved["referred_id"]:
                     self._stage(tx, "referral", ref.id, None)
                 else:
-                    ends = replace(
-                        ref, referrer_id=moved["referrer_id"], referred_id=moved["referred_id"]
+                    ends = ref.replace(
+                        referrer_id=moved["referrer_id"], referred_id=moved["referred_id"]
                     )
                     self._stage(tx, "referral", ref.id, ends)
             for intro in self._introductions.values():
@@ -1254,7 +1253,7 @@ class Store:
                 if moved == sides:
                     continue
                 same = moved["a_id"] == moved["b_id"]
-                joined = replace(intro, a_id=moved["a_id"], b_id=moved["b_id"])
+                joined = intro.replace(a_id=moved["a_id"], b_id=moved["b_id"])
                 self._stage(tx, "introduction", intro.id, None if same else joined)
             for other in self._contacts.values():
                 if other.referred_by == drop_id and other.id not in (keep_id, drop_id):
@@ -1262,7 +1261,7 @@ class Store:
                         tx,
                         "contact",
                         other.id,
-                        replace(Contact.from_dict(other.to_dict()), referred_by=keep_id),
+                        Contact.from_dict(other.to_dict()).replace(referred_by=keep_id),
                     )
             if merged.referred_by == drop_id:
                 merged.referred_by = None
