@@ -123,8 +123,9 @@ def test_netui_log_imports_no_other_command_module() -> None:
 # the sync merge (a conflict copy found), the TOML reader (a config file exists), uuid (an id
 # not of netui's making), the search engine, the duplicate rules (add's look-alike rule lives
 # in core/identity), dataclasses and inspect (the records are plain classes: ~8 ms of
-# imports and class making). (Not shutil: argparse imports it anyway.)
+# imports and class making), shutil (argparse's help width is found without it).
 LAZY = (
+    "shutil",
     "dataclasses",
     "inspect",
     "netui.core.io.dupes",
@@ -186,3 +187,17 @@ def test_the_cycle_collector_is_back_on_after_any_command(tmp_path, capsys) -> N
         main(["--db", db, "log", "--no-such-option"])
     assert gc.isenabled()
     assert main(["--db", db, "log", "Nobody", "--note", "x"]) == 1 and gc.isenabled()
+
+
+@pytest.mark.parametrize("columns", [None, "", "x", "0", "-3", "40", "132"])
+def test_the_help_width_is_the_one_argparse_finds_itself(monkeypatch, columns) -> None:
+    import shutil
+
+    from netui.cli import help_width
+
+    monkeypatch.delenv("LINES", raising=False)
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert help_width() == shutil.get_terminal_size().columns - 2

@@ -104,6 +104,33 @@ def command_modules(argv: Sequence[str]) -> Sequence[str]:
     return COMMAND_MODULES
 
 
+def help_width() -> int:
+    """The width argparse would give its help (`COLUMNS`, else the terminal's, else 80;
+    minus 2), found as `shutil.get_terminal_size` finds it: argparse imports shutil (and
+    with it bz2 and lzma, ~1.4 ms) for the width of every parser it makes."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return (columns or 80) - 2
+
+
+def sized(
+    formatter: type[argparse.HelpFormatter] = argparse.HelpFormatter,
+) -> argparse._FormatterClass:
+    """A `formatter_class` making `formatter` at `help_width()`."""
+
+    def make(*, prog: str) -> argparse.HelpFormatter:
+        return formatter(prog, width=help_width())
+
+    return make
+
+
 class _Unbuilt:
     """What registering a command that is not the one run gets instead of its parser: its
     options are not built (the methods the command modules call on a parser, doing nothing)."""
@@ -128,7 +155,11 @@ class _OneCommand:
         self._sub, self._command = sub, command
 
     def add_parser(self, name: str, **kwargs: Any) -> argparse.ArgumentParser | _Unbuilt:
-        return self._sub.add_parser(name, **kwargs) if name == self._command else _Unbuilt()
+        if name != self._command:
+            return _Unbuilt()
+        kwargs["formatter_class"] = sized(kwargs.get("formatter_class", argparse.HelpFormatter))
+        parser: argparse.ArgumentParser = self._sub.add_parser(name, **kwargs)
+        return parser
 
 
 def build_parser(
@@ -140,6 +171,7 @@ def build_parser(
     command is built."""
     parser = argparse.ArgumentParser(
         prog="netui",
+        formatter_class=sized(),
         description="Carry every new contact through the follow-up ladder: "
         "met, thanked, called, met for coffee. With no command, opens the TUI.",
     )

@@ -27,7 +27,6 @@ import fcntl
 import json
 import os
 import re
-import shutil
 import stat
 import threading
 from collections.abc import Callable, Iterator, Mapping
@@ -516,6 +515,8 @@ class Database:
         backups = self.root / "backups"
         make_private_dirs(backups)
         backup = backups / f"before-schema-{version}-to-{SCHEMA_VERSION}-{stamp}"
+        import shutil  # here: a migration is rare, shutil ~1.4 ms of every start-up
+
         shutil.copytree(
             self.root, backup, ignore=shutil.ignore_patterns("backups", "cache", ".lock", "*.bak")
         )
