@@ -404,3 +404,25 @@ def test_the_queue_from_the_digest_is_the_queue_of_the_records(
     assert [(i.kind, i.referral_id, i.introduction_id) for i in got] == [
         (i.kind, i.referral_id, i.introduction_id) for i in want
     ]
+
+
+def test_a_contact_added_is_appended_to_the_digest_as_a_rebuild_would_write_it(
+    db_path, monkeypatch
+):
+    with Store.open(db_path) as store:
+        for n in range(40):
+            store.add_contact(Contact(name=f"Person {n}", met_on=D, tags=["ÉTÉ"]))
+    from_files(db_path)  # every shard's digest current
+    decoded = []
+    monkeypatch.setattr(digest, "parse_part", lambda *a: decoded.append(a[1]))
+    with Store.open(db_path, lazy=True) as cold:  # as `netui add` runs
+        for n in range(5):
+            cold.add_contact(Contact(name=f'Ünï [b]{n}[/b] "q"', company="A, B", met_on=D))
+        db = cold.database
+        signatures = db.signatures({"contacts"})
+    assert decoded == []  # appended, not decoded
+    monkeypatch.undo()
+    for rel, signature in signatures.items():
+        built, _ = digest.build(db, rel, signature, SETTINGS)
+        assert (db_path / "cache" / "digest" / f"{rel}{digest.SUFFIX}").read_bytes() == built
+    assert from_files(db_path) == reference(db_path)

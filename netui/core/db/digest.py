@@ -342,6 +342,45 @@ def load_part(
     return found
 
 
+def _appended(
+    folder: CacheFolder,
+    path: Path,
+    rel: str,
+    before: Signature,
+    after: Signature,
+    upserts: dict[str, dict[str, Any]],
+    settings: Settings,
+) -> bool:
+    """`carry_over` for contacts new to the shard (`netui add`): their entries appended to
+    each part still encoded, the bytes `encode` would write for the parts with them added
+    (a JSON list is its items joined by ","), without decoding and re-encoding the shard's
+    300 rows (carry-over 2.2 -> ~0.6 ms). False (nothing written) when the digest is not
+    sound and current or holds one of the ids already: `carry_over` then decodes it."""
+    if not upserts:
+        return False
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return False
+    sections = [_section(data, rel, before, settings, part) for part in range(len(_WIDTHS))]
+    names = sections[NAMES]
+    if names is None or any(f"[{_ENCODER.encode(i)},".encode() in names for i in upserts):
+        return False  # `["id",` opens a names entry only: inside a string `"` is escaped
+    try:
+        added = parts_of(map(Contact.from_dict, upserts.values()), settings)
+    except (KeyError, ValueError, TypeError, AttributeError):
+        return False
+    lines = [_ENCODER.encode(_header(rel, after, settings)).encode()]
+    for section, part in zip(sections, added, strict=True):
+        if section is None or section[-1:] != b"]":
+            return False
+        more = _ENCODER.encode(part).encode()
+        lines.append(section[:-1] + b"," + more[1:] if section != b"[]" else more)
+    payload = b"\n".join(lines)
+    folder.write(path, b"%08x" % zlib.crc32(payload) + payload)
+    return True
+
+
 def carry_over(
     db: Database,
     rel: str,
@@ -360,6 +399,12 @@ def carry_over(
         return
     folder = CacheFolder(db, "digest", SUFFIX)
     path = folder.path(rel)
+    if (
+        before is not None
+        and not deletes
+        and _appended(folder, path, rel, before, after, upserts, settings)
+    ):
+        return
     try:
         parts: list[list[Any] | None] = [[], [], []]
         if before is not None:
