@@ -252,6 +252,28 @@ def vouches_for(db: Database, rel: str, signature: Signature | None, settings: S
     return _section(data, rel, signature, settings, None) is not None
 
 
+def holds(
+    db: Database, rel: str, signature: Signature | None, settings: Settings, contact_id: str
+) -> bool | None:
+    """Whether contact shard `rel` holds `contact_id`, as its digest says when it is sound and
+    built from the shard as it is now (`signature`), else None: `netui add` learns its new
+    contact is not there yet without decoding the shard's 300 records (~2 ms)."""
+    if signature is None:
+        return None
+    try:
+        data = CacheFolder(db, "digest", SUFFIX).path(rel).read_bytes()
+    except OSError:
+        return None
+    names = _section(data, rel, signature, settings, NAMES)
+    return None if names is None else _names_hold(names, [contact_id])
+
+
+def _names_hold(names: bytes, ids: Iterable[str]) -> bool:
+    """Whether the names part (still encoded) holds an entry of one of `ids`: `["id",` opens
+    an entry only, since inside a string a `"` is escaped."""
+    return any(f"[{_ENCODER.encode(i)},".encode() in names for i in ids)
+
+
 def load_digest(db: Database, settings: Settings) -> list[Row]:
     """Every contact's row, shard by shard (unsorted), rebuilding the stale digest files.
 
@@ -364,8 +386,8 @@ def _appended(
         return False
     sections = [_section(data, rel, before, settings, part) for part in range(len(_WIDTHS))]
     names = sections[NAMES]
-    if names is None or any(f"[{_ENCODER.encode(i)},".encode() in names for i in upserts):
-        return False  # `["id",` opens a names entry only: inside a string `"` is escaped
+    if names is None or _names_hold(names, upserts):
+        return False
     try:
         added = parts_of(map(Contact.from_dict, upserts.values()), settings)
     except (KeyError, ValueError, TypeError, AttributeError):
