@@ -22,6 +22,7 @@ from netui.cli.contacts_cmds import cell
 from netui.core import dates
 from netui.core.config import Settings
 from netui.core.db import digest
+from netui.core.db.schema import contact_file
 from netui.core.db.store import Store
 from netui.core.errors import StorageError
 from netui.core.model import Contact, Stage
@@ -418,6 +419,10 @@ def test_a_contact_added_is_appended_to_the_digest_as_a_rebuild_would_write_it(
     with Store.open(db_path, lazy=True) as cold:  # as `netui add` runs
         for n in range(5):
             cold.add_contact(Contact(name=f'Ünï [b]{n}[/b] "q"', company="A, B", met_on=D))
+        # An id not of netui's making, into a shard its digest says holds none: now it does.
+        shards = {f"contacts/{p.name}" for p in (db_path / "contacts").glob("*.json")}
+        odd = next(f"Ünï-{n}]],[" for n in range(99) if contact_file(f"Ünï-{n}]],[") in shards)
+        cold.add_contact(Contact(id=odd, name="Odd", met_on=D))
         db = cold.database
         signatures = db.signatures({"contacts"})
     assert decoded == []  # appended, not decoded

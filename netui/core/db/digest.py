@@ -29,7 +29,6 @@ A row is a list (no per-row objects; the positions are the constants below):
 from __future__ import annotations
 
 import json
-import re
 import unicodedata
 import zlib
 from collections.abc import Callable, Iterable, Sequence
@@ -51,7 +50,10 @@ from netui.core.rules import NextAction, QueueItem, next_action, queue_of, stand
 
 ID, NAME, FOLDED, COMPANY, STAGE, DUE, ACTION, TAGS, ARCHIVED, UNSORTED, STANDING = range(11)
 WIDTH = 11
-FORMAT = 3  # bump whenever the file's layout, a row's fields or what fold() produces change
+# Bump whenever the file's layout, a row's fields or what fold() produces change. 4: the
+# header says whether the shard holds an id not of netui's making ("odd_ids"), which
+# `netui add` found by a regex over every shard's keys (~2.4 ms at 10,000 contacts).
+FORMAT = 4
 # The format in the name: two netui versions sharing a folder (a benchmark corpus, an upgrade)
 # each keep their own files instead of rebuilding each other's on every run.
 SUFFIX = f".digest{FORMAT}"
@@ -185,17 +187,22 @@ def encode(rel: str, signature: Signature, settings: Settings, parts: Parts) -> 
     Apart so each command decodes only what it needs: at 10,000 contacts the pairs decode
     in ~3 ms, the rows in ~13 ms (`netui log NAME` needs the names, `netui add` the keys,
     `netui list` the rows)."""
-    lines = [_header(rel, signature, settings), *parts]
+    odd = _odd_ids(name[0] for name in parts[NAMES])
+    lines = [{**_header(rel, signature, settings), "odd_ids": odd}, *parts]
     payload = "\n".join(map(_ENCODER.encode, lines)).encode()
     return b"%08x" % zlib.crc32(payload) + payload
 
 
-def _section(
-    data: bytes, rel: str, signature: Signature, settings: Settings, part: int | None
-) -> bytes | None:
-    """One part of a digest file (b"" for `part` None), still encoded, if the file is sound
-    and current, else None. Only that part is copied out: splitting the 130 KB file into
-    all its parts cost more than decoding the names (~13 ms of `netui log` at 10,000)."""
+def _odd_ids(ids: Iterable[str]) -> bool:
+    """Whether one of `ids` is not of netui's making (`NETUI_ID`): hand-edited or imported."""
+    return not all(map(NETUI_ID.fullmatch, ids))
+
+
+def _sound(
+    data: bytes, rel: str, signature: Signature, settings: Settings
+) -> tuple[list[int], bool] | None:
+    """(where the lines of a digest file end, whether its shard holds an id not of netui's
+    making) if the file is sound and current, else None."""
     if len(data) < 9 or b"%08x" % zlib.crc32(memoryview(data)[8:]) != data[:8]:
         return None
     ends = [8]
@@ -205,10 +212,25 @@ def _section(
         return None
     ends.append(len(data))
     with suppress(ValueError, UnicodeDecodeError):
-        if json.loads(data[8 : ends[1]]) != _header(rel, signature, settings):
-            return None
-        return b"" if part is None else data[ends[part + 1] + 1 : ends[part + 2]]
+        head = json.loads(data[8 : ends[1]])
+        odd = head.pop("odd_ids", None) if type(head) is dict else None
+        if type(odd) is bool and head == _header(rel, signature, settings):
+            return ends, odd
     return None
+
+
+def _section(
+    data: bytes, rel: str, signature: Signature, settings: Settings, part: int | None
+) -> bytes | None:
+    """One part of a digest file (b"" for `part` None), still encoded, if the file is sound
+    and current, else None. Only that part is copied out: splitting the 130 KB file into
+    all its parts cost more than decoding the names (~13 ms of `netui log` at 10,000)."""
+    sound = _sound(data, rel, signature, settings)
+    return None if sound is None else _part(data, sound[0], part)
+
+
+def _part(data: bytes, ends: list[int], part: int | None) -> bytes:
+    return b"" if part is None else data[ends[part + 1] + 1 : ends[part + 2]]
 
 
 def _decoded(section: bytes, width: int) -> list[Any] | None:
@@ -293,7 +315,7 @@ def load_names(
     # JSON spells a string a character at a time, so the spelling of a text in a name is in
     # the spelling of the name (ASCII, without the quotes); a false hit only costs a decode.
     spelled = [_ENCODER.encode(text)[1:-1].encode() for text in holding]
-    return load_part(db, settings, NAMES, lambda _rel, part: any(t in part for t in spelled))
+    return load_part(db, settings, NAMES, lambda _rel, part, _odd: any(t in part for t in spelled))
 
 
 def load_keys(
@@ -312,35 +334,24 @@ def load_keys(
     windows = {t[i : i + 32] for t in texts for i in range(len(t) - 31)}
     homes = {contact_file(w) for w in windows if NETUI_ID.fullmatch(w)}
 
-    def may_hold(rel: str, section: bytes) -> bool:
+    def may_hold(rel: str, section: bytes, odd_ids: bool) -> bool:
         # `encode` writes every string one way (ASCII JSON), so a key a shard holds is in
         # its bytes as `_ENCODER` spells it; a false hit only costs decoding the shard.
-        return rel in homes or any(k in section for k in encoded) or _odd_id(section)
+        return rel in homes or odd_ids or any(k in section for k in encoded)
 
     return load_part(db, settings, KEYS, may_hold)
-
-
-# A [id, keys] pair whose id is not 32 hex digits: the first one opens the list, each next
-# one follows the `]]` closing the one before (a key like "x]],[" only adds a false hit).
-# Two patterns, so the search has a literal to skip to: one with an alternation scanned
-# every byte (~11 ms over 10,000 pairs, instead of ~1 ms).
-_ODD_FIRST = re.compile(rb'\[\["(?![0-9a-f]{32}",\[)')
-_ODD_NEXT = re.compile(rb'\]\],\["(?![0-9a-f]{32}",\[)')
-
-
-def _odd_id(section: bytes) -> bool:
-    return bool(_ODD_FIRST.match(section) or _ODD_NEXT.search(section))
 
 
 def load_part(
     db: Database,
     settings: Settings,
     part: int,
-    wanted: Callable[[str, bytes], bool] | None = None,
+    wanted: Callable[[str, bytes, bool], bool] | None = None,
 ) -> list[Any]:
     """One part of every contact shard's digest, rebuilding the stale digest files; with
-    `wanted`, only of the shards whose current part (still encoded) it accepts, and of
-    those rebuilt (a superset: the caller picks the rows it wants)."""
+    `wanted`, only of the shards whose current part (still encoded, and whether the shard
+    holds an odd id) it accepts, and of those rebuilt (a superset: the caller picks the
+    rows it wants)."""
     folder = CacheFolder(db, "digest", SUFFIX, RETIRED)
     found: list[Any] = []
     rebuilt: list[tuple[Path, bytes]] = []
@@ -349,11 +360,16 @@ def load_part(
         for rel, signature in signatures.items():
             path = folder.path(rel)
             try:
-                section = _section(path.read_bytes(), rel, signature, settings, part)
+                data = path.read_bytes()
             except OSError:
-                section = None
-            if section is not None and wanted is not None and not wanted(rel, section):
-                continue
+                data = b""
+            sound = _sound(data, rel, signature, settings)
+            section = None
+            if sound is not None:
+                ends, odd_ids = sound
+                section = _part(data, ends, part)
+                if wanted is not None and not wanted(rel, section, odd_ids):
+                    continue
             read = _decoded(section, _WIDTHS[part]) if section is not None else None
             if read is None:
                 data, parts = build(db, rel, signature, settings)
@@ -384,17 +400,20 @@ def _appended(
         data = path.read_bytes()
     except OSError:
         return False
-    sections = [_section(data, rel, before, settings, part) for part in range(len(_WIDTHS))]
-    names = sections[NAMES]
-    if names is None or _names_hold(names, upserts):
+    sound = _sound(data, rel, before, settings)
+    if sound is None:
+        return False
+    sections = [_part(data, sound[0], part) for part in range(len(_WIDTHS))]
+    if _names_hold(sections[NAMES], upserts):
         return False
     try:
         added = parts_of(map(Contact.from_dict, upserts.values()), settings)
     except (KeyError, ValueError, TypeError, AttributeError):
         return False
-    lines = [_ENCODER.encode(_header(rel, after, settings)).encode()]
+    odd = sound[1] or _odd_ids(upserts)
+    lines = [_ENCODER.encode({**_header(rel, after, settings), "odd_ids": odd}).encode()]
     for section, part in zip(sections, added, strict=True):
-        if section is None or section[-1:] != b"]":
+        if section[-1:] != b"]":
             return False
         more = _ENCODER.encode(part).encode()
         lines.append(section[:-1] + b"," + more[1:] if section != b"[]" else more)
