@@ -431,3 +431,23 @@ def test_a_contact_added_is_appended_to_the_digest_as_a_rebuild_would_write_it(
         built, _ = digest.build(db, rel, signature, SETTINGS)
         assert (db_path / "cache" / "digest" / f"{rel}{digest.SUFFIX}").read_bytes() == built
     assert from_files(db_path) == reference(db_path)
+
+
+def test_each_part_is_checked_on_its_own_so_a_look_up_reads_the_names_alone(db_path, monkeypatch):
+    """A name look-up reads each digest file only up to its names; a damaged row part is
+    found (and rebuilt) by the command that reads the rows."""
+    with Store.open(db_path) as store:
+        ids = [store.add_contact(Contact(name=f"Person {n}", met_on=D)).id for n in range(40)]
+    want = reference(db_path)
+    for path in digest_files(db_path):
+        data = bytearray(path.read_bytes())
+        data[-2] ^= 0x01  # inside the rows, the last part
+        path.write_bytes(bytes(data))
+    builds = []
+    original = digest.build
+    monkeypatch.setattr(digest, "build", lambda *a: builds.append(a[1]) or original(*a))
+    with Store.open(db_path, lazy=True) as cold:
+        assert cold.find("Person 7").id == ids[7]
+    assert builds == []
+    assert from_files(db_path) == want
+    assert len(builds) == len(digest_files(db_path))
