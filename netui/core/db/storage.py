@@ -1,7 +1,7 @@
 """Durable on-disk storage: a folder of TinyDB JSON files that never loses data.
 
 Layout of a database folder (every data file is a TinyDB document: open it with `TinyDB(path)` whose
-`table_class` is `tables.StrIdTable`, since our ids are strings, not integers):
+`table_class` is `tinydb_table.StrIdTable`, since our ids are strings, not integers):
 
     meta.json                 schema version
     contacts/NN.json          contacts, spread over 32 shards by id, so a stage change
