@@ -57,31 +57,30 @@ MODULE_OF_COMMAND = {
 }
 
 
-def command_word(argv: Sequence[str]) -> str | None:
-    """The command named in `argv` (the first word that is neither an option nor --db's
-    value), or None (no command: the TUI, --help, --version)."""
+def _split(argv: Sequence[str]) -> tuple[list[str], str | None]:
+    """(netui's own options before the command word, --db's value left out; the command
+    word, the first word that is neither an option nor --db's value, or None)."""
     words = iter(argv)
+    options: list[str] = []
     for word in words:
+        if not word.startswith("-"):
+            return options, word
+        options.append(word)
         if word == "--db":
             next(words, None)
-        elif not word.startswith("-"):
-            return word
-    return None
+    return options, None
+
+
+def command_word(argv: Sequence[str]) -> str | None:
+    """The command named in `argv`, or None (no command: the TUI, --help, --version)."""
+    return _split(argv)[1]
 
 
 def asks_netuis_help(argv: Sequence[str]) -> bool:
     """Whether `argv` asks for netui's own help (-h, --help or an abbreviation such as
     --he, the only options starting so) before any command word: `netui --help add` lists
     every command, as `netui --help` does."""
-    words = iter(argv)
-    for word in words:
-        if word == "--db":
-            next(words, None)
-        elif not word.startswith("-"):
-            return False
-        elif word.startswith(("-h", "--h")):
-            return True
-    return False
+    return any(word.startswith(("-h", "--h")) for word in _split(argv)[0])
 
 
 def command_alone(argv: Sequence[str]) -> str | None:
