@@ -6,8 +6,11 @@ naming the month file and the signature (inode, size, mtime) it was built from, 
 sorted ids of the contacts with an entry in it. Built when a month file is parsed whole
 (every record checked by the store's own parser, so a hand-damaged file is refused as a
 full load refuses it); a current index vouches that its month file parsed at that
-signature, so a reader then parses only the contact's own entries. A stale, foreign or
-damaged index is rebuilt, never an error; written like every cache (`cache_folder.py`).
+signature, so a reader then parses only the contact's own entries, and a commit into the
+month need not check its entries again before rewriting it (`checked_ids`; a commit that
+checked them all writes the index, `keep_after_commit`: logging into a month of 3,149
+entries spent ~30-50 ms checking them, every time). A stale, foreign or damaged index is
+rebuilt, never an error; written like every cache (`cache_folder.py`).
 """
 
 from __future__ import annotations
@@ -53,6 +56,34 @@ def current_ids(data: bytes, rel: str, signature: Signature) -> bytes | None:
         if json.loads(head) == _header(rel, signature):
             return body
     return None
+
+
+def checked_ids(db: Database, rel: str, signature: Signature | None) -> set[str] | None:
+    """The contacts with an entry in month file `rel` if its index is sound and built from
+    the file as it is now (so every entry in it passed the store's parser), else None."""
+    if signature is None:
+        return None
+    try:
+        ids = current_ids(CacheFolder(db, "diary", SUFFIX).path(rel).read_bytes(), rel, signature)
+    except OSError:
+        return None
+    with suppress(ValueError, UnicodeDecodeError):
+        found = json.loads(ids) if ids is not None else None
+        if type(found) is list and {str} >= set(map(type, found)):
+            return set(found)
+    return None
+
+
+def keep_after_commit(
+    db: Database, rel: str, signature: Signature | None, contact_ids: set[str]
+) -> None:
+    """After a commit rewrote month file `rel` (under the write lock), from entries all
+    checked (those it kept, `checked_ids` or parsed, and those it wrote): its index at the
+    new `signature`. The ids may be a superset (a deleted entry's contact): a look-up then
+    parses a month holding none of theirs, no harm."""
+    if signature is not None:
+        folder = CacheFolder(db, "diary", SUFFIX)
+        folder.write(folder.path(rel), encode(rel, signature, contact_ids))
 
 
 def _read(db: Database, rel: str) -> bytes:

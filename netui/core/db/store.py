@@ -26,6 +26,7 @@ from netui.core.db.schema import RecordProblem, parse_record
 from netui.core.db.storage import (
     TABLE_OF_KIND,
     Database,
+    Tables,
     appended,
     contact_file,
     conversation_file,
@@ -692,6 +693,35 @@ class Store:
             return None
         return lambda: appended(raw, end, upserts)
 
+    def _check_cold(
+        self,
+        rel: str,
+        kind: str,
+        current: Tables,
+        upserts: dict[str, dict[str, Any]],
+        deletes: set[str],
+        months: dict[str, set[str]],
+    ) -> None:
+        """Never rewrite (and so rotate into the backup) a file we have not checked: every
+        record a commit keeps in a file of a kind not loaded is parsed, unless a cache built
+        from the file as it is now vouches for them (a shard's digest, a month's index).
+        For a month, `months` gets the contacts of its entries, for its index after."""
+        if kind == "contacts":
+            if digest.vouches_for(self._db, rel, self._db.signature(rel), self.settings):
+                return
+        elif kind == "conversations":
+            known = diary_index.checked_ids(self._db, rel, self._db.signature(rel))
+            if known is not None:
+                months[rel] = known
+                return
+        kept = [
+            self._parse(rel, doc, record_id)
+            for record_id, doc in current.get(TABLE_OF_KIND[kind], {}).items()
+            if record_id not in upserts and record_id not in deletes
+        ]
+        if kind == "conversations":
+            months[rel] = {conv.contact_id for conv in kept}
+
     def _commit(self, tx: Transaction) -> None:
         groups: dict[str, tuple[dict[str, dict[str, Any]], set[str]]] = {}
 
@@ -710,6 +740,7 @@ class Store:
         if not groups and tx.undoes is None:
             return
         files: dict[str, Any] = {}
+        months: dict[str, set[str]] = {}  # the contacts in each cold month file, all checked
         new = {c.id for c in tx.changes.values() if c.kind == "contact" and c.before is None}
         for rel, (upserts, deletes) in groups.items():
             kind = kind_of(rel) or ""  # "": no data file (no table, no model)
@@ -721,19 +752,18 @@ class Store:
             current = self._cold_file(rel) if kind not in self._loaded_kinds else self._db.load(rel)
             # A copy of each table to change: the read stays as it was on disk.
             current = {name: dict(table) for name, table in current.items()}
-            if kind not in self._loaded_kinds and not (
-                kind == "contacts"
-                and digest.vouches_for(self._db, rel, self._db.signature(rel), self.settings)
-            ):
-                # Never rewrite (and so rotate into the backup) a file we have not checked.
-                for record_id, doc in current.get(TABLE_OF_KIND[kind], {}).items():
-                    if record_id not in upserts and record_id not in deletes:
-                        self._parse(rel, doc, record_id)
+            if kind not in self._loaded_kinds:
+                self._check_cold(rel, kind, current, upserts, deletes, months)
             files[rel] = apply_to_tables(current, TABLE_OF_KIND[kind], upserts, deletes)
         files[UNDO_FILE] = self._undo_tables_with(tx)
         shards = [rel for rel in groups if kind_of(rel) == "contacts"]
         before = {rel: self._db.signature(rel) for rel in shards}
         self._db.commit(files)
+        for rel, contact_ids in months.items():
+            written = {doc["contact_id"] for doc in groups[rel][0].values()}
+            diary_index.keep_after_commit(
+                self._db, rel, self._db.signature(rel), contact_ids | written
+            )
         for rel in shards:
             upserts, deletes = groups[rel]
             signatures = (before[rel], self._db.signature(rel))
