@@ -16,7 +16,6 @@ The goal (issue 5): at most 16 ms per keystroke at 10,000 contacts and 100,000 c
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import gc
 import json
 import os
@@ -129,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
     scan_s = time.perf_counter() - start
     print(f"scan, no index (the CLI):  {_ms(scan_s)}  ({len(scanned)} hits, no limit)")
 
-    edited = dataclasses.replace(contacts[0], title="Quillwort grower")
+    edited = contacts[0].replace(title="Quillwort grower")
     logged = Conversation(edited.id, date(2030, 1, 1), note="A fresh quillwort note.")
     start = time.perf_counter()
     fresh = index.updated([edited, *contacts[1:]], [*conversations, logged])

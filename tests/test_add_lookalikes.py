@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from netui.core.dates import format_date
-from netui.core.io.dupes import lookalikes
+from netui.core.identity import lookalikes
 from netui.core.model import Contact
 from netui.tui.format import due_short
 

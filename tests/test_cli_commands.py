@@ -14,6 +14,7 @@ from netui.cli import (
     COMMAND_MODULES,
     MODULE_OF_COMMAND,
     build_parser,
+    command_alone,
     command_modules,
     command_word,
 )
@@ -54,6 +55,8 @@ def test_the_command_word_skips_the_global_options(argv: list[str], word: str | 
         (["--he"], COMMAND_MODULES),  # argparse takes abbreviations of --help
         (["frob"], COMMAND_MODULES),  # an unknown command's error lists every command
         (["log", "Dana"], ("contacts_cmds",)),
+        (["--help", "add"], COMMAND_MODULES),  # netui's own help lists every command
+        (["--db", "x", "add", "--help"], ("contacts_cmds",)),
     ],
 )
 def test_the_parser_loads_the_command_modules_it_needs(
@@ -62,13 +65,44 @@ def test_the_parser_loads_the_command_modules_it_needs(
     assert tuple(command_modules(argv)) == modules
 
 
-def test_a_single_commands_parser_parses_as_the_whole_one_does() -> None:
-    argv = ["--db", "x", "log", "Dana Kim", "--note", "hi", "--channel", "call"]
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--db", "x", "log", "Dana Kim", "--note", "hi", "--channel", "call"],
+        ["add", "Ann Lee", "--company", "Pine", "--email", "a@b", "--email", "c@d", "--quiet"],
+        ["--db=x", "stage", "Dana", "coffee", "--on", "2026-01-02", "--note", "-"],
+        ["cold", "--snooze", "2026-02-01"],
+        ["search", "sailing", "--limit", "0"],
+    ],
+)
+def test_a_single_commands_parser_parses_as_the_whole_one_does(argv: list[str]) -> None:
+    assert command_alone(argv) is not None
     whole, alone = (
         build_parser().parse_args(argv),
-        build_parser(command_modules(argv)).parse_args(argv),
+        build_parser(command_modules(argv), command_alone(argv)).parse_args(argv),
     )
     assert vars(whole) == vars(alone)
+
+
+def _help_of(parser: argparse.ArgumentParser, argv: list[str], capsys) -> str:
+    with pytest.raises(SystemExit):
+        parser.parse_args(argv)
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("command", sorted(MODULE_OF_COMMAND))
+def test_a_command_built_alone_has_the_help_of_the_whole_parser(command: str, capsys) -> None:
+    argv = [command, "--help"]
+    alone = build_parser(command_modules(argv), command_alone(argv))
+    shown = _help_of(alone, argv, capsys)
+    assert shown.startswith(f"usage: netui {command} ")
+    assert shown == _help_of(build_parser(), argv, capsys)
+
+
+def test_netuis_help_before_a_command_lists_every_command(capsys) -> None:
+    assert command_alone(["--help", "add"]) is None
+    shown = _help_of(build_parser(command_modules(["--help", "add"])), ["--help", "add"], capsys)
+    assert "netui [-h]" in shown and "introductions" in shown and "doctor" in shown
 
 
 def test_netui_log_imports_no_other_command_module() -> None:
@@ -87,8 +121,16 @@ def test_netui_log_imports_no_other_command_module() -> None:
 
 # Imported only where they are used (each ~1-2 ms of every start-up): forget's file scrubber,
 # the sync merge (a conflict copy found), the TOML reader (a config file exists), uuid (an id
-# not of netui's making), the search engine. (Not shutil: argparse imports it anyway.)
+# not of netui's making), the search engine, the duplicate rules (add's look-alike rule lives
+# in core/identity), dataclasses and inspect (the records are plain classes: ~8 ms of
+# imports and class making), shutil (argparse's help width is found without it), TinyDB
+# (the store changes its tables with plain dicts, as TinyDB's table API does).
 LAZY = (
+    "shutil",
+    "tinydb",
+    "dataclasses",
+    "inspect",
+    "netui.core.io.dupes",
     "netui.core.db.scrub",
     "netui.core.sync.merge",
     "tomllib",
@@ -147,3 +189,17 @@ def test_the_cycle_collector_is_back_on_after_any_command(tmp_path, capsys) -> N
         main(["--db", db, "log", "--no-such-option"])
     assert gc.isenabled()
     assert main(["--db", db, "log", "Nobody", "--note", "x"]) == 1 and gc.isenabled()
+
+
+@pytest.mark.parametrize("columns", [None, "", "x", "0", "-3", "40", "132"])
+def test_the_help_width_is_the_one_argparse_finds_itself(monkeypatch, columns) -> None:
+    import shutil
+
+    from netui.cli import help_width
+
+    monkeypatch.delenv("LINES", raising=False)
+    if columns is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", columns)
+    assert help_width() == shutil.get_terminal_size().columns - 2

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from netui.core.db import diary_index
+from netui.core.db.storage import Database, encode
 from netui.core.db.store import Store
 from netui.core.model import Channel, Contact, Conversation
 
@@ -99,3 +100,55 @@ def test_a_damaged_or_foreign_index_is_rebuilt(db_path, monkeypatch):
     )
     assert diaries(db_path, [ann.id, bob.id])[0] == want
     assert parsed_whole == []  # rebuilt sound the first time: now trusted, parsed in part
+
+
+def test_a_commit_into_a_month_checks_its_entries_once_then_keeps_its_index(db_path, monkeypatch):
+    """The first cold write into a month parses the entries it keeps (and writes the month's
+    index); the next ones trust the index, which each keeps current for `show`."""
+    with Store.open(db_path) as store:
+        people = [store.add_contact(Contact(name=f"P{n}", met_on=D)) for n in range(3)]
+        for n in range(30):
+            store.log(Conversation(contact_id=people[n % 2].id, on=D, note=f"n{n}"))
+    for index in (db_path / "cache" / "diary").rglob(f"*{diary_index.SUFFIX}"):
+        index.unlink()
+    parsed = []
+    original = Store._parse
+    monkeypatch.setattr(
+        Store, "_parse", lambda self, rel, doc, i: parsed.append(rel) or original(self, rel, doc, i)
+    )
+    month = f"conversations/{D:%Y-%m}.json"
+    for n, who in enumerate((people[2], people[0], people[2])):
+        with Store.open(db_path, lazy=True) as cold:  # as `netui log` runs
+            cold.log(Conversation(contact_id=who.id, on=D, note=f"again {n}"))
+        assert parsed.count(month) == (30 if n == 0 else 0)
+        parsed.clear()
+    monkeypatch.undo()
+    indexed, loaded = diaries(db_path, [p.id for p in people])
+    assert indexed == loaded and len(indexed[2]) == 2
+
+
+def test_an_entry_logged_into_an_indexed_month_is_appended_without_decoding_it(
+    db_path, monkeypatch
+):
+    with Store.open(db_path) as store:
+        ann = store.add_contact(Contact(name="Ann", met_on=D))
+        for n in range(20):
+            store.log(Conversation(contact_id=ann.id, on=D, note=f'n{n} "}}'))
+    diaries(db_path, [ann.id])  # the month's index built by a look-up
+    decoded = []
+    decode = Database.decode
+    monkeypatch.setattr(
+        Database, "decode", lambda db, rel, raw: decoded.append(rel) or decode(db, rel, raw)
+    )
+    for n in range(3):
+        with Store.open(db_path, lazy=True) as cold:  # as `netui log` runs
+            cold.log(Conversation(contact_id=ann.id, on=D, note=f'again {n} ]}}" ü'))
+    month = f"conversations/{D:%Y-%m}.json"
+    assert month not in decoded
+    monkeypatch.undo()
+    with Store.open(db_path) as full:
+        full.load_conversations()
+        assert len(full.conversations_of(ann.id)) == 23
+        assert (db_path / month).read_bytes() == encode(full.database.load(month))
+    indexed, loaded = diaries(db_path, [ann.id])
+    assert indexed == loaded

@@ -22,6 +22,7 @@ from netui.cli.contacts_cmds import cell
 from netui.core import dates
 from netui.core.config import Settings
 from netui.core.db import digest
+from netui.core.db.schema import contact_file
 from netui.core.db.store import Store
 from netui.core.errors import StorageError
 from netui.core.model import Contact, Stage
@@ -306,8 +307,7 @@ odd_ids = st.lists(
 def test_add_finds_through_the_digest_the_lookalikes_every_record_would(
     tmp_path_factory, people, new, uid_of, odd
 ):
-    from netui.core.identity import own_uid
-    from netui.core.io.dupes import lookalikes
+    from netui.core.identity import lookalikes, own_uid
 
     db_path = tmp_path_factory.mktemp("db") / "db"
     chosen = list(dict.fromkeys(odd))  # each id once
@@ -405,3 +405,49 @@ def test_the_queue_from_the_digest_is_the_queue_of_the_records(
     assert [(i.kind, i.referral_id, i.introduction_id) for i in got] == [
         (i.kind, i.referral_id, i.introduction_id) for i in want
     ]
+
+
+def test_a_contact_added_is_appended_to_the_digest_as_a_rebuild_would_write_it(
+    db_path, monkeypatch
+):
+    with Store.open(db_path) as store:
+        for n in range(40):
+            store.add_contact(Contact(name=f"Person {n}", met_on=D, tags=["ÉTÉ"]))
+    from_files(db_path)  # every shard's digest current
+    decoded = []
+    monkeypatch.setattr(digest, "parse_part", lambda *a: decoded.append(a[1]))
+    with Store.open(db_path, lazy=True) as cold:  # as `netui add` runs
+        for n in range(5):
+            cold.add_contact(Contact(name=f'Ünï [b]{n}[/b] "q"', company="A, B", met_on=D))
+        # An id not of netui's making, into a shard its digest says holds none: now it does.
+        shards = {f"contacts/{p.name}" for p in (db_path / "contacts").glob("*.json")}
+        odd = next(f"Ünï-{n}]],[" for n in range(99) if contact_file(f"Ünï-{n}]],[") in shards)
+        cold.add_contact(Contact(id=odd, name="Odd", met_on=D))
+        db = cold.database
+        signatures = db.signatures({"contacts"})
+    assert decoded == []  # appended, not decoded
+    monkeypatch.undo()
+    for rel, signature in signatures.items():
+        built, _ = digest.build(db, rel, signature, SETTINGS)
+        assert (db_path / "cache" / "digest" / f"{rel}{digest.SUFFIX}").read_bytes() == built
+    assert from_files(db_path) == reference(db_path)
+
+
+def test_each_part_is_checked_on_its_own_so_a_look_up_reads_the_names_alone(db_path, monkeypatch):
+    """A name look-up reads each digest file only up to its names; a damaged row part is
+    found (and rebuilt) by the command that reads the rows."""
+    with Store.open(db_path) as store:
+        ids = [store.add_contact(Contact(name=f"Person {n}", met_on=D)).id for n in range(40)]
+    want = reference(db_path)
+    for path in digest_files(db_path):
+        data = bytearray(path.read_bytes())
+        data[-2] ^= 0x01  # inside the rows, the last part
+        path.write_bytes(bytes(data))
+    builds = []
+    original = digest.build
+    monkeypatch.setattr(digest, "build", lambda *a: builds.append(a[1]) or original(*a))
+    with Store.open(db_path, lazy=True) as cold:
+        assert cold.find("Person 7").id == ids[7]
+    assert builds == []
+    assert from_files(db_path) == want
+    assert len(builds) == len(digest_files(db_path))

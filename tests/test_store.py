@@ -236,7 +236,7 @@ def test_a_stage_change_rewrites_only_that_contacts_shard(store, db_path):
 def test_files_are_tinydb_documents_private_to_the_user(store, db_path):
     from tinydb import TinyDB
 
-    from netui.core.db.tables import StrIdTable
+    from netui.core.db.tinydb_table import StrIdTable
 
     c = add(store, "Dana")
     path = db_path / contact_file(c.id)

@@ -12,6 +12,7 @@ from netui.core.dates import format_date, humanize, parse_date
 from netui.core.db import digest
 from netui.core.db.store import Store
 from netui.core.errors import ValidationError
+from netui.core.identity import lookalikes
 from netui.core.model import Channel, Contact, Conversation, Stage
 from netui.core.rules import QueueItem, standing
 from netui.core.text import cell_width, one_line, printable
@@ -220,8 +221,6 @@ _LOOKALIKES_SHOWN = 3
 
 def warn_lookalikes(contact: Contact, store: Store) -> None:
     """A warning on stderr naming whom the new contact looks like (it is added anyway)."""
-    from netui.core.io.dupes import lookalikes
-
     found = lookalikes(contact, store.lookalike_pool(contact))
     for other, why in found[:_LOOKALIKES_SHOWN]:
         company = f", {one_line(other.company, 40)}" if other.company else ""

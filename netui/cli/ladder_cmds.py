@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -200,7 +199,7 @@ def cmd_thank(args: argparse.Namespace, ctx: Context) -> int:
         store.update_referral(pending[0].id, thanked_on=today)
     else:
         store.import_batch(
-            referrals=[replace(r, thanked_on=today) for r in pending],
+            referrals=[r.replace(thanked_on=today) for r in pending],
             description=f"Thank {contact.name} for {len(pending)} introductions",
         )
     for referral in pending:

@@ -27,12 +27,25 @@ _SHOWN_CELLS = 40  # keep the one-line error one line even for pasted essays
 DATE_RANGE = (date(1900, 1, 1), date(2200, 12, 31))
 _HELP = "use YYYY-MM-DD, today, +3d, friday, 2 weeks ago, ..."
 
-_ISO = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 _UNIT = r"(d|days?|w|weeks?|m|months?|y|years?)"
-_SHORT_OFFSET = re.compile(r"([+-]?)(\d+)([dwmy])", re.ASCII)
-_IN_FUTURE = re.compile(rf"in\s+(\d+)\s*{_UNIT}", re.ASCII)
-_IN_PAST = re.compile(rf"(\d+)\s*{_UNIT}\s+ago", re.ASCII)
-_WEEKDAY = re.compile(r"(?:(next|last)\s+)?([a-z]+)", re.ASCII)
+
+
+@lru_cache(maxsize=1)
+def _forms() -> tuple[re.Pattern[str], ...]:
+    """The typed forms: an ISO date, +3d, in 2 weeks, 2 weeks ago, next friday. Compiled at
+    the first date typed (which imports pendulum too), not in every command's start-up
+    (~0.8 ms: `netui add` and `netui log` mostly take no date)."""
+    return tuple(
+        re.compile(pattern, re.ASCII)
+        for pattern in (
+            r"(\d{4})-(\d{2})-(\d{2})",
+            r"([+-]?)(\d+)([dwmy])",
+            rf"in\s+(\d+)\s*{_UNIT}",
+            rf"(\d+)\s*{_UNIT}\s+ago",
+            r"(?:(next|last)\s+)?([a-z]+)",
+        )
+    )
+
 
 _PENDULUM_UNITS = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
 _NAMED_DAYS = {"today": 0, "tomorrow": 1, "yesterday": -1}
@@ -95,22 +108,23 @@ def add_days(day: date, days: int) -> date:
 
 def _parse_cleaned(text: str, base: pendulum.Date) -> date | None:
     """Try each accepted form in turn; None when none matches."""
-    if match := _ISO.fullmatch(text):
+    iso, short_offset, in_future, in_past, weekday = _forms()
+    if match := iso.fullmatch(text):
         return date(*(int(part) for part in match.groups()))
     if text in _NAMED_DAYS:
         return base.add(days=_NAMED_DAYS[text])
-    if match := _SHORT_OFFSET.fullmatch(text):
+    if match := short_offset.fullmatch(text):
         sign, amount, unit = match.groups()
         return _shift(base, -int(amount) if sign == "-" else int(amount), unit)
-    if match := _IN_FUTURE.fullmatch(text):
+    if match := in_future.fullmatch(text):
         return _shift(base, int(match[1]), match[2])
-    if match := _IN_PAST.fullmatch(text):
+    if match := in_past.fullmatch(text):
         return _shift(base, -int(match[1]), match[2])
-    if (match := _WEEKDAY.fullmatch(text)) and match[2] in _WEEKDAYS:
-        weekday = cast("pendulum.WeekDay", _WEEKDAYS[match[2]])  # an int does
+    if (match := weekday.fullmatch(text)) and match[2] in _WEEKDAYS:
+        day = cast("pendulum.WeekDay", _WEEKDAYS[match[2]])  # an int does
         if match[1] == "last":
-            return base.previous(weekday)
-        return base.next(weekday)
+            return base.previous(day)
+        return base.next(day)
     return None
 
 

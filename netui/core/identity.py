@@ -2,12 +2,15 @@
 
 Shared by the duplicate rules (`core/io/dupes.py`) and the contacts digest, which keeps each
 contact's keys so `netui add` can warn about a look-alike without reading 10,000 records.
+The look-alike rule `netui add` warns by lives here too, not in dupes: importing dupes (its
+merge rules, dataclasses) was ~1.2 ms of every add that only needs this one.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, NamedTuple
 
 from netui.core.folding import fold
 from netui.core.model import Contact
@@ -46,6 +49,43 @@ def identity_keys(contact: Contact) -> list[tuple[str, str, str]]:
     for kind, key, text in keys:
         unique.setdefault((kind, key), (kind, key, text))
     return list(unique.values())
+
+
+class Profile(NamedTuple):
+    """A contact's identifying keys, folded once (folding dominates the cost of comparing)."""
+
+    contact: Contact
+    keys: dict[tuple[str, str], str]  # (kind, key) -> the value as written, email/phone only
+    name: str
+    company: str
+
+
+def profile(contact: Contact) -> Profile:
+    keys = {(k, key): shown for k, key, shown in identity_keys(contact) if k != "name"}
+    return Profile(contact, keys, *name_key(contact))
+
+
+def lookalikes(candidate: Contact, contacts: Iterable[Contact]) -> list[tuple[Contact, str]]:
+    """Who a contact about to be captured may already be: (contact, why), best first.
+
+    Looser than the importer (`dupes`) on purpose: a person typing a name is warned about
+    the same folded name ("Daniel Hervas" is "Daniel Hervás") at any company, or any shared
+    email or phone; they decide.
+    """
+    mine = profile(candidate)
+    found: list[tuple[int, Contact, str]] = []
+    for other in contacts:
+        if other.id == candidate.id:
+            continue
+        theirs = profile(other)
+        shared = [f"same {kind} {shown}" for (kind, key), shown in mine.keys.items()
+                  if (kind, key) in theirs.keys]  # fmt: skip
+        if mine.name == theirs.name:
+            shared.insert(0, "same name")
+        if shared:
+            found.append((-len(shared), other, "; ".join(shared)))
+    found.sort(key=lambda item: (item[0], fold(item[1].name), item[1].id))
+    return [(contact, why) for _, contact, why in found]
 
 
 NETUI_ID = re.compile(r"[0-9a-f]{32}")  # what `model.new_id` makes
@@ -99,7 +139,7 @@ def lookalike_query(candidate: Contact) -> tuple[set[str], list[str]]:
 
 def lookalike_ids(candidate: Contact, keyed: list[list[Any]]) -> set[str]:
     """The ids, among `keyed` ([id, lookup keys] of every contact), of those who might be
-    `candidate`: a superset of whom `dupes.lookalikes` names (sharing a key, or being the
+    `candidate`: a superset of whom `lookalikes` names (sharing a key, or being the
     contact a vCard UID of the candidate was made from), so it can run on these few."""
     own_keys = lookup_keys(candidate)
     mine = {*own_keys, uid_key(candidate.id)}

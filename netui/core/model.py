@@ -1,6 +1,7 @@
 """The records netui keeps: contacts, their diary of conversations, and referrals.
 
-Records are plain dataclasses that convert to and from JSON-ready dicts. Dates are
+Records are plain slotted classes (`Record`: equality, repr and `replace` as dataclasses
+give them) that convert to and from JSON-ready dicts. Dates are
 `datetime.date` in memory and ISO `YYYY-MM-DD` on disk; timestamps are UTC ISO strings.
 Ids are random hex strings of our own, never TinyDB's reusable doc_ids.
 """
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from functools import lru_cache
@@ -221,6 +221,36 @@ def clean_name(name: str) -> str:
     return cleaned
 
 
+class Record:
+    """What a dataclass gave the records, without `dataclasses`: equality field by field (of
+    the same class only), a repr naming every field, unhashable, `replace`. Each record
+    lists its fields in `__slots__` (in order: `to_dict` writes them so, as the files hold
+    them) and writes its `__init__` out. Importing `dataclasses` (and `inspect`, `ast`,
+    `dis`, `tokenize`) and making the four records was ~8 ms of every command's start-up."""
+
+    __slots__: tuple[str, ...] = ()
+    __hash__ = None  # type: ignore[assignment]  # mutable and compared by value
+
+    def _values(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() == other._values()
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__qualname__}({shown})"
+
+    def replace(self, **changes: Any) -> Self:
+        """A copy with `changes` (as `dataclasses.replace`: made through `__init__`, so a
+        contact's name is cleaned again; lists are shared, not copied)."""
+        values = {name: getattr(self, name) for name in self.__slots__}
+        values.update(changes)
+        return type(self)(**values)
+
+
 class StageStep(NamedTuple):
     """A rung of the ladder and the day it was reached. (Immutable; a NamedTuple, not a
     frozen dataclass: ~0.05 ms of start-up to make instead of ~0.4 ms, the same here.)"""
@@ -236,50 +266,113 @@ class StageStep(NamedTuple):
         return cls(Stage(data["stage"]), _date_in(data["on"], "stage date") or date.today())
 
 
-@dataclass(slots=True)
-class Contact:
+class Contact(Record):
     """Someone met, and where the follow-up with them stands."""
 
-    name: str
-    id: str = field(default_factory=new_id)
-    company: str = ""
-    title: str = ""
-    emails: list[str] = field(default_factory=list)
-    phones: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-    met_at: str = ""
-    met_on: date | None = None
-    stage: Stage = Stage.MET
-    stage_history: list[StageStep] = field(default_factory=list)
-    archived: bool = False
-    referred_by: str | None = None
-    reach: str = ""  # how and when best to reach them
-    mention: str = ""  # the detail to bring up in the thank-you
-    notes: str = ""
-    needs: list[str] = field(default_factory=list)
-    offers: list[str] = field(default_factory=list)
-    urls: list[str] = field(default_factory=list)  # web pages: a vCard URL, a profile link
-    # Ids other programs gave this person ("vcard-uid:...", "linkedin:<profile url>"): the
-    # surest sign that an imported record is someone already here.
-    external_ids: list[str] = field(default_factory=list)
-    # The vCard N it came with (family, given, additional, prefix, suffix), kept so an
-    # export does not have to guess where "John Doe III" splits.
-    name_parts: list[str] = field(default_factory=list)
-    cadence_days: int | None = None  # keep-in-touch rhythm; None = the configured default
-    follow_up_on: date | None = None  # a snooze or a plan: overrides the rule until it passes
-    last_contact_on: date | None = None  # date of the newest conversation, kept by the store
-    # Imported people wait here, out of the queue, until sorted (see rules.sort_out).
-    unsorted: bool = False
-    sorted_on: date | None = None  # the day it left the unsorted inbox: the ladder's clock
-    keep_since: date | None = None  # kept in touch off the ladder since (rules.keep_in_touch)
-    created: str = field(default_factory=utc_now)
-    updated: str = field(default_factory=utc_now)
-    # Values that lost a sync merge ({"field", "value", "updated"}), kept so nothing typed is
-    # lost (see core/sync/merge.py); stored only when there are some.
-    conflicts: list[dict[str, Any]] = field(default_factory=list)
+    __slots__ = (  # noqa: RUF023 (in field order: the order `to_dict` writes, as on disk)
+        "name",
+        "id",
+        "company",
+        "title",
+        "emails",
+        "phones",
+        "tags",
+        "met_at",
+        "met_on",
+        "stage",
+        "stage_history",
+        "archived",
+        "referred_by",
+        "reach",
+        "mention",
+        "notes",
+        "needs",
+        "offers",
+        "urls",
+        "external_ids",
+        "name_parts",
+        "cadence_days",
+        "follow_up_on",
+        "last_contact_on",
+        "unsorted",
+        "sorted_on",
+        "keep_since",
+        "created",
+        "updated",
+        "conflicts",
+    )
 
-    def __post_init__(self) -> None:
-        self.name = clean_name(self.name)
+    def __init__(
+        self,
+        name: str,
+        id: str | None = None,
+        company: str = "",
+        title: str = "",
+        emails: list[str] | None = None,
+        phones: list[str] | None = None,
+        tags: list[str] | None = None,
+        met_at: str = "",
+        met_on: date | None = None,
+        stage: Stage = Stage.MET,
+        stage_history: list[StageStep] | None = None,
+        archived: bool = False,
+        referred_by: str | None = None,
+        reach: str = "",
+        mention: str = "",
+        notes: str = "",
+        needs: list[str] | None = None,
+        offers: list[str] | None = None,
+        urls: list[str] | None = None,
+        external_ids: list[str] | None = None,
+        name_parts: list[str] | None = None,
+        cadence_days: int | None = None,
+        follow_up_on: date | None = None,
+        last_contact_on: date | None = None,
+        unsorted: bool = False,
+        sorted_on: date | None = None,
+        keep_since: date | None = None,
+        created: str | None = None,
+        updated: str | None = None,
+        conflicts: list[dict[str, Any]] | None = None,
+    ) -> None:
+        self.name = clean_name(name)
+        self.id = new_id() if id is None else id
+        self.company = company
+        self.title = title
+        self.emails = [] if emails is None else emails
+        self.phones = [] if phones is None else phones
+        self.tags = [] if tags is None else tags
+        self.met_at = met_at
+        self.met_on = met_on
+        self.stage = stage
+        self.stage_history = [] if stage_history is None else stage_history
+        self.archived = archived
+        self.referred_by = referred_by
+        self.reach = reach  # how and when best to reach them
+        self.mention = mention  # the detail to bring up in the thank-you
+        self.notes = notes
+        self.needs = [] if needs is None else needs
+        self.offers = [] if offers is None else offers
+        self.urls = [] if urls is None else urls  # web pages: a vCard URL, a profile link
+        # Ids other programs gave this person ("vcard-uid:...", "linkedin:<profile url>"): the
+        # surest sign that an imported record is someone already here.
+        self.external_ids = [] if external_ids is None else external_ids
+        # The vCard N it came with (family, given, additional, prefix, suffix), kept so an
+        # export does not have to guess where "John Doe III" splits.
+        self.name_parts = [] if name_parts is None else name_parts
+        self.cadence_days = cadence_days  # keep-in-touch rhythm; None = the configured default
+        # A snooze or a plan: overrides the rule until it passes.
+        self.follow_up_on = follow_up_on
+        self.last_contact_on = last_contact_on  # date of the newest conversation (the store's)
+        # Imported people wait here, out of the queue, until sorted (see rules.sort_out).
+        self.unsorted = unsorted
+        self.sorted_on = sorted_on  # the day it left the unsorted inbox: the ladder's clock
+        self.keep_since = keep_since  # kept in touch off the ladder since (rules.keep_in_touch)
+        self.created = utc_now() if created is None else created
+        self.updated = utc_now() if updated is None else updated
+        # Values that lost a sync merge ({"field", "value", "updated"}), kept so nothing typed
+        # is lost (see core/sync/merge.py); stored only when there are some.
+        self.conflicts = [] if conflicts is None else conflicts
 
     @property
     def stage_label(self) -> str:
@@ -369,24 +462,56 @@ def _step(stage: str, on: str) -> StageStep:
     return StageStep.from_dict({"stage": stage, "on": on})
 
 
-@dataclass(slots=True)
-class Conversation:
+class Conversation(Record):
     """One diary entry: a conversation or a piece of correspondence with a contact."""
 
-    contact_id: str
-    on: date
-    id: str = field(default_factory=new_id)
-    channel: Channel = Channel.IN_PERSON
-    note: str = ""  # what you talked about
-    recommended: str = ""  # what they recommended
-    observations: str = ""
-    did: str = ""  # what you did on account of it
-    correspondence: list[str] = field(default_factory=list)  # pasted copies of letters sent
-    created: str = field(default_factory=utc_now)
-    # Filed from the mailbox (`netui mail`); None on every other entry and in older files.
-    subject: str | None = None
-    direction: str | None = None  # "sent" or "received"
-    message_id: str | None = None  # the Message-ID, else "sha1:" + a hash: files mail once
+    __slots__ = (  # noqa: RUF023 (in field order: the order `to_dict` writes, as on disk)
+        "contact_id",
+        "on",
+        "id",
+        "channel",
+        "note",
+        "recommended",
+        "observations",
+        "did",
+        "correspondence",
+        "created",
+        "subject",
+        "direction",
+        "message_id",
+    )
+
+    def __init__(
+        self,
+        contact_id: str,
+        on: date,
+        id: str | None = None,
+        channel: Channel = Channel.IN_PERSON,
+        note: str = "",
+        recommended: str = "",
+        observations: str = "",
+        did: str = "",
+        correspondence: list[str] | None = None,
+        created: str | None = None,
+        subject: str | None = None,
+        direction: str | None = None,
+        message_id: str | None = None,
+    ) -> None:
+        self.contact_id = contact_id
+        self.on = on
+        self.id = new_id() if id is None else id
+        self.channel = channel
+        self.note = note  # what you talked about
+        self.recommended = recommended  # what they recommended
+        self.observations = observations
+        self.did = did  # what you did on account of it
+        # Pasted copies of letters sent.
+        self.correspondence = [] if correspondence is None else correspondence
+        self.created = utc_now() if created is None else created
+        # Filed from the mailbox (`netui mail`); None on every other entry and in older files.
+        self.subject = subject
+        self.direction = direction  # "sent" or "received"
+        self.message_id = message_id  # the Message-ID, else "sha1:" + a hash: files mail once
 
     def to_dict(self) -> dict[str, Any]:
         data = _shallow(self)
@@ -422,22 +547,51 @@ _OPTIONAL_CONVERSATION_FIELDS = ("subject", "direction", "message_id")
 SENT, RECEIVED = "sent", "received"
 
 
-@dataclass(slots=True)
-class Referral:
+class Referral(Record):
     """Someone recommended someone else; the ladder of help asked for and given."""
 
-    referrer_id: str
-    referred_id: str
-    on: date
-    id: str = field(default_factory=new_id)
-    introduce: Introduce = Introduce.NONE
-    call_ahead: bool | None = None  # will they call ahead?
-    shared_details: bool = False  # did they give the person's contact details?
-    reach: str = ""  # how and when best to reach the referred person
-    may_use_name: bool | None = None
-    thanked_on: date | None = None
-    note: str = ""
-    created: str = field(default_factory=utc_now)
+    __slots__ = (  # noqa: RUF023 (in field order: the order `to_dict` writes, as on disk)
+        "referrer_id",
+        "referred_id",
+        "on",
+        "id",
+        "introduce",
+        "call_ahead",
+        "shared_details",
+        "reach",
+        "may_use_name",
+        "thanked_on",
+        "note",
+        "created",
+    )
+
+    def __init__(
+        self,
+        referrer_id: str,
+        referred_id: str,
+        on: date,
+        id: str | None = None,
+        introduce: Introduce = Introduce.NONE,
+        call_ahead: bool | None = None,
+        shared_details: bool = False,
+        reach: str = "",
+        may_use_name: bool | None = None,
+        thanked_on: date | None = None,
+        note: str = "",
+        created: str | None = None,
+    ) -> None:
+        self.referrer_id = referrer_id
+        self.referred_id = referred_id
+        self.on = on
+        self.id = new_id() if id is None else id
+        self.introduce = introduce
+        self.call_ahead = call_ahead  # will they call ahead?
+        self.shared_details = shared_details  # did they give the person's contact details?
+        self.reach = reach  # how and when best to reach the referred person
+        self.may_use_name = may_use_name
+        self.thanked_on = thanked_on
+        self.note = note
+        self.created = utc_now() if created is None else created
 
     def to_dict(self) -> dict[str, Any]:
         data = _shallow(self)
@@ -472,24 +626,50 @@ class IntroStatus(StrEnum):
         return _choose(cls, "status", text, key, {"done": "introduced", "made": "introduced"})
 
 
-@dataclass(slots=True)
-class Introduction:
+class Introduction(Record):
     """An introduction the user made (or offered) between two contacts: the help given.
 
     `a` is the one asked first (usually who needs something), `b` the one introduced to
     them; `history` keeps each status with its day; `followed_up_on` is set once the user
     asked `a` how it went."""
 
-    a_id: str
-    b_id: str
-    on: date
-    id: str = field(default_factory=new_id)
-    status: IntroStatus = IntroStatus.ASKED
-    note: str = ""  # why: what one needs and the other offers
-    history: list[IntroStep] = field(default_factory=list)
-    followed_up_on: date | None = None
-    conversation_ids: list[str] = field(default_factory=list)  # its entries in both diaries
-    created: str = field(default_factory=utc_now)
+    __slots__ = (  # noqa: RUF023 (in field order: the order `to_dict` writes, as on disk)
+        "a_id",
+        "b_id",
+        "on",
+        "id",
+        "status",
+        "note",
+        "history",
+        "followed_up_on",
+        "conversation_ids",
+        "created",
+    )
+
+    def __init__(
+        self,
+        a_id: str,
+        b_id: str,
+        on: date,
+        id: str | None = None,
+        status: IntroStatus = IntroStatus.ASKED,
+        note: str = "",
+        history: list[IntroStep] | None = None,
+        followed_up_on: date | None = None,
+        conversation_ids: list[str] | None = None,
+        created: str | None = None,
+    ) -> None:
+        self.a_id = a_id
+        self.b_id = b_id
+        self.on = on
+        self.id = new_id() if id is None else id
+        self.status = status
+        self.note = note  # why: what one needs and the other offers
+        self.history = [] if history is None else history
+        self.followed_up_on = followed_up_on
+        # Its entries in both diaries.
+        self.conversation_ids = [] if conversation_ids is None else conversation_ids
+        self.created = utc_now() if created is None else created
 
     def other(self, contact_id: str) -> str:
         """The other side of the introduction from `contact_id`'s point of view."""

@@ -8,12 +8,18 @@ visible escapes (`\\x1b`, `\\u202e`) instead; everything else (emoji, CJK, accen
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from types import ModuleType
 
 ELLIPSIS = "…"
 
 _BIDI_CONTROLS = frozenset(chr(code) for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
-_LINE_BREAKS = re.compile(r"[\r\n\t]+")
+
+
+@lru_cache(maxsize=1)
+def _line_breaks() -> re.Pattern[str]:
+    """Compiled when a text is first cut to one line, not in every command's start-up."""
+    return re.compile(r"[\r\n\t]+")
 
 
 def is_unsafe(char: str, keep_newlines: bool = True) -> bool:
@@ -50,15 +56,19 @@ def printable(text: str, keep_newlines: bool = True) -> str:
 
 _wcwidth_module: ModuleType | None = None
 
+
 # Letters that are one grapheme and one cell each in wcwidth (Latin, Greek, Cyrillic, Arabic
 # letters, "…"), and ones that are two (kana, CJK ideographs, Hangul syllables): text of these
 # alone is measured and cut without wcwidth, whose import is ~10 ms (1,000 search hits with
 # such names printed: 15 -> 4 ms). tests/test_text.py checks each against wcwidth. The wide
 # ones are compared one by one: as a regex class their 32,000 letters took 2 ms to compile.
-_NARROW = re.compile(
-    "[ -~\u00a1-\u00ac\u00ae-\u02ff\u0370-\u0377\u037a-\u037f\u0384-\u038a\u038c"
-    "\u038e-\u03a1\u03a3-\u0482\u048a-\u052f\u0620-\u064a\u2026]+"
-)
+# Compiled at the first text measured (~0.35 ms of every command's start-up otherwise).
+@lru_cache(maxsize=1)
+def _narrow() -> re.Pattern[str]:
+    return re.compile(
+        "[ -~\u00a1-\u00ac\u00ae-\u02ff\u0370-\u0377\u037a-\u037f\u0384-\u038a\u038c"
+        "\u038e-\u03a1\u03a3-\u0482\u048a-\u052f\u0620-\u064a\u2026]+"
+    )
 
 
 def _is_wide(char: str) -> bool:
@@ -72,7 +82,7 @@ def _is_wide(char: str) -> bool:
 
 def _simple_width(text: str) -> int | None:
     """Cells of text made of the letters above alone (each its own grapheme), else None."""
-    wide = _NARROW.sub("", text)
+    wide = _narrow().sub("", text)
     return len(text) + len(wide) if all(map(_is_wide, wide)) else None
 
 
@@ -99,7 +109,7 @@ def cell_width(text: str) -> int:
 
 def one_line(text: str, width: int | None = None) -> str:
     """Printable text on a single line, cut to `width` cells with an ellipsis when too long."""
-    folded = _LINE_BREAKS.sub(" ", text).strip(" ")
+    folded = _line_breaks().sub(" ", text).strip(" ")
     if folded.isascii() and folded.isprintable():  # fast path: one cell per character
         if width is None or len(folded) <= width:
             return folded

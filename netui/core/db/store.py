@@ -15,7 +15,6 @@ import re
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -27,9 +26,12 @@ from netui.core.db.schema import RecordProblem, parse_record
 from netui.core.db.storage import (
     TABLE_OF_KIND,
     Database,
+    Tables,
+    appended,
     contact_file,
     conversation_file,
     kind_of,
+    table_end,
 )
 from netui.core.db.tables import apply_to_tables
 from netui.core.errors import (
@@ -515,7 +517,7 @@ class Store:
             return digest.load_digest(self._db, self.settings)
 
     def lookalike_pool(self, candidate: Contact) -> list[Contact]:
-        """The contacts `dupes.lookalikes` may name for `candidate`: all of them once loaded,
+        """The contacts `identity.lookalikes` may name for `candidate`: all of them once loaded,
         else the few the digest's look-up keys point at (`identity.lookalike_ids`), read
         shard by shard: `netui add` at 10,000 contacts read every record for it (~0.5 s)."""
         with self._lock:
@@ -661,8 +663,84 @@ class Store:
         if _TABLE[kind] not in self._loaded_kinds and after is not None:
             # A cold store (add, log): read the one file instead of loading every record.
             rel = self._file_of(kind, after) or ""  # never "": `after` is a record
+            if kind == "contact" and self._shard_holds(rel, record_id) is False:
+                return None  # a new contact (`netui add`): its shard is not decoded
+            if kind == "conversation" and self._month_holds(rel, record_id) is False:
+                return None  # a new entry (`netui log`): its month is not decoded
             return self._cold_file(rel).get(_TABLE[kind], {}).get(record_id)
         return self._current(kind, record_id)
+
+    def _shard_holds(self, rel: str, contact_id: str) -> bool | None:
+        """Whether contact shard `rel` holds `contact_id`, as its digest says (None: the
+        digest cannot tell: stale, damaged or missing)."""
+        return digest.holds(self._db, rel, self._db.signature(rel), self.settings, contact_id)
+
+    def _month_holds(self, rel: str, entry_id: str) -> bool | None:
+        """Whether diary month `rel` holds entry `entry_id`, as its index says (None: the
+        index cannot tell)."""
+        return diary_index.holds_entry(self._db, rel, self._db.signature(rel), entry_id)
+
+    def _grown(
+        self,
+        rel: str,
+        kind: str,
+        upserts: dict[str, dict[str, Any]],
+        deletes: set[str],
+        new: set[str],
+        months: dict[str, tuple[set[str], set[str]]],
+    ) -> Callable[[], bytes] | None:
+        """File `rel` with records new to it appended to its bytes, when a cold store only
+        adds records (`netui add`, `netui log`) to a contact shard its digest vouches for,
+        or to a diary month its index vouches for (every record checked at this signature):
+        its records are neither decoded nor re-encoded (`storage.appended`: a shard's 300
+        contacts ~5 ms, a month of 3,149 entries ~25 ms); None otherwise (rewritten whole)."""
+        if deletes or not upserts.keys() <= new:
+            return None
+        signature = self._db.signature(rel)
+        if kind == "contacts":
+            if not digest.vouches_for(self._db, rel, signature, self.settings):
+                return None
+        else:
+            known = diary_index.checked(self._db, rel, signature)
+            if known is None:
+                return None
+            months[rel] = known
+        raw = self._db.read_bytes(rel)
+        if raw is None or self._db.signature(rel) != signature:
+            return None
+        end = table_end(raw)
+        if end is None:
+            return None
+        return lambda: appended(raw, end, upserts)
+
+    def _check_cold(
+        self,
+        rel: str,
+        kind: str,
+        current: Tables,
+        upserts: dict[str, dict[str, Any]],
+        deletes: set[str],
+        months: dict[str, tuple[set[str], set[str]]],
+    ) -> None:
+        """Never rewrite (and so rotate into the backup) a file we have not checked: every
+        record a commit keeps in a file of a kind not loaded is parsed, unless a cache built
+        from the file as it is now vouches for them (a shard's digest, a month's index).
+        For a month, `months` gets (its contacts, its entry ids), for its index after."""
+        if kind == "contacts":
+            if digest.vouches_for(self._db, rel, self._db.signature(rel), self.settings):
+                return
+        elif kind == "conversations":
+            known = diary_index.checked(self._db, rel, self._db.signature(rel))
+            if known is not None:
+                months[rel] = known
+                return
+        kept = {
+            record_id: self._parse(rel, doc, record_id)
+            for record_id, doc in current.get(TABLE_OF_KIND[kind], {}).items()
+            if record_id not in upserts and record_id not in deletes
+        }
+        if kind == "conversations":
+            months[rel] = ({conv.contact_id for conv in kept.values()}, set(kept))
 
     def _commit(self, tx: Transaction) -> None:
         groups: dict[str, tuple[dict[str, dict[str, Any]], set[str]]] = {}
@@ -682,24 +760,33 @@ class Store:
         if not groups and tx.undoes is None:
             return
         files: dict[str, Any] = {}
+        # (contacts, entry ids) of each cold month file written, all checked: for its index.
+        months: dict[str, tuple[set[str], set[str]]] = {}
         for rel, (upserts, deletes) in groups.items():
             kind = kind_of(rel) or ""  # "": no data file (no table, no model)
+            if kind in ("contacts", "conversations") and kind not in self._loaded_kinds:
+                new = {
+                    c.id for c in tx.changes.values() if c.before is None and _TABLE[c.kind] == kind
+                }
+                grown = self._grown(rel, kind, upserts, deletes, new, months)
+                if grown is not None:
+                    files[rel] = grown
+                    continue
             current = self._cold_file(rel) if kind not in self._loaded_kinds else self._db.load(rel)
             # A copy of each table to change: the read stays as it was on disk.
             current = {name: dict(table) for name, table in current.items()}
-            if kind not in self._loaded_kinds and not (
-                kind == "contacts"
-                and digest.vouches_for(self._db, rel, self._db.signature(rel), self.settings)
-            ):
-                # Never rewrite (and so rotate into the backup) a file we have not checked.
-                for record_id, doc in current.get(TABLE_OF_KIND[kind], {}).items():
-                    if record_id not in upserts and record_id not in deletes:
-                        self._parse(rel, doc, record_id)
+            if kind not in self._loaded_kinds:
+                self._check_cold(rel, kind, current, upserts, deletes, months)
             files[rel] = apply_to_tables(current, TABLE_OF_KIND[kind], upserts, deletes)
         files[UNDO_FILE] = self._undo_tables_with(tx)
         shards = [rel for rel in groups if kind_of(rel) == "contacts"]
         before = {rel: self._db.signature(rel) for rel in shards}
         self._db.commit(files)
+        for rel, (contact_ids, entry_ids) in months.items():
+            upserts, deletes = groups[rel]
+            written = {doc["contact_id"] for doc in upserts.values()}
+            kept = (contact_ids | written, (entry_ids - deletes) | upserts.keys())
+            diary_index.keep_after_commit(self._db, rel, self._db.signature(rel), kept)
         for rel in shards:
             upserts, deletes = groups[rel]
             signatures = (before[rel], self._db.signature(rel))
@@ -827,7 +914,7 @@ class Store:
             if contact.referred_by:
                 self.get(contact.referred_by)
             if first_note is not None:
-                first_note = replace(first_note, contact_id=contact.id)
+                first_note = first_note.replace(contact_id=contact.id)
                 contact.last_contact_on = max(
                     filter(None, (contact.last_contact_on, first_note.on))
                 )
@@ -994,12 +1081,12 @@ class Store:
     def snooze_all(self, contact_ids: Iterable[str], until: date) -> int:
         """Set one follow-up date for many contacts (one undoable change)."""
         return self._change_each(
-            contact_ids, f"Snooze to {until.isoformat()}", lambda c: replace(c, follow_up_on=until)
+            contact_ids, f"Snooze to {until.isoformat()}", lambda c: c.replace(follow_up_on=until)
         )
 
     def archive_all(self, contact_ids: Iterable[str]) -> int:
         """Archive many contacts as duds (one undoable change)."""
-        return self._change_each(contact_ids, "Archive", lambda c: replace(c, archived=True))
+        return self._change_each(contact_ids, "Archive", lambda c: c.replace(archived=True))
 
     def _change_each(
         self, contact_ids: Iterable[str], what: str, change: Callable[[Contact], Contact]
@@ -1133,7 +1220,7 @@ class Store:
             for intro in gone.introductions:
                 self._stage(tx, "introduction", intro.id, None)
             for other in gone.referred:
-                unlinked = replace(Contact.from_dict(other.to_dict()), referred_by=None)
+                unlinked = Contact.from_dict(other.to_dict()).replace(referred_by=None)
                 self._stage(tx, "contact", other.id, self._touch(unlinked))
             self._stage(tx, "contact", contact_id, None)
         return gone
@@ -1185,7 +1272,7 @@ class Store:
                     done.append(f"removed introduction {intro.id}: it names a missing contact")
             for contact in list(self._contacts.values()):
                 if contact.referred_by and contact.referred_by not in self._contacts:
-                    unlinked = replace(Contact.from_dict(contact.to_dict()), referred_by=None)
+                    unlinked = Contact.from_dict(contact.to_dict()).replace(referred_by=None)
                     self._stage(tx, "contact", contact.id, self._touch(unlinked))
                     done.append(f"cleared {contact.name}'s referrer: that contact is missing")
         orphans = [c for c in self._conversations.values() if c.contact_id not in self._contacts]
@@ -1235,7 +1322,7 @@ class Store:
             tx.description = f"Merge {drop.name} into {keep.name}"
             merged = merge_contacts(keep, drop)
             for conv in list(self._by_contact.get(drop_id, {}).values()):
-                self._stage(tx, "conversation", conv.id, replace(conv, contact_id=keep_id))
+                self._stage(tx, "conversation", conv.id, conv.replace(contact_id=keep_id))
             for ref in self._referrals.values():
                 ids = {"referrer_id": ref.referrer_id, "referred_id": ref.referred_id}
                 moved = {k: keep_id if v == drop_id else v for k, v in ids.items()}
@@ -1244,8 +1331,8 @@ class Store:
                 if moved["referrer_id"] == moved["referred_id"]:
                     self._stage(tx, "referral", ref.id, None)
                 else:
-                    ends = replace(
-                        ref, referrer_id=moved["referrer_id"], referred_id=moved["referred_id"]
+                    ends = ref.replace(
+                        referrer_id=moved["referrer_id"], referred_id=moved["referred_id"]
                     )
                     self._stage(tx, "referral", ref.id, ends)
             for intro in self._introductions.values():
@@ -1254,7 +1341,7 @@ class Store:
                 if moved == sides:
                     continue
                 same = moved["a_id"] == moved["b_id"]
-                joined = replace(intro, a_id=moved["a_id"], b_id=moved["b_id"])
+                joined = intro.replace(a_id=moved["a_id"], b_id=moved["b_id"])
                 self._stage(tx, "introduction", intro.id, None if same else joined)
             for other in self._contacts.values():
                 if other.referred_by == drop_id and other.id not in (keep_id, drop_id):
@@ -1262,7 +1349,7 @@ class Store:
                         tx,
                         "contact",
                         other.id,
-                        replace(Contact.from_dict(other.to_dict()), referred_by=keep_id),
+                        Contact.from_dict(other.to_dict()).replace(referred_by=keep_id),
                     )
             if merged.referred_by == drop_id:
                 merged.referred_by = None

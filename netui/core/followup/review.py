@@ -111,13 +111,13 @@ def perform(store: Store, item: QueueItem, today: date, notes: StepNotes | None 
     if step.kind is StepKind.ASK_INTRODUCTION:
         assert item.introduction_id is not None
         asked = (
-            replace(notes.conversation, contact_id=item.contact.id)
+            notes.conversation.replace(contact_id=item.contact.id)
             if notes is not None
             else Conversation(item.contact.id, today, note=f"{item.action} (from the review)")
         )
         store.followed_up_introduction(item.introduction_id, asked)
     elif notes is not None and step.logs:
-        conversation = replace(notes.conversation, contact_id=item.contact.id)
+        conversation = notes.conversation.replace(contact_id=item.contact.id)
         store.step_and_log(
             item.contact.id, step.stage, conversation, needs=notes.needs, offers=notes.offers
         )

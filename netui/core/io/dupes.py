@@ -25,15 +25,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from netui.core.db.store import fold
+from netui.core.folding import fold
 from netui.core.identity import (
     MIN_PHONE_DIGITS,
+    Profile,
     email_key,
     folded,
     identity_keys,
-    name_key,
     own_uid,
     phone_key,
+    profile,
 )
 from netui.core.model import Contact
 
@@ -42,7 +43,6 @@ __all__ = [
     "email_key",
     "folded",
     "identity_keys",
-    "name_key",
     "own_uid",
     "phone_key",
 ]
@@ -116,29 +116,6 @@ class ContactIndex:
         return None, list(doubts.items())
 
 
-def lookalikes(candidate: Contact, contacts: Iterable[Contact]) -> list[tuple[Contact, str]]:
-    """Who a contact about to be captured may already be: (contact, why), best first.
-
-    Looser than the importer on purpose: a person typing a name is warned about the
-    same folded name ("Daniel Hervas" is "Daniel Hervás") at any company, or any shared
-    email or phone; they decide.
-    """
-    mine = _profile(candidate)
-    found: list[tuple[int, Contact, str]] = []
-    for other in contacts:
-        if other.id == candidate.id:
-            continue
-        theirs = _profile(other)
-        shared = [f"same {kind} {shown}" for (kind, key), shown in mine.keys.items()
-                  if (kind, key) in theirs.keys]  # fmt: skip
-        if mine.name == theirs.name:
-            shared.insert(0, "same name")
-        if shared:
-            found.append((-len(shared), other, "; ".join(shared)))
-    found.sort(key=lambda item: (item[0], fold(item[1].name), item[1].id))
-    return [(contact, why) for _, contact, why in found]
-
-
 @dataclass(slots=True)
 class DuplicatePair:
     """Two contacts that are probably one person, and why we think so."""
@@ -155,22 +132,7 @@ class DuplicatePair:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class _Profile:
-    """A contact's identifying keys, folded once (folding dominates the cost of comparing)."""
-
-    contact: Contact
-    keys: dict[tuple[str, str], str]  # (kind, key) -> the value as written, email/phone only
-    name: str
-    company: str
-
-
-def _profile(contact: Contact) -> _Profile:
-    keys = {(k, key): shown for k, key, shown in identity_keys(contact) if k != "name"}
-    return _Profile(contact, keys, *name_key(contact))
-
-
-def _reasons(a: _Profile, b: _Profile) -> list[str]:
+def _reasons(a: Profile, b: Profile) -> list[str]:
     reasons = [
         f"same {kind} {shown}" for (kind, key), shown in a.keys.items() if (kind, key) in b.keys
     ]
@@ -185,14 +147,14 @@ def _reasons(a: _Profile, b: _Profile) -> list[str]:
 
 def likely_same(a: Contact, b: Contact) -> list[str]:
     """Why `a` and `b` are probably one person (empty when they are probably not)."""
-    return _reasons(_profile(a), _profile(b))
+    return _reasons(profile(a), profile(b))
 
 
 def duplicates_of(contact: Contact, contacts: Iterable[Contact]) -> list[DuplicatePair]:
     """The likely duplicates of one contact (what the TUI offers to merge), in one pass."""
-    mine = _profile(contact)
+    mine = profile(contact)
     pairs = (
-        DuplicatePair(contact, other, _reasons(mine, _profile(other)))
+        DuplicatePair(contact, other, _reasons(mine, profile(other)))
         for other in contacts
         if other.id != contact.id
     )
@@ -205,15 +167,15 @@ def find_duplicates(contacts: Iterable[Contact]) -> list[DuplicatePair]:
     Only contacts sharing an email, a phone, a name or a company are ever compared,
     which keeps 10,000 contacts to about a second.
     """
-    people = [_profile(c) for c in sorted(contacts, key=lambda c: (c.created, c.id))]
-    groups: dict[tuple[str, str], list[_Profile]] = defaultdict(list)
+    people = [profile(c) for c in sorted(contacts, key=lambda c: (c.created, c.id))]
+    groups: dict[tuple[str, str], list[Profile]] = defaultdict(list)
     for person in people:
         for key in person.keys:
             groups[key].append(person)
         groups[("name", person.name)].append(person)
         if person.company:
             groups[("company", person.company)].append(person)
-    candidates: dict[tuple[str, str], tuple[_Profile, _Profile]] = {}
+    candidates: dict[tuple[str, str], tuple[Profile, Profile]] = {}
     for (kind, _), members in groups.items():
         for a, b in combinations(members, 2):
             if kind != "company" or near_ratio(a.name, b.name) is not None:

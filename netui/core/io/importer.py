@@ -15,7 +15,7 @@ unless `stage` puts them on the ladder at once; netui's own JSON keeps what it s
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -326,7 +326,7 @@ class _Planner:
             conversation, cuts = cap_conversation(conversation)
             if cuts:
                 self.cuts.append(f"diary entry {conversation.id[:8]}: {'; '.join(cuts)}")
-            conversation = replace(conversation, contact_id=self.id_map[conversation.contact_id])
+            conversation = conversation.replace(contact_id=self.id_map[conversation.contact_id])
             kept.append(conversation)
             contact = self._writable(conversation.contact_id)
             if contact.last_contact_on is None or conversation.on > contact.last_contact_on:
@@ -343,8 +343,8 @@ class _Planner:
             }
             if referral.id not in known and ends["referrer_id"] != ends["referred_id"]:
                 kept.append(
-                    replace(
-                        referral, referrer_id=ends["referrer_id"], referred_id=ends["referred_id"]
+                    referral.replace(
+                        referrer_id=ends["referrer_id"], referred_id=ends["referred_id"]
                     )
                 )
         return kept
@@ -356,7 +356,7 @@ class _Planner:
         for intro in introductions:
             sides = {"a_id": self.id_map[intro.a_id], "b_id": self.id_map[intro.b_id]}
             if intro.id not in known and sides["a_id"] != sides["b_id"]:
-                kept.append(replace(intro, a_id=sides["a_id"], b_id=sides["b_id"]))
+                kept.append(intro.replace(a_id=sides["a_id"], b_id=sides["b_id"]))
         return kept
 
     def _link_referrers(self) -> None:

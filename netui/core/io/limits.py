@@ -10,7 +10,6 @@ limited here.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from netui.core.model import Contact, Conversation
@@ -52,7 +51,7 @@ def cap_contact(contact: Contact) -> tuple[Contact, list[str]]:
     changes["notes"] = _cut_text("notes", contact.notes, TEXT_CHARS, cuts)
     for name in _CONTACT_LISTS:
         changes[name] = _cut_list(name, getattr(contact, name), cuts)
-    return (replace(contact, **changes) if cuts else contact), cuts
+    return (contact.replace(**changes) if cuts else contact), cuts
 
 
 def cap_conversation(conversation: Conversation) -> tuple[Conversation, list[str]]:
@@ -70,4 +69,4 @@ def cap_conversation(conversation: Conversation) -> tuple[Conversation, list[str
     changes["correspondence"] = [
         _cut_text("a letter", letter, TEXT_CHARS, cuts) for letter in letters
     ]
-    return (replace(conversation, **changes) if cuts else conversation), cuts
+    return (conversation.replace(**changes) if cuts else conversation), cuts
