@@ -152,3 +152,18 @@ def test_an_entry_logged_into_an_indexed_month_is_appended_without_decoding_it(
         assert (db_path / month).read_bytes() == encode(full.database.load(month))
     indexed, loaded = diaries(db_path, [ann.id])
     assert indexed == loaded
+
+
+def test_format_1_indexes_go_when_format_2_ones_are_written(db_path):
+    """An upgrade leaves no dead `.ids1` files behind; a user's file of another name stays."""
+    with Store.open(db_path) as store:
+        ann = store.add_contact(Contact(name="Ann", met_on=D))
+        store.log(Conversation(contact_id=ann.id, on=D, channel=Channel.CALL, note="hello"))
+    folder = db_path / "cache" / "diary" / "conversations"
+    for index in folder.glob(f"*{diary_index.SUFFIX}"):
+        index.with_name(index.name.replace(diary_index.SUFFIX, ".ids1")).write_bytes(b"old")
+        index.unlink()  # as after an upgrade: none of the new format yet
+    (folder / "notes.ids1.bak").write_text("a user's file")
+    assert diaries(db_path, [ann.id])[0]
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == sorted(["notes.ids1.bak", f"{D:%Y-%m}.json{diary_index.SUFFIX}"])

@@ -111,7 +111,8 @@ def test_damaged_foreign_or_missing_digest_files_are_rebuilt_never_an_error(db_p
 
 
 def test_digest_files_of_the_earlier_format_go_when_the_new_ones_are_written(db_path):
-    """Formats 1 and 2 were `<shard>.digest`: exactly those names go, nothing else there."""
+    """Formats 1 and 2 were `<shard>.digest`, format 3 `<shard>.digest3`: exactly those
+    names go, nothing else there."""
     with Store.open(db_path) as store:
         for n in range(40):
             store.add_contact(Contact(name=f"Person {n}", met_on=D))
@@ -119,6 +120,7 @@ def test_digest_files_of_the_earlier_format_go_when_the_new_ones_are_written(db_
     shards = sorted(p.name for p in (db_path / "contacts").glob("*.json"))
     for shard in shards:
         (folder / f"{shard}.digest").write_bytes(b"an old format's file")
+        (folder / f"{shard}.digest3").write_bytes(b"format 3's file")
     others = [f"{shards[0]}.digest.bak", "notes.digest", f"{shards[0]}.digestive", "99.json.dig"]
     for name in others:
         (folder / name).write_text("a user's file")

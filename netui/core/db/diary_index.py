@@ -32,6 +32,7 @@ from netui.core.model import Conversation
 
 FORMAT = 2  # 2: the entry ids too
 SUFFIX = f".ids{FORMAT}"
+RETIRED = (".ids1",)  # format 1's files, removed when this format's are written
 _ENCODER = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"))
 
 # (month file, its bytes, the one contact to parse or None for every record) -> records by id
@@ -117,7 +118,7 @@ def _read(db: Database, rel: str) -> bytes:
 
 def entries_of(db: Database, contact_id: str, parse: ParseMonth) -> list[Conversation]:
     """Every diary entry of one contact, read under the shared lock (unsorted)."""
-    folder = CacheFolder(db, "diary", SUFFIX)
+    folder = CacheFolder(db, "diary", SUFFIX, RETIRED)
     needle = _ENCODER.encode(contact_id).encode()  # the id as the index spells it, quoted
     found: list[Conversation] = []
     rebuilt: list[tuple[Path, bytes]] = []
