@@ -123,11 +123,11 @@ def test_netui_log_imports_no_other_command_module() -> None:
 # the sync merge (a conflict copy found), the TOML reader (a config file exists), uuid (an id
 # not of netui's making), the search engine, the duplicate rules (add's look-alike rule lives
 # in core/identity), dataclasses and inspect (the records are plain classes: ~8 ms of
-# imports and class making), shutil (argparse's help width is found without it), TinyDB
-# (the store changes its tables with plain dicts, as TinyDB's table API does).
+# imports and class making), shutil (argparse's help width is found without it). TinyDB is
+# imported by a commit that rewrites a file (`tables`), so not held here; `search` and
+# `--help` never import it (below and tests/test_search_cli.py).
 LAZY = (
     "shutil",
-    "tinydb",
     "dataclasses",
     "inspect",
     "netui.core.io.dupes",

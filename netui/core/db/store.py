@@ -33,7 +33,6 @@ from netui.core.db.storage import (
     kind_of,
     table_end,
 )
-from netui.core.db.tables import apply_to_tables
 from netui.core.errors import (
     AmbiguousContact,
     ContactNotFound,
@@ -777,6 +776,8 @@ class Store:
             current = {name: dict(table) for name, table in current.items()}
             if kind not in self._loaded_kinds:
                 self._check_cold(rel, kind, current, upserts, deletes, months)
+            from netui.core.db.tables import apply_to_tables  # TinyDB, once a file is rewritten
+
             files[rel] = apply_to_tables(current, TABLE_OF_KIND[kind], upserts, deletes)
         files[UNDO_FILE] = self._undo_tables_with(tx)
         shards = [rel for rel in groups if kind_of(rel) == "contacts"]

@@ -1,7 +1,6 @@
 """The TinyDB view of netui's data files: `TinyDB(path)` with `table_class = StrIdTable`
 opens any of them (a user's script, a test), since netui's ids are strings, not TinyDB's
-integers. netui itself changes its files without TinyDB (`tables.apply_to_tables`, the
-same tables TinyDB's table API makes): importing TinyDB was ~2 ms of every command.
+integers. netui changes its files through it too (`tables.apply_to_tables`).
 """
 
 from __future__ import annotations
