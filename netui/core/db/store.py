@@ -31,6 +31,7 @@ from netui.core.db.storage import (
     contact_file,
     conversation_file,
     kind_of,
+    spliced,
     table_end,
 )
 from netui.core.errors import (
@@ -775,6 +776,7 @@ class Store:
         def group(rel: str) -> tuple[dict[str, dict[str, Any]], set[str]]:
             return groups.setdefault(rel, ({}, set()))
 
+        replaced: dict[str, dict[str, Any]] = {}  # per file: records it holds, as they were
         for change in tx.changes.values():
             if change.before == change.after:
                 continue
@@ -784,6 +786,8 @@ class Store:
                 group(old_rel)[1].add(change.id)
             if new_rel and change.after is not None:
                 group(new_rel)[0][change.id] = change.after
+                if old_rel == new_rel:
+                    replaced.setdefault(new_rel, {})[change.id] = change.before
         if not groups and tx.undoes is None:
             return
         files: dict[str, Any] = {}
@@ -798,6 +802,22 @@ class Store:
                 grown = self._grown(rel, kind, upserts, deletes, new, months)
                 if grown is not None:
                     files[rel] = grown
+                    continue
+            if (
+                kind in self._loaded_kinds
+                and not deletes
+                and replaced.get(rel, {}).keys() == upserts.keys()
+            ):
+                # Records already in the file, as this store read and checked it (the same
+                # signature): only their bytes change.
+                raw = (
+                    self._db.read_bytes(rel)
+                    if self._sigs.get(rel) == self._db.signature(rel)
+                    else None
+                )
+                payload = spliced(raw, TABLE_OF_KIND[kind], replaced[rel], upserts) if raw else None
+                if payload is not None:
+                    files[rel] = payload
                     continue
             current = self._cold_file(rel) if kind not in self._loaded_kinds else self._db.load(rel)
             # A copy of each table to change: the read stays as it was on disk.
