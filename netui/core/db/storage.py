@@ -401,7 +401,7 @@ class Database:
 
     def signature(self, rel: str) -> Signature | None:
         try:
-            st = os.stat(self.root / rel)
+            st = os.stat(f"{self.root}/{rel}")
         except FileNotFoundError:
             return None
         return (st.st_ino, st.st_size, st.st_mtime_ns)
@@ -412,12 +412,15 @@ class Database:
         return sig[1] if sig else 0
 
     def signatures(self, kinds: set[str] | None = None) -> dict[str, Signature]:
+        """Every data file present (of these kinds) with its signature, in path order.
+
+        Each write and each poll asks, for ~150 files at ten years of diary: stat'ed through
+        `Path` objects they took ~0.8 ms, a string path each ~0.4 ms."""
         out = {}
         for rel in self.data_files(kinds):
-            if kinds is None or kind_of(rel) in kinds:
-                sig = self.signature(rel)
-                if sig is not None:
-                    out[rel] = sig
+            sig = self.signature(rel)
+            if sig is not None:
+                out[rel] = sig
         return out
 
     def load(self, rel: str) -> Tables:
