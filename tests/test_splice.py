@@ -23,7 +23,7 @@ hostile = st.text(alphabet=st.sampled_from(['"', "\\", ":", "{", "}", ",", "a", 
 texts = hostile | st.sampled_from([f'"{i}":{{' for i in IDS] + [f'\\"{IDS[0]}":{{"x":1}}'])
 docs = st.fixed_dictionaries(
     {"name": texts, "notes": texts, "tags": st.lists(texts, max_size=3)},
-    optional={"extra": st.dictionaries(texts, texts, max_size=2)},
+    optional={"extra": st.dictionaries(texts | st.sampled_from(IDS), texts, max_size=2)},
 )
 
 
