@@ -876,7 +876,9 @@ class Store:
         return f"{_TABLE[kind]}.json"
 
     def _undo_tables_with(self, tx: Transaction) -> dict[str, Any]:
-        entries = dict(self._db.load(UNDO_FILE).get("undo", {}))
+        # The log as read (and checked) by the `_sync` this transaction began with, under
+        # the same lock: decoding the file again took ~0.5 ms a write once it held 50 entries.
+        entries = dict(self._undo)
         if tx.undoes is not None:
             entries.pop(tx.undoes, None)  # an undo pops its entry; there is no redo
             return {"undo": entries}
