@@ -381,3 +381,25 @@ def test_a_contact_merged_away_by_another_process_is_gone_here_too(db_path, stor
     with pytest.raises(ContactNotFound, match="is gone: another netui merged it"):
         store.update_contact(gone.id, company="typed meanwhile")
     assert [c.name for c in store.contacts()] == ["Ann Kept"]
+
+
+def test_the_store_names_the_contacts_changed_since_a_mark(store, db_path, monkeypatch):
+    """What the TUI's panes re-read after a key: the contacts this process changed, those
+    another process changed (once reloaded), and "unknown" for a mark the log let go."""
+    ann = store.add_contact(Contact(name="Ann Lee"))
+    bo = store.add_contact(Contact(name="Bo Chen"))
+    unknown, mark = store.contacts_changed_since(None)
+    assert unknown is None
+    assert store.contacts_changed_since(mark) == (set(), mark)
+    store.set_stage(ann.id, Stage.CALLED)
+    changed, mark = store.contacts_changed_since(mark)
+    assert changed == {ann.id}
+    with Store.open(db_path, settings=Settings()) as other:
+        other.delete_contact(bo.id)
+    store.refresh()
+    changed, mark = store.contacts_changed_since(mark)
+    assert bo.id in changed and bo.id not in store.contacts_by_id
+    monkeypatch.setattr("netui.core.db.store.CHANGE_LOG_LIMIT", 1)
+    store.set_stage(ann.id, Stage.COFFEE)
+    store.undo()  # two entries: the log starts over, so `mark` is too old to answer
+    assert store.contacts_changed_since(mark)[0] is None

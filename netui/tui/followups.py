@@ -138,10 +138,13 @@ class FollowUps:
         self._thanks_day: date | None = None
         self.summaries = False  # the rows are digest summaries (the records are not read yet)
         self._prepared: dict[str, ContactRow] = {}
+        self._mark: int | None = None  # the store's change log, as of the rows (None: unknown)
 
     def update(self, today: date) -> Delta:
         if not self.store.contacts_loaded:
             return self._from_digest(today)
+        # The mark first: a record replaced from here on is named by the next update too.
+        changed, self._mark = self.store.contacts_changed_since(self._mark)
         contacts = self.store.contacts_by_id
         if today != self.today or self.summaries:
             self.today = today
@@ -154,6 +157,18 @@ class FollowUps:
             self.active = sum(1 for c in contacts.values() if not c.archived)
             self.unsorted = count_unsorted(contacts.values())
             return Delta(full=True)
+        delta = self._changed_rows(contacts) if changed is None else self._rows_of(changed)
+        self.active += sum(not r.contact.archived for r in delta.new) - sum(
+            not r.contact.archived for r in delta.old
+        )
+        self.unsorted += count_unsorted(r.contact for r in delta.new) - count_unsorted(
+            r.contact for r in delta.old
+        )
+        return delta
+
+    def _changed_rows(self, contacts: dict[str, Contact]) -> Delta:
+        """The rows whose contact changed, found by comparing every record's identity with
+        its row's: the reference `_rows_of` is tested against (~2.5 ms at 10,000)."""
         delta = Delta(full=False)
         rows = self.rows
         for contact_id, contact in contacts.items():
@@ -166,12 +181,20 @@ class FollowUps:
         if len(rows) != len(contacts):
             for gone in [i for i in rows if i not in contacts]:
                 delta.old.append(rows.pop(gone))
-        self.active += sum(not r.contact.archived for r in delta.new) - sum(
-            not r.contact.archived for r in delta.old
-        )
-        self.unsorted += count_unsorted(r.contact for r in delta.new) - count_unsorted(
-            r.contact for r in delta.old
-        )
+        return delta
+
+    def _rows_of(self, changed: set[str]) -> Delta:
+        """The rows of the contacts the store says changed (`contacts_changed_since`): what
+        `_changed_rows` finds, looking at those contacts alone."""
+        delta = Delta(full=False)
+        rows, contacts = self.rows, self.store.contacts_by_id
+        for contact_id in sorted(changed):
+            row, contact = rows.get(contact_id), contacts.get(contact_id)
+            if row is not None and (contact is None or row.contact is not contact):
+                delta.old.append(rows.pop(contact_id))
+            if contact is not None and (row is None or row.contact is not contact):
+                rows[contact_id] = new = self._row(contact)
+                delta.new.append(new)
         return delta
 
     def _from_digest(self, today: date) -> Delta:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Generic, Protocol
+from typing import Generic, Protocol, cast
 
-from netui.tui.followups import ContactSummary, PaneContact
+from netui.core.config import Settings
+from netui.core.db.store import Store
+from netui.core.model import Contact, Stage
+from netui.tui.followups import ContactRow, ContactSummary, FollowUps, PaneContact
 from netui.tui.screens.main import QUEUE_DAYS
 from netui.tui.sorted_rows import SortedRows
 from tests.conftest import TODAY
@@ -41,6 +44,60 @@ def test_panes_match_the_rules_after_many_changes(demo_store, frozen_today):
         assert all(r.next is None for r in listed[len(dues) :])
 
     drive(demo_store, scenario)
+
+
+class Blind:
+    """The store, except that it cannot say which contacts changed (as after a long time)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._store, name)
+
+    def contacts_changed_since(self, mark: int | None) -> tuple[None, int]:
+        return None, 0
+
+
+def test_rows_from_the_store_change_log_equal_those_of_comparing_every_record(demo_store):
+    """After each kind of change (this process's, another's, undo), the rows found from the
+    store's change log equal those found by comparing every record (the reference path,
+    taken when the store cannot say what changed)."""
+    other = Store.open(demo_store.path, settings=Settings())  # another process
+    fast = FollowUps(demo_store, QUEUE_DAYS)
+    reference = FollowUps(cast(Store, Blind(demo_store)), QUEUE_DAYS)
+    ids = list(demo_store.contacts_by_id)
+    changes = [
+        lambda: demo_store.set_stage(ids[0], Stage.CALLED, on=TODAY),
+        lambda: demo_store.step_stage(ids[1], 1, on=TODAY),
+        lambda: demo_store.archive(ids[2]),
+        lambda: demo_store.add_contact(Contact(name="Nova Person")),
+        lambda: demo_store.delete_contact(ids[3]),
+        demo_store.undo,
+        lambda: other.set_stage(ids[4], Stage.COFFEE, on=TODAY),
+        lambda: (other.delete_contact(ids[5]), other.add_contact(Contact(name="Far Away"))),
+        lambda: None,  # nothing changed: no row either
+    ]
+
+    def ids_of(rows: list[ContactRow]) -> list[str]:
+        return sorted(r.contact.id for r in rows)
+
+    assert fast.update(TODAY).full and reference.update(TODAY).full
+    try:
+        for change in changes:
+            change()
+            demo_store.refresh()
+            got, expected = fast.update(TODAY), reference.update(TODAY)
+            assert not got.full
+            assert ids_of(got.old) == ids_of(expected.old)
+            assert ids_of(got.new) == ids_of(expected.new)
+            assert {i: (r.contact, r.next) for i, r in fast.rows.items()} == {
+                i: (r.contact, r.next) for i, r in reference.rows.items()
+            }
+            assert (fast.active, fast.unsorted) == (reference.active, reference.unsorted)
+        assert fast.rows.keys() == demo_store.contacts_by_id.keys()
+    finally:
+        other.close()
 
 
 def test_a_digest_summary_reads_as_its_record_for_every_field_the_panes_use(demo_store):

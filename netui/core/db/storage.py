@@ -129,6 +129,52 @@ def appended(raw: bytes, end: int, docs: Mapping[str, dict[str, Any]]) -> bytes:
     return raw[:end] + (b"" if empty else b",") + added + raw[end:]
 
 
+_DECODER = json.JSONDecoder()
+SPLICE_LIMIT = 8  # records replaced by splicing; more, and decoding the file is as quick
+
+
+def spliced(
+    raw: bytes, table: str, before: Mapping[str, Any], after: Mapping[str, Any]
+) -> bytes | None:
+    """`raw` (a file `encode` wrote, holding these records) with each record's value
+    `before` replaced by `after`, in place, the rest of the bytes untouched; None when that
+    cannot be done safely (the caller decodes, applies and encodes the whole file instead).
+
+    Why: a stage key rewrites one contact, yet decoding and encoding its 330-contact shard
+    took ~3.7 ms of the ~11 ms write (x3 at 30,000 contacts). Safe because a match of
+    `"<id>":` right after `{` or `,` can only be a key (inside an encoded string every `"`
+    is escaped), it must be the only one in the file, and the value found there must be
+    exactly the record the store holds (`before`), else nothing is spliced. The rest of the
+    file is not checked here: the caller splices only a file it decoded and checked at
+    the signature it still has."""
+    if not before or len(before) > SPLICE_LIMIT or before.keys() != after.keys():
+        return None
+    if not all(isinstance(doc, dict) for doc in (*before.values(), *after.values())):
+        return None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    head = json.dumps({table: {}}, ensure_ascii=False, separators=(",", ":"))[:-2]
+    if not (text.startswith(head) and text.endswith("}}")):
+        return None
+    for record_id, old in before.items():
+        key = json.dumps(record_id, ensure_ascii=False) + ":"
+        at = text.find(key)
+        if at < 1 or text[at - 1] not in "{," or text.find(key, at + 1) != -1:
+            return None
+        start = at + len(key)
+        try:
+            found, end = _DECODER.raw_decode(text, start)
+        except ValueError:
+            return None
+        if found != old:
+            return None
+        value = json.dumps(after[record_id], ensure_ascii=False, separators=(",", ":"))
+        text = text[:start] + value + text[end:]
+    return text.encode("utf-8")
+
+
 def _os_error(action: str, path: Path, exc: OSError) -> StorageError:
     reason = exc.strerror or str(exc)
     if exc.errno == errno.ENOSPC:
@@ -355,7 +401,7 @@ class Database:
 
     def signature(self, rel: str) -> Signature | None:
         try:
-            st = os.stat(self.root / rel)
+            st = os.stat(f"{self.root}/{rel}")
         except FileNotFoundError:
             return None
         return (st.st_ino, st.st_size, st.st_mtime_ns)
@@ -366,12 +412,15 @@ class Database:
         return sig[1] if sig else 0
 
     def signatures(self, kinds: set[str] | None = None) -> dict[str, Signature]:
+        """Every data file present (of these kinds) with its signature, in path order.
+
+        Each write and each poll asks, for ~150 files at ten years of diary: stat'ed through
+        `Path` objects they took ~0.8 ms, a string path each ~0.4 ms."""
         out = {}
         for rel in self.data_files(kinds):
-            if kinds is None or kind_of(rel) in kinds:
-                sig = self.signature(rel)
-                if sig is not None:
-                    out[rel] = sig
+            sig = self.signature(rel)
+            if sig is not None:
+                out[rel] = sig
         return out
 
     def load(self, rel: str) -> Tables:
@@ -417,9 +466,10 @@ class Database:
 
     # -- writing -----------------------------------------------------------------------------
 
-    def commit(self, files: Mapping[str, Tables | Callable[[], bytes]]) -> None:
-        """Write every file in `files` (its tables, or a function making its bytes, such as
-        `appended`) atomically together; durable when this returns.
+    def commit(self, files: Mapping[str, Tables | bytes | Callable[[], bytes]]) -> None:
+        """Write every file in `files` (its tables, its bytes already encoded such as
+        `spliced` gives, or a function making them such as `appended`) atomically together;
+        durable when this returns.
 
         Must be called with the exclusive lock held.
         """
@@ -429,7 +479,8 @@ class Database:
             raise StorageError(f"the database {self.root} is read-only; nothing was changed")
         try:
             payloads = {
-                rel: data() if callable(data) else encode(data) for rel, data in files.items()
+                rel: data if isinstance(data, bytes) else data() if callable(data) else encode(data)
+                for rel, data in files.items()
             }
         except UnicodeEncodeError:
             raise ValidationError(

@@ -136,6 +136,7 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True):
         self.highlighted_signal: Signal[str] = Signal(self, "highlighted")
         # id(row) -> (row, how it was drawn, line); the row is kept so its id is not reused.
         self._lines: dict[int, tuple[RowT, tuple, Strip]] = {}
+        self._geometry: tuple[Size, Size, Size] | None = None  # see _size_updated
 
     # What a subclass provides.
     def row_key(self, row: RowT) -> str:
@@ -218,6 +219,19 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         self._update_virtual_size()
         self._scroll_to_cursor()
+
+    def _size_updated(
+        self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True
+    ) -> bool:
+        """Nothing to do when neither the table's size nor its rows changed since the last
+        layout: Textual 8.2.8 passes a scroll view the viewport as its virtual size, never
+        equal to the table's own (its rows), so every layout anywhere on the screen (a card
+        changing height after `]`) redrew both tables' scrollbars (~1-2.5 ms)."""
+        geometry = (size, container_size, self.virtual_size)
+        if geometry == self._geometry:
+            return False
+        self._geometry = geometry
+        return super()._size_updated(size, virtual_size, container_size, layout)
 
     @property
     def _page(self) -> int:
