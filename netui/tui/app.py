@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import App
 from textual.screen import Screen
 
@@ -33,6 +34,7 @@ class NetuiApp(App[None]):
         digest_rows: list[digest.Row] | None = None,
     ) -> None:
         super().__init__()
+        self.first_frame_painted = False  # Textual's `Ready`: the first frame is shown
         self._digest_rows = digest_rows
         self.store = store
         self.notices = list(notices or [])
@@ -48,6 +50,23 @@ class NetuiApp(App[None]):
         """What opening the database did that the user should know (conflict copies merged)."""
         for notice in self.notices:
             self.notify(notice, markup=False, timeout=15)
+
+    def on_ready(self) -> None:
+        """The first frame is on the terminal: the main screen builds what it left out."""
+        self.first_frame_painted = True
+        for screen in self._main_screens():
+            screen.after_first_frame()
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key, the mouse or a paste acts on the whole lists: if the main screen shows only
+        their first page yet (the first frame, `screens/main.py`), it builds them first."""
+        if isinstance(event, (events.InputEvent, events.Paste)) and not event.is_forwarded:
+            for screen in self._main_screens():
+                screen.complete_first_page()
+        await super().on_event(event)
+
+    def _main_screens(self) -> list[MainScreen]:
+        return [s for s in self.screen_stack if isinstance(s, MainScreen)]
 
     @property
     def main_screen(self) -> MainScreen:

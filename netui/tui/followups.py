@@ -7,15 +7,22 @@ finds what changed, and the follow-up rules run again for those contacts only.
 Until a lazy store has read every contact, the rows come from the contacts digest
 (`core/db/digest.py`): reading 10,000 full records took ~300 ms of the first frame, the
 digest ~15 ms. Once the records are in, the next update starts over from them.
+
+The very first frame needs less still: `first_page` picks, from the digest rows, only the
+rows the lists can show at once and counts the rest in one pass; making a row for each of
+10,000 contacts and queue items and sorting both lists (~40 ms) waits until after that frame
+(`tui/screens/main.py`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import heapq
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Protocol
+from operator import itemgetter
+from typing import NamedTuple, Protocol
 
 from netui.core import rules
 from netui.core.db import digest
@@ -114,6 +121,32 @@ class Delta:
         return {r.contact.id for r in (*self.old, *self.new)}
 
 
+class FirstPage(NamedTuple):
+    """What the first frame shows: for each list, a few more rows than its first `size` in
+    its own order (the pane sorts them and keeps those), and the counts of all of them."""
+
+    contacts: list[ContactRow]  # holds the first `size` active contacts by name
+    active: int  # contacts not archived: the list's length
+    unsorted: int
+    queue: list[QueueItem]  # holds the first `size` items in the queue's order
+    names: dict[str, str]  # the folded name of each contact in `queue` (its sort name)
+    queued: int  # the queue's length
+    overdue: int
+    due_today: int
+    cold: int
+
+
+def _earliest(rows: list[digest.Row], size: int) -> list[digest.Row]:
+    """The rows due no later than the `size`-th earliest of them (all if that many or
+    fewer): the queue's first `size` of them are among these whatever breaks the ties."""
+    if len(rows) <= size:
+        return rows
+    if size <= 0:
+        return []
+    cut = heapq.nsmallest(size, map(itemgetter(digest.DUE), rows))[-1]
+    return [r for r in rows if r[digest.DUE] <= cut]
+
+
 class FollowUps:
     """Every contact's row, and the follow-up queue, as of the store's latest version."""
 
@@ -210,6 +243,53 @@ class FollowUps:
         self.unsorted = count_unsorted(contacts)
         return Delta(full=True)
 
+    def first_page(self, today: date, size: int) -> FirstPage | None:
+        """The first frame of a lazy store from the launcher's digest rows: only the rows a
+        list can show (`size`) are made, the rest only counted (~3 ms instead of ~40 ms at
+        10,000 contacts). None when there is nothing to gain or the rows are not at hand
+        (the records are read, something was written, every active contact fits): the
+        caller then draws everything at once with `update`. The next `update` starts over."""
+        given = self._given
+        if given is None or self.store.contacts_loaded or self.store.version != self._given_version:
+            return None
+        ID, FOLDED, DUE, ARCHIVED = digest.ID, digest.FOLDED, digest.DUE, digest.ARCHIVED
+        active = [r for r in given if not r[ARCHIVED]]
+        if len(active) <= size:
+            return None
+        # By name: the rows whose folded name is at most the `size`-th smallest.
+        cut = heapq.nsmallest(size, map(itemgetter(FOLDED), active))[-1]
+        contacts = [summary_row(r) for r in active if r[FOLDED] <= cut]
+        unsorted = sum(1 for r in active if r[digest.UNSORTED])
+        # The queue: stage steps due within the horizon (ISO dates compare as strings), the
+        # day's work first, then the gone-cold ones; referral and introduction items.
+        limit = (today + timedelta(days=self.horizon_days)).isoformat()
+        cold_before = (today - timedelta(days=self.store.settings.gone_cold_days)).isoformat()
+        due = [r for r in given if r[DUE] and r[DUE] <= limit]
+        hot = [r for r in due if r[DUE] >= cold_before]
+        cold = [r for r in due if r[DUE] < cold_before]
+        chosen = _earliest(hot, size) + _earliest(cold, size - len(hot))
+        ends = self._link_ends()
+        named = {r[ID]: summary_row(r) for r in given if r[ID] in ends}
+        links = self._link_items({i: row.contact for i, row in named.items()}, today)
+        made = [summary_row(r) for r in chosen]
+        settings = self.store.settings
+        stage = [rules.stage_item(r.contact, r.next, today, settings) for r in made if r.next]
+        names = {r.contact.id: r.name_key for r in (*made, *named.values())}
+        today_iso = today.isoformat()
+        dues = list(map(itemgetter(DUE), hot))
+        self.summaries = True  # what is shown is of the digest: the records redraw it all
+        return FirstPage(
+            contacts,
+            len(active),
+            unsorted,
+            stage + links,
+            names,
+            len(due) + len(links),
+            sum(1 for d in dues if d < today_iso) + sum(1 for i in links if i.due < today),
+            dues.count(today_iso) + sum(1 for i in links if i.due == today),
+            len(cold),
+        )
+
     def prepare(self) -> None:
         """Off the UI thread, once the records are read: the rows the next update starts
         over from, so the UI thread does not compute 10,000 next actions (~100 ms) at once.
@@ -253,18 +333,28 @@ class FollowUps:
             and self._involved.isdisjoint(changed)
         ):
             return self._thanks
-        ends = [(r.referrer_id, r.referred_id) for r in referrals]
-        ends += [(i.a_id, i.b_id) for i in introductions]
         rows = self.rows  # the rows' contacts: summaries will do (names, archived)
-        involved = {c: rows[c].contact for pair in ends for c in pair if c in rows}
+        involved = {c: rows[c].contact for c in self._link_ends() if c in rows}
         assert self.today is not None  # set by the first refresh, before any list is asked for
-        self._thanks = rules.link_items(
-            involved,
-            self.store.settings,
-            self.today,
-            referrals,
-            introductions,
-            self.horizon_days,
-        )
+        self._thanks = self._link_items(involved, self.today)
         self._referrals, self._involved, self._thanks_day = links, set(involved), self.today
         return self._thanks
+
+    def _link_ends(self) -> set[str]:
+        """The contacts the referrals and introductions name."""
+        ends = {c for r in self.store.referrals() for c in (r.referrer_id, r.referred_id)}
+        ends.update(c for i in self.store.introductions() for c in (i.a_id, i.b_id))
+        return ends
+
+    def _link_items(self, involved: Mapping[str, PaneContact], today: date) -> list[QueueItem]:
+        """The referral thank-yous and introduction follow-ups (`involved`: the contacts
+        they name), as the rules word them."""
+        store = self.store
+        return rules.link_items(
+            involved,
+            store.settings,
+            today,
+            store.referrals(),
+            store.introductions(),
+            self.horizon_days,
+        )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 import weakref
 from collections.abc import Awaitable, Callable
@@ -19,6 +20,7 @@ from netui.core.demo import demo_data, load_into
 from netui.core.followup.referrals import record_referral
 from netui.core.model import Contact, Stage, StageStep
 from netui.tui.app import NetuiApp, make_app
+from netui.tui.followups import FollowUps
 from netui.tui.screens.main import MainScreen
 from netui.tui.screens.review import ReviewScreen
 from netui.tui.widgets.status import StatusLine
@@ -46,6 +48,21 @@ class FakeEditor:
 def demo_store(store: Store, frozen_today) -> Store:
     load_into(store, demo_data(frozen_today))
     return store
+
+
+@pytest.fixture
+def held_loading(monkeypatch):
+    """The loading thread (records, then the diary) waits at its start until the event is set."""
+    go = threading.Event()
+    prepare = FollowUps.prepare
+
+    def held(self: FollowUps) -> None:
+        go.wait(timeout=60)
+        prepare(self)
+
+    monkeypatch.setattr(FollowUps, "prepare", held)
+    yield go
+    go.set()
 
 
 Scenario = Callable[[Pilot, NetuiApp, MainScreen], Awaitable[None]]

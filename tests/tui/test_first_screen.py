@@ -9,7 +9,6 @@ on demand), never on a digest summary, and the panes must show the result.
 from __future__ import annotations
 
 import asyncio
-import threading
 
 import pytest
 
@@ -30,21 +29,6 @@ from tests.tui.conftest import (
     settled,
     wait_until,
 )
-
-
-@pytest.fixture
-def held_loading(monkeypatch):
-    """The loading thread waits at its start until the event is set."""
-    go = threading.Event()
-    prepare = FollowUps.prepare
-
-    def held(self: FollowUps) -> None:
-        go.wait(timeout=60)
-        prepare(self)
-
-    monkeypatch.setattr(FollowUps, "prepare", held)
-    yield go
-    go.set()
 
 
 def lazy_app(demo_store: Store):

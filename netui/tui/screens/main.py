@@ -5,6 +5,13 @@ the store followed by `sync()`, which redraws whatever the store's `version` say
 
 What only a key needs (the other screens, the review's steps, git sync) is imported in that
 key's action, so none of it is loaded before the first screen is painted.
+
+The first frame of a lazy store shows only the lists' first rows, picked from the digest
+(`FollowUps.first_page`, ~3 ms at 10,000 contacts), with the counts and scrollbars of all:
+making and sorting every row of both lists (~40 ms) waits until just after that frame
+(`after_first_frame`). Whatever comes first after the first frame, that or any key, mouse
+event or sync, builds the whole lists before it is handled (`complete_first_page`, called
+by the app for input), so no key ever acts on the first page alone.
 """
 
 from __future__ import annotations
@@ -241,6 +248,7 @@ class MainScreen(Screen[None]):
         self._shown_version = -1
         self._loading = False
         self._loading_what = "the diary"  # or the contacts first, for a lazy store: the notice
+        self._first_page = False  # the lists show their first rows only (the first frame)
         self.followups = FollowUps(store, QUEUE_DAYS, digest_rows)
 
     # -- layout -------------------------------------------------------------------------------
@@ -270,7 +278,10 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         for pane in (self.contacts, self.queue):
             pane.contact_highlighted.subscribe(self, self._follow, immediate=True)
-        self.sync(force=True)
+        if not self._show_first_page():
+            self.sync(force=True)
+        elif getattr(self.app, "first_frame_painted", True):  # a screen pushed later
+            self.after_first_frame()
         self.contacts.table.focus()
         if not self.store.conversations_loaded:
             # After the first frame: the loading thread would otherwise slow the first paint.
@@ -282,6 +293,34 @@ class MainScreen(Screen[None]):
             self.set_interval(self.poll_seconds, self.poll)
 
     # -- keeping the screen in step with the store ----------------------------------------------
+
+    def _show_first_page(self) -> bool:
+        """The first frame from the lists' first rows (see the module docstring); False when
+        there is no such page to show (then `sync` draws everything)."""
+        size = self.app.size.height  # no list shows more rows than the terminal has lines
+        page = self.followups.first_page(self.today, size)
+        if page is None:
+            return False
+        self._first_page = True
+        self._shown_version = self.store.version
+        self.contacts.show_first_page(page, self.today, size)
+        self.queue.show_first_page(page, self.today, size)
+        self.selected_id = self.contacts.current_id or self.queue.current_id
+        self.detail.show(self.selected_id, self.today)
+        self._show_counts(page.active, page.unsorted)
+        return True
+
+    def after_first_frame(self) -> None:
+        """The whole lists, once the first frame is on the terminal (the app calls this on
+        Textual's `Ready`: `call_after_refresh` may run before the first paint); a test may
+        hold this back."""
+        self.complete_first_page()
+
+    def complete_first_page(self) -> None:
+        """Build the whole lists now if the screen still shows their first page only; the
+        cursor stays on its row (the page is the start of the list, in the same order)."""
+        if self._first_page:
+            self.sync(force=True)
 
     @work(thread=True, exit_on_error=False, group="load", name="load-diary")
     def load_diary(self) -> None:
@@ -344,6 +383,7 @@ class MainScreen(Screen[None]):
         today = dates.today()
         if not force and self.store.version == self._shown_version and today == self.today:
             return
+        self._first_page = False
         self.today = today
         self._shown_version = self.store.version
         delta = self.followups.update(today)
@@ -363,12 +403,14 @@ class MainScreen(Screen[None]):
             self.selected_id = self.contacts.current_id or self.queue.current_id
         self.detail.show(self.selected_id, today)
         shown = len(rows) if self.show_archived else self.followups.active
+        self._show_counts(shown, self.followups.unsorted)
+
+    def _show_counts(self, shown: int, unsorted: int) -> None:
+        """The header: the queue's counts, how many contacts are listed, the unsorted."""
         counts = f"{self.queue.overdue:,} overdue · {self.queue.due_today:,} due today"
         if self.queue.cold:
             counts += f" · {self.queue.cold:,} gone cold"
-        self.query_one(CountsHeader).show_counts(
-            f"{counts} · {shown:,} contacts", self.followups.unsorted
-        )
+        self.query_one(CountsHeader).show_counts(f"{counts} · {shown:,} contacts", unsorted)
 
     def _follow(self, contact_id: str) -> None:
         """A list's cursor moved: the detail shows that contact in the same frame."""

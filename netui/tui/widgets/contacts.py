@@ -16,7 +16,7 @@ from textual.signal import Signal
 from textual.widgets import Input
 
 from netui.core.db.store import fold
-from netui.tui.followups import ContactRow, Delta, PaneContact
+from netui.tui.followups import ContactRow, Delta, FirstPage, PaneContact
 from netui.tui.format import due_short, safe
 from netui.tui.sorted_rows import SortedRows
 from netui.tui.widgets.status import say
@@ -175,6 +175,15 @@ class ContactsPane(Vertical):
             )
         self._show(keep if keep is not None else self.current_id)
 
+    def show_first_page(self, page: FirstPage, today: date, size: int) -> None:
+        """The first frame: the list's first `size` rows, picked from the page's rows (those
+        and a few more), titled with the list's length. The next `set_rows` draws it all."""
+        self.table.today = today
+        self.active = page.active
+        first = sorted(page.contacts, key=self._sorted.key)[:size]
+        self.table.set_rows(first, length=page.active)
+        self._title(f"{page.active:,}")
+
     def _rebuild(self) -> None:
         self._sorted = SortedRows(sort_key(self.order))
         self._sorted.reset(r for r in self._all.values() if self._shown(r))
@@ -191,7 +200,9 @@ class ContactsPane(Vertical):
         if not visible and self._words:
             self._cursor_moved("")  # the filter hides everyone: no card kept out of sight
         total = len(self._all) if self.include_archived else self.active
-        shown = f"{len(visible):,} of {total:,}" if self._words else f"{total:,}"
+        self._title(f"{len(visible):,} of {total:,}" if self._words else f"{total:,}")
+
+    def _title(self, shown: str) -> None:
         retitle(self, f"Contacts ({shown})", f"sorted by {self.order.value}")
 
     def select(self, contact_id: str) -> bool:

@@ -15,6 +15,7 @@ from textual.containers import Vertical
 from textual.signal import Signal
 
 from netui.core.rules import QueueItem
+from netui.tui.followups import FirstPage
 from netui.tui.format import due_short, safe
 from netui.tui.messages import ContactChosen
 from netui.tui.sorted_rows import SortedRows
@@ -139,11 +140,26 @@ class QueuePane(Vertical):
         table = self.table
         table.today = today
         table.set_rows(rows, keep=table.current_key)
-        self.overdue = self._sorted.count_below((False, today))
-        self.due_today = self._sorted.count_below((False, today + timedelta(days=1))) - self.overdue
-        self.cold = len(self._sorted) - self._sorted.count_below((True,))
-        cold = f", {self.cold:,} gone cold" if self.cold else ""
-        retitle(self, f"Follow-up ({self.overdue:,} overdue, {self.due_today:,} today{cold})")
+        overdue = self._sorted.count_below((False, today))
+        due_today = self._sorted.count_below((False, today + timedelta(days=1))) - overdue
+        self._count(overdue, due_today, len(self._sorted) - self._sorted.count_below((True,)))
+
+    def show_first_page(self, page: FirstPage, today: date, size: int) -> None:
+        """The first frame: the queue's first `size` rows, picked from the page's items
+        (those and a few more), and the counts of the whole queue. The next `set_items`
+        (with no `changed`) starts over with all of it."""
+        self._names = page.names
+        first = sorted(page.queue, key=self._key)[:size]
+        self._names = {}
+        table = self.table
+        table.today = today
+        table.set_rows(first, length=page.queued)
+        self._count(page.overdue, page.due_today, page.cold)
+
+    def _count(self, overdue: int, due_today: int, cold: int) -> None:
+        self.overdue, self.due_today, self.cold = overdue, due_today, cold
+        gone = f", {cold:,} gone cold" if cold else ""
+        retitle(self, f"Follow-up ({overdue:,} overdue, {due_today:,} today{gone})")
 
     def select(self, contact_id: str) -> bool:
         """Put the cursor on this contact's first row, if they have one."""

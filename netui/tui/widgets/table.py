@@ -9,6 +9,10 @@ after a stage key or a cursor move only the one or two changed lines are drawn a
 every visible line took ~5 ms per table, a quarter of the 20 ms a key may take. The table keeps
 its own copy of the row list (~20 us for 10,000 rows): callers keep theirs sorted in place, and
 comparing a shared list with itself found no change, so panes stayed stale until a focus change.
+
+The first frame may give only the rows a list can show (`set_rows(..., length=)`): the
+scrollbar is drawn for all of them, and the whole list comes before any key is handled
+(`tui/screens/main.py`).
 """
 
 from __future__ import annotations
@@ -133,6 +137,7 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True):
         self.rows: list[RowT] = []
         self.empty_text = empty_text
         self._index: dict[str, int] | None = {}
+        self._length = 0  # the rows the list has: more than `rows` on the first page
         self.highlighted_signal: Signal[str] = Signal(self, "highlighted")
         # id(row) -> (row, how it was drawn, line); the row is kept so its id is not reused.
         self._lines: dict[int, tuple[RowT, tuple, Strip]] = {}
@@ -150,12 +155,16 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True):
         return None
 
     # Data.
-    def set_rows(self, rows: list[RowT], keep: str | None = None) -> None:
+    def set_rows(
+        self, rows: list[RowT], keep: str | None = None, length: int | None = None
+    ) -> None:
         """Replace every row; the cursor stays on `keep` (a key) if it is still there.
 
-        `rows` is copied: the caller may go on changing its list in place."""
+        `rows` is copied: the caller may go on changing its list in place. `length`: the
+        rows are the first of that many (a first page), drawn with the scrollbar of all."""
         before, top = self.rows, self.scroll_offset
         self.rows = rows = list(rows)
+        self._length = len(rows) if length is None else length
         self._index = None
         self._update_virtual_size()
         wanted = self._find(keep) if keep is not None else None
@@ -214,7 +223,7 @@ class RowTable(ScrollView, Generic[RowT], can_focus=True):
     # Geometry.
     def _update_virtual_size(self) -> None:
         width = self.scrollable_content_region.width
-        self.virtual_size = Size(width, len(self.rows) + 1)
+        self.virtual_size = Size(width, self._length + 1)
 
     def on_resize(self, event: events.Resize) -> None:
         self._update_virtual_size()
