@@ -26,6 +26,7 @@ from netui.core.db.schema import RecordProblem, parse_record
 from netui.core.db.storage import (
     TABLE_OF_KIND,
     Database,
+    Signature,
     Tables,
     appended,
     contact_file,
@@ -725,14 +726,8 @@ class Store:
         if deletes or not upserts.keys() <= new:
             return None
         signature = self._db.signature(rel)
-        if kind == "contacts":
-            if not digest.vouches_for(self._db, rel, signature, self.settings):
-                return None
-        else:
-            known = diary_index.checked(self._db, rel, signature)
-            if known is None:
-                return None
-            months[rel] = known
+        if not self._vouched(rel, kind, signature, months):
+            return None
         raw = self._db.read_bytes(rel)
         if raw is None or self._db.signature(rel) != signature:
             return None
@@ -740,6 +735,25 @@ class Store:
         if end is None:
             return None
         return lambda: appended(raw, end, upserts)
+
+    def _vouched(
+        self,
+        rel: str,
+        kind: str,
+        signature: Signature | None,
+        months: dict[str, tuple[set[str], set[str]]],
+    ) -> bool:
+        """Whether a cache built from file `rel` as it is at `signature` vouches for every
+        record it holds (a shard's digest, a month's index); for a month, `months` gets
+        the (contacts, entry ids) the index names."""
+        if kind == "contacts":
+            return digest.vouches_for(self._db, rel, signature, self.settings)
+        if kind == "conversations":
+            known = diary_index.checked(self._db, rel, signature)
+            if known is not None:
+                months[rel] = known
+                return True
+        return False
 
     def _check_cold(
         self,
@@ -754,14 +768,8 @@ class Store:
         record a commit keeps in a file of a kind not loaded is parsed, unless a cache built
         from the file as it is now vouches for them (a shard's digest, a month's index).
         For a month, `months` gets (its contacts, its entry ids), for its index after."""
-        if kind == "contacts":
-            if digest.vouches_for(self._db, rel, self._db.signature(rel), self.settings):
-                return
-        elif kind == "conversations":
-            known = diary_index.checked(self._db, rel, self._db.signature(rel))
-            if known is not None:
-                months[rel] = known
-                return
+        if self._vouched(rel, kind, self._db.signature(rel), months):
+            return
         kept = {
             record_id: self._parse(rel, doc, record_id)
             for record_id, doc in current.get(TABLE_OF_KIND[kind], {}).items()
@@ -793,12 +801,14 @@ class Store:
         files: dict[str, Any] = {}
         # (contacts, entry ids) of each cold month file written, all checked: for its index.
         months: dict[str, tuple[set[str], set[str]]] = {}
+        created: dict[str, set[str]] = {}  # the ids of records new to the store, by table
+        for change in tx.changes.values():
+            if change.before is None:
+                created.setdefault(_TABLE[change.kind], set()).add(change.id)
         for rel, (upserts, deletes) in groups.items():
             kind = kind_of(rel) or ""  # "": no data file (no table, no model)
             if kind in ("contacts", "conversations") and kind not in self._loaded_kinds:
-                new = {
-                    c.id for c in tx.changes.values() if c.before is None and _TABLE[c.kind] == kind
-                }
+                new = created.get(kind, set())
                 grown = self._grown(rel, kind, upserts, deletes, new, months)
                 if grown is not None:
                     files[rel] = grown
