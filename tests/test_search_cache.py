@@ -219,12 +219,17 @@ def test_a_search_writes_private_cache_files_named_after_their_data_files(filled
         assert mode == (0o700 if path.is_dir() else 0o600), path
 
 
+def rebuilt_by_loading(store) -> list[str]:
+    with load_corpus(store.database) as corpus:
+        return corpus.rebuilt
+
+
 def test_a_second_search_reads_the_files_and_a_commit_rebuilds_only_its_file(filled):
-    assert load_corpus(filled.database).rebuilt  # the first search builds every file
-    assert load_corpus(filled.database).rebuilt == []
+    assert rebuilt_by_loading(filled)  # the first search builds every file
+    assert rebuilt_by_loading(filled) == []
     ann = filled.find("José")
     filled.log(Conversation(ann.id, date(2024, 3, 20), note="Golf at last"))
-    rebuilt = load_corpus(filled.database).rebuilt  # the month, and Ann's last contact day
+    rebuilt = rebuilt_by_loading(filled)  # the month, and Ann's last contact day
     assert rebuilt == [contact_file(ann.id), "conversations/2024-03.json"]
     assert [h.snippet for h in cached(filled, "golf last")] == ["Golf at last"]
 
@@ -409,6 +414,26 @@ def test_a_cache_file_of_an_older_format_is_rebuilt_under_its_name(filled):
     header["format"] = cache_module.FORMAT - 1
     text = json.dumps(header, separators=(",", ":")).encode()
     path.write_bytes(b"%08x" % zlib.crc32(text) + text + b"\n" + rest)  # a sound old file
-    assert load_corpus(filled.database).rebuilt == ["conversations/2024-03.json"]
+    assert rebuilt_by_loading(filled) == ["conversations/2024-03.json"]
     assert path.read_bytes() == data
     agree(filled)
+
+
+@given(
+    st.binary(max_size=20_000),
+    st.lists(st.tuples(st.integers(0, 21_000), st.integers(0, 6_000)), max_size=30),
+)
+@settings(max_examples=200, deadline=None)
+def test_pieces_read_in_few_calls_are_the_pieces_asked_for(data, spans):
+    # Near pieces are read in one call and cut apart again; on disk and in memory, in any
+    # order, overlapping or past the end (a truncated file: a piece comes back short).
+    want = [data[offset : offset + size] for offset, size in spans]
+    assert cache_module._Source(data).pieces(spans) == want
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "part"
+        path.write_bytes(data)
+        source = cache_module._File(path)
+        try:
+            assert source.pieces(spans) == want
+        finally:
+            source.close()

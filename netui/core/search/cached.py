@@ -51,9 +51,11 @@ def search_database(
     if q.is_empty:
         return []
     try:
-        return _answer(q, load_corpus(db), limit)
+        with load_corpus(db) as corpus:
+            return _answer(q, corpus, limit)
     except CacheError:
-        return _answer(q, load_corpus(db, trust_files=False), limit)
+        with load_corpus(db, trust_files=False) as corpus:
+            return _answer(q, corpus, limit)
 
 
 class _Owner(NamedTuple):
