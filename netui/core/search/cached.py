@@ -12,10 +12,11 @@ diary is read newest month first, stopping once no older month can place a hit.
 from __future__ import annotations
 
 import heapq
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
-from itertools import accumulate, chain, count, repeat
+from itertools import accumulate, chain, count, pairwise
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from netui.core.errors import CacheError
@@ -78,25 +79,26 @@ class _People:
         self.number = dict(zip(everyone, count()))
         if len(self.number) < len(everyone):  # the store refuses a contact outside its shard
             raise CacheError("a contact id is in two shards")  # so a forged cache: rebuilt
-        self.places = list(  # (shard, place in it) of each number, made in C loops
-            chain.from_iterable(zip(repeat(s), range(len(part))) for s, part in enumerate(ids))
-        )
-        starts = accumulate(map(len, ids), initial=0)
-        self._local = [
-            range(start, start + len(part)) for start, part in zip(starts, ids, strict=False)
-        ]
+        self._starts = list(accumulate(map(len, ids), initial=0))  # each shard's first number
+        self._local = [range(a, b) for a, b in pairwise(self._starts)]
         self._rows: dict[int, list[Any]] = {}
         self._matches: dict[tuple[Term, str], set[int]] = {}
 
     def everyone(self) -> set[int]:
-        return set(range(len(self.places)))
+        return set(range(self._starts[-1]))
+
+    def place(self, n: int) -> tuple[int, int]:
+        """(shard, place in it) of contact n: found when asked, for the few contacts a query
+        shows (a list of all 10,000 took ~0.5 ms and 0.7 MB of every search)."""
+        s = bisect_right(self._starts, n) - 1
+        return s, n - self._starts[s]
 
     def rows(self, numbers: Iterable[int]) -> dict[int, list[Any]]:
         """The meta rows of these contacts (see `search_cache.build`), read a shard at a time."""
         wanted: defaultdict[int, list[tuple[int, int]]] = defaultdict(list)
         for n in numbers:
             if n not in self._rows:
-                s, i = self.places[n]
+                s, i = self.place(n)
                 wanted[s].append((i, n))
         for s, pairs in wanted.items():
             rows = self.shards[s].rows([i for i, _ in pairs])
@@ -138,7 +140,7 @@ class _People:
     def order(self, n: int, named: bool) -> tuple[bool, int, str, str]:
         """Names that match first, then newest met, then by folded name (as the scan sorts)."""
         contact_id, met = self._rows[n][:2]
-        s, i = self.places[n]
+        s, i = self.place(n)
         return (not named, -met, self.shards[s].folded("name", i), contact_id)
 
     def owner(self, n: int) -> _Owner:
@@ -148,7 +150,7 @@ class _People:
         return _Owner(contact_id, name, archived)
 
     def contact(self, n: int) -> Contact:
-        s, i = self.places[n]
+        s, i = self.place(n)
         return self.shards[s].contact(i, self.rows([n])[n])
 
 
