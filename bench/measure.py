@@ -20,6 +20,9 @@ from pathlib import Path
 
 Command = Sequence[str]
 LAUNCHER = Path(__file__).resolve().with_name("launch.py")
+# The fewest runs of a netui command or a floor (~0.1 s each), whatever --runs says: a median of
+# 3 swung by +-20% between two runs on a shared 2-core VM (search: 80 -> 121 ms, same code).
+NETUI_RUNS = 11
 
 
 @dataclass(frozen=True)

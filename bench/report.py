@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bench.measure import NETUI_RUNS
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -165,8 +167,10 @@ def results_markdown(
         "",
         *machine_lines,
         "",
-        f"Every time is the median of {runs} fresh processes after one untimed warm-up run "
-        "(so every tool reads from a warm page cache); peak memory is the largest resident "
+        f"Every time is the median of fresh processes after one untimed warm-up run (so every "
+        f"tool reads from a warm page cache): {runs} of a peer's command, and at least "
+        f"{max(runs, NETUI_RUNS)} of netui's and of a floor (~0.1 s each; a median of 3 swung by "
+        "+-20% on this shared VM); peak memory is the largest resident "
         "set of those runs (`os.wait4` rusage of the process itself). Ratios are the peer's "
         "median over netui's. Every answer is checked against the counts planted by "
         "`bench/generate.py` (see each corpus's `manifest.json`). The targets of issue 12 "
