@@ -19,6 +19,7 @@ from netui.core.search.engine import (
     _best_field,
     _spans_in,
     fold,
+    fold_with_offsets,
     parse_query,
     search_records,
 )
@@ -484,3 +485,18 @@ def _every_field_folded(labelled, terms, skip=None):
 def test_the_snippet_field_is_the_first_that_matches(labelled, words, skip):
     terms = parse_query(" ".join(words) or "x").terms if words else ()
     assert _best_field(labelled, terms, skip) == _every_field_folded(labelled, terms, skip)
+
+
+@given(st.text(alphabet=st.sampled_from("aZ éÉßﬁΣσςİ\u0301Ｇ𝓖 \n-"), max_size=30) | st.text(max_size=30))
+@settings(max_examples=300)
+def test_folding_with_offsets_folds_each_character_and_says_where_each_came_from(text):
+    # The shortcut (every letter folds to one, so no list of origins) and the long way
+    # agree with folding one character at a time.
+    folded, origins = [], []
+    for index, char in enumerate(text):
+        one = char.lower() if char.isascii() else fold(char)
+        folded.append(one)
+        origins.extend([index] * len(one))
+    got, got_origins = fold_with_offsets(text)
+    assert got == "".join(folded)
+    assert list(got_origins) == origins
