@@ -547,6 +547,8 @@ class Hit(NamedTuple):
 
 
 def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    if len(spans) < 2:
+        return spans  # most hits: one match in the field shown
     merged: list[tuple[int, int]] = []
     for start, end in sorted(spans):
         if merged and start <= merged[-1][1]:
