@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import timedelta
+
+import pytest
+
 from netui.core.followup.card import contact_card
-from netui.core.model import Stage
+from netui.core.model import Conversation, Stage
 from tests.conftest import TODAY
 from tests.tui.conftest import by_name, card_text, drive, pane_text, pick, press
 
@@ -54,5 +59,42 @@ def test_a_card_that_grows_after_a_stage_key_pushes_the_diary_down(demo_store, f
         await press(pilot, "end")
         last_word = str(main.detail.query_one("#timeline").content).split()[-1]
         assert last_word in [row for row in shown() if row.strip()][-1]
+
+    drive(demo_store, scenario, size=(100, 24))
+
+
+def pane_cells(app, widget) -> list[list[tuple[str, object]]]:
+    """What the screen shows inside this widget's region, cell runs and their styles."""
+    region = widget.region
+    strips = app.screen._compositor.render_strips()[region.y : region.bottom]
+    return [
+        [(segment.text, segment.style) for segment in strip.crop(region.x, region.right)]
+        for strip in strips
+    ]
+
+
+@pytest.mark.parametrize("entries", [0, 40], ids=["short diary", "long diary"])
+def test_after_a_stage_key_the_detail_pane_is_what_a_redraw_from_scratch_shows(
+    demo_store, frozen_today, entries
+):
+    """The card, the diary below it and the scrollbar after `]` (the card grows a line; the
+    thumb moves with a short diary, stays with a long one) are what the pane shows once every
+    part of it is drawn again from scratch: nothing of the old card or old thumb stays."""
+    name = "Nguyễn Thị Lan"
+    contact = by_name(demo_store, name)
+    for day in range(entries):
+        demo_store.log(Conversation(contact.id, TODAY - timedelta(days=30 + day), note="lunch"))
+
+    async def scenario(pilot, app, main):
+        await pick(pilot, name)
+        await press(pilot, "right_square_bracket")
+        assert by_name(demo_store, name).stage is Stage.CALLED
+        painted = pane_cells(app, main.detail)
+        for widget in [*main.detail.walk_children(with_self=True), main.detail.vertical_scrollbar]:
+            widget.refresh()
+        redrawn = asyncio.Event()
+        app.call_after_refresh(redrawn.set)
+        await redrawn.wait()
+        assert pane_cells(app, main.detail) == painted
 
     drive(demo_store, scenario, size=(100, 24))
