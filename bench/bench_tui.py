@@ -19,7 +19,7 @@ Targets (issue 12): first screen <= 1.5x the bare app's, stage key <= 20 ms, `]`
 <= 40 ms, the busy key <= 150 ms; peak memory <= 250 MiB (bench/run's memory row). Each
 number for bench/run's table is a `BENCH {json}` line (bench/README.md).
 
-    .venv/bin/python -m bench.bench_tui [--db FOLDER] [--runs 5]
+    .venv/bin/python -m bench.bench_tui [--db FOLDER] [--runs 5] [--keys-only]
 
 bench/run passes a scratch copy of the large corpus in NETUI_BENCH_DB; by hand, --db names
 a database to copy (never written to), else 10,000 contacts and 100,000 conversations are
@@ -444,6 +444,58 @@ def busy_key_in_a_child(db: Path) -> float:
     return in_a_child("--busy-key", db)[0]
 
 
+def print_stage_keys(inside: dict[str, list[float]], floor_write: float) -> None:
+    """What `in_app` measured of the stage keys, in words."""
+    median = statistics.median
+    for key in ("c", "right_square_bracket"):
+        shown = inside[f"stage key {key}"]
+        print(f"stage key {key} -> screen updated: median {ms(median(shown))}, "
+              f"worst {ms(max(shown))} (target <= {STAGE_KEY_TARGET_MS} ms); "
+              f"notice shown {ms(median(inside[f'stage key {key}: notice shown']))}")  # fmt: skip
+    write = median(inside["stage key: store write"])
+    print(f"  of which the store write (with fsync): median {ms(write)}; "
+          f"append + fsync of one line: {ms(floor_write)}")  # fmt: skip
+
+
+def stage_key_rows(inside: dict[str, list[float]], floor_write: float) -> None:
+    """The stage keys' rows of bench/run's table."""
+    median = statistics.median
+    bench_line(
+        "TUI: stage key c -> screen updated (durable)",
+        median(inside["stage key c"]),
+        target_ms=STAGE_KEY_TARGET_MS,
+        floor="append + fsync",
+        floor_ms=round(floor_write * 1000, 2),
+    )
+    bench_line(
+        "TUI: stage key ] -> screen updated (durable)",
+        median(inside["stage key right_square_bracket"]),
+        target_ms=STAGE_KEY_TARGET_MS,
+    )
+    bench_line("TUI: stage key c -> notice shown", median(inside["stage key c: notice shown"]))
+    bench_line(
+        "TUI: stage key ] -> notice shown",
+        median(inside["stage key right_square_bracket: notice shown"]),
+        target_ms=NOTICE_TARGET_MS,
+    )
+
+
+def keys_only(db_given: str | None, contacts: int, conversations: int, presses: int) -> None:
+    """Only the in-app keys (`--keys-only`, about a minute): the stage keys' rows and the
+    cursor key's, for trying a change to what a key redraws without the whole benchmark."""
+    folder = Path(tempfile.mkdtemp(prefix="netui-bench-tui-"))
+    try:
+        db = database(folder, db_given, contacts, conversations)
+        inside = asyncio.run(in_app(db, presses=presses))
+        floor_write = append_fsync_floor(folder, 50)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    print_stage_keys(inside, floor_write)
+    print(f"cursor key j -> detail redrawn: median {ms(statistics.median(inside['cursor key j']))}")
+    stage_key_rows(inside, floor_write)
+    bench_line("TUI: cursor key j -> detail redrawn", statistics.median(inside["cursor key j"]))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default=os.environ.get("NETUI_BENCH_DB"))
@@ -452,6 +504,12 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=int(os.environ.get("NETUI_BENCH_RUNS", 5)))
     parser.add_argument("--busy-key", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--searched", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--keys-only",
+        action="store_true",
+        help="only the keys in the running app (stage keys c and ], cursor key j): "
+        "--runs x 2 presses of each",
+    )
     args = parser.parse_args()
     if args.busy_key:  # one run of `busy_key`, on this very database (a scratch copy)
         print(f"RESULT {asyncio.run(busy_key(Path(args.db)))}")
@@ -460,6 +518,9 @@ def main() -> None:
         print("RESULT {} {}".format(*asyncio.run(searched(Path(args.db)))))
         return
     runs = max(args.runs, 3)
+    if args.keys_only:
+        keys_only(args.db, args.contacts, args.conversations, presses=max(runs * 2, 10))
+        return
     folder = Path(tempfile.mkdtemp(prefix="netui-bench-tui-"))
     try:
         db = database(folder, args.db, args.contacts, args.conversations)
@@ -487,14 +548,7 @@ def main() -> None:
     for label in FIRST_FRAME_PARTS:
         print(f"  {label}: {ms(inside[f'first frame: {label}'][0])}")
     print("  (the lists' first page from the digest; the whole lists are built after the frame)")
-    for key in ("c", "right_square_bracket"):
-        shown = inside[f"stage key {key}"]
-        print(f"stage key {key} -> screen updated: median {ms(median(shown))}, "
-              f"worst {ms(max(shown))} (target <= {STAGE_KEY_TARGET_MS} ms); "
-              f"notice shown {ms(median(inside[f'stage key {key}: notice shown']))}")  # fmt: skip
-    write = median(inside["stage key: store write"])
-    print(f"  of which the store write (with fsync): median {ms(write)}; "
-          f"append + fsync of one line: {ms(floor_write)}")  # fmt: skip
+    print_stage_keys(inside, floor_write)
     print(f"cursor key j -> detail redrawn: median {ms(median(inside['cursor key j']))}")
     print(f"key ] {BUSY_KEY_AFTER_S} s after the first frame, a core kept busy: median "
           f"{ms(median(busy))}, worst {ms(max(busy))} "
@@ -514,24 +568,7 @@ def main() -> None:
         floor_ms=round(imports["bare app imports"] * 1000, 1),
     )
     bench_line("TUI: first frame in-process (store open -> frame)", inside["first frame"][0])
-    bench_line(
-        "TUI: stage key c -> screen updated (durable)",
-        median(inside["stage key c"]),
-        target_ms=STAGE_KEY_TARGET_MS,
-        floor="append + fsync",
-        floor_ms=round(floor_write * 1000, 2),
-    )
-    bench_line(
-        "TUI: stage key ] -> screen updated (durable)",
-        median(inside["stage key right_square_bracket"]),
-        target_ms=STAGE_KEY_TARGET_MS,
-    )
-    bench_line("TUI: stage key c -> notice shown", median(inside["stage key c: notice shown"]))
-    bench_line(
-        "TUI: stage key ] -> notice shown",
-        median(inside["stage key right_square_bracket: notice shown"]),
-        target_ms=NOTICE_TARGET_MS,
-    )
+    stage_key_rows(inside, floor_write)
     bench_line(
         f"TUI: key ] {BUSY_KEY_AFTER_S} s after the first frame, a core busy -> screen updated",
         median(busy),

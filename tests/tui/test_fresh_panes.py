@@ -109,6 +109,10 @@ def assert_consistent(app, main: MainScreen, store: Store, today: date) -> None:
     cold = sum(i.cold for i in items)
     active = sum(not c.archived for c in store.contacts_by_id.values())
     unsorted = sum(c.unsorted and not c.archived for c in store.contacts_by_id.values())
+    border = main.queue.region  # its top border, redrawn alone when its title changes
+    title = app.screen._compositor.render_strips()[border.y].crop(border.x, border.right).text
+    gone = f", {cold:,} gone cold" if cold else ""
+    assert f"Follow-up ({overdue:,} overdue, {today_count:,} today{gone})" in title, title
     header = painted(app, main.query_one("CountsHeader"))[0]
     counts = f"{overdue:,} overdue · {today_count:,} due today"
     counts += f" · {cold:,} gone cold" if cold else ""
