@@ -56,6 +56,7 @@ from netui.core.model import (
     StageStep,
     check_dates,
     clean_name,
+    share_texts,
     utc_now,
 )
 from netui.core.rules import (
@@ -225,6 +226,7 @@ class Store:
         self._cold: dict[str, tuple[Any, Any]] = {}  # see _cold_file
         self._contact_log: list[str] = []  # see contacts_changed_since
         self._contact_log_start = 0  # the mark of the log's first entry
+        self._text_pool: dict[str, str] = {}  # a load's short texts (model.share_texts)
         self.version = 0
 
     # -- opening and syncing -----------------------------------------------------------------
@@ -359,6 +361,7 @@ class Store:
             self._forget_file(rel)
         for rel in stale:
             self._load_file(rel, current[rel])
+        self._text_pool = {}  # the load is done (`diary_slices` ends with one)
         if stale or gone:
             self._sorted_cache = None
         return bool(stale or gone)
@@ -376,6 +379,7 @@ class Store:
             return
         docs = self._db.load(rel).get(TABLE_OF_KIND[kind], {})
         parsed = {record_id: self._parse(rel, doc, record_id) for record_id, doc in docs.items()}
+        share_texts(parsed.values(), self._text_pool)
         for record_id in self._file_ids.pop(rel, set()):
             self._drop_record(kind, record_id)
         for record_id, record in parsed.items():
