@@ -208,7 +208,7 @@ def _strs(value: Any) -> list[str]:
 
 
 # A text this long or shorter is looked up in a load's pool (`share_texts`); a longer one
-# is rarely typed twice, and hashing it would cost more than the look-up saves.
+# is rarely typed twice, and would only grow the pool and the time spent hashing.
 SHARED_TEXT_MAX = 256
 
 
@@ -579,7 +579,6 @@ class Conversation(Record):
 
 
 _OPTIONAL_CONVERSATION_FIELDS = ("subject", "direction", "message_id")
-
 SENT, RECEIVED = "sent", "received"
 
 
