@@ -69,3 +69,30 @@ def test_a_records_dict_keeps_the_field_order_of_the_files(record, first_keys) -
     keys = list(record.to_dict())
     assert keys[: len(first_keys)] == first_keys
     assert type(record).from_dict(record.to_dict()) == record
+
+
+def test_a_diary_read_from_disk_holds_each_repeated_short_text_once(db_path) -> None:
+    """The store shares the short side texts that repeat (`model.share_texts`): the same
+    records, one string per distinct text; a note is left as read, a changed entry apart."""
+    from netui.core.config import Settings
+    from netui.core.db.store import Store
+
+    did, note = "Sent a thank-you note the next day.", "Long chat about the move."
+    with Store.open(db_path, settings=Settings()) as store:
+        ann = store.add_contact(Contact(name="Ann Lee", company="Pine"))
+        for day in (1, 2, 3):
+            store.log(Conversation(ann.id, date(2024, 5, day), note=note, did=did))
+        written = sorted(store.all_conversations(), key=lambda c: c.on)
+    with Store.open(db_path, settings=Settings()) as store:
+        read = sorted(store.all_conversations(), key=lambda c: c.on)
+        assert read == written
+        assert read[0].did is read[1].did is read[2].did
+        first = store.update_conversation(read[0].id, did="Called back.")
+        again = sorted(store.all_conversations(), key=lambda c: c.on)
+        assert (first.did, again[1].did, again[2].did) == ("Called back.", did, did)
+    with Store.open(db_path, settings=Settings(), lazy=True) as store:  # the TUI's, a month...
+        for _ in store.diary_slices():  # ...at a time: one pool across the slices
+            pass
+        read = sorted(store.all_conversations(), key=lambda c: c.on)
+        assert read[1].did is read[2].did and read[0].did == "Called back."
+        assert [c.note for c in read] == [note] * 3

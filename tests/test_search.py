@@ -12,14 +12,17 @@ from netui.core.db.store import fold as store_fold
 from netui.core.errors import QueryError
 from netui.core.model import Channel, Contact, Conversation, Stage
 from netui.core.search.engine import (
+    SEP,
     Hit,
     Query,
     SearchIndex,
     Term,
     _best_field,
     _spans_in,
+    conversation_doc,
     fold,
     fold_with_offsets,
+    kept_fold,
     parse_query,
     search_records,
 )
@@ -450,6 +453,30 @@ def test_refreshed_follows_the_store_without_a_rebuild(store):
     assert found(fresh.search("estate")) == ["ann", "bob", "c9", "c2", "c1"]
     assert found(index.search("estate")) == ["ann", "c2", "c1"]  # the old one is unchanged
     assert found(fresh.search("stage:called planner")) == ["bob"]
+
+
+# -- what the index keeps of the folded text remakes it exactly -----------------------------
+
+# Accents (also alone at a field's start), styled and full-width letters, ß, İ, Greek, CJK.
+FOLD_TEXT = st.text(
+    st.sampled_from([*"aZ -\n", "\u0301", "\u0327", "é", "ß", "İ", "ﬁ", "𝓖", "Ｇ", "Σ", "ς", "花"])
+    | st.characters(blacklist_categories=("Cs",)),
+    max_size=12,
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(FOLD_TEXT, min_size=4, max_size=7))
+def test_the_kept_fold_remakes_the_whole_documents_fold(texts):
+    note, recommended, observations, did, *letters = texts
+    conv = Conversation(
+        "p", TODAY, note=note, recommended=recommended, observations=observations, did=did,
+        correspondence=letters,
+    )  # fmt: skip
+    whole = fold(SEP.join(texts))
+    assert conversation_doc(conv).text == whole
+    kept = kept_fold(texts)  # nothing of a plain ASCII field (lower() remakes it)
+    assert kept is None or all((f is None) == t.isascii() for f, t in zip(kept, texts, strict=True))
 
 
 # -- the snippet's field: the ASCII shortcut answers as folding every field does -----------

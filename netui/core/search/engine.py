@@ -50,7 +50,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, timedelta
 from functools import lru_cache
 from itertools import accumulate, chain, compress, repeat
-from operator import is_, itemgetter
+from operator import is_, itemgetter, methodcaller
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from netui.core.dates import parse_date
@@ -404,16 +404,69 @@ class _ContactDoc:
         self.fields = fields  # folded text of each filter field (name, company, tag, at)
 
 
-class _ConversationDoc:
-    __slots__ = ("conversation", "text")
+# What the index keeps of a conversation's folded text: None when every field is plain ASCII
+# (folded, it is `lower()` of the raw text, remade in ~0.6 us), else each field's fold, None
+# for the ASCII ones. At 100,000 conversations the whole folded text held beside the raw
+# was 38 MiB (a Greek name in an observation made the whole document two bytes a
+# character); these keep 13 MiB. With the documents made on demand (`_Corpus`), the TUI's
+# peak with its index built went 248 -> 217 MiB; the build did not slow (2.7 s either way
+# on a busy machine: the ASCII fields are no longer decomposed by NFKD).
+Folded = tuple[str | None, ...] | None
 
-    def __init__(self, conversation: Conversation, text: str) -> None:
+
+def kept_fold(texts: Sequence[str], folds: dict[str, str] | None = None) -> Folded:
+    """The part of `fold(SEP.join(texts))` worth keeping (see `Folded`). Field by field
+    equals the whole: folding maps characters one by one and a mark never crosses SEP.
+    `folds` remembers each text's fold for one build: a text read twice (the store shares
+    repeated ones) is folded once and kept once (at 100,000 entries: 2 MiB less, the
+    folding ~245 -> ~220 ms of CPU)."""
+    if all(map(str.isascii, texts)):
+        return None
+    if folds is None:
+        return tuple(None if text.isascii() else fold(text) for text in texts)
+    return tuple(
+        None if text.isascii() else folds.get(text) or folds.setdefault(text, fold(text))
+        for text in texts
+    )
+
+
+def unfold_kept(texts: Sequence[str], kept: Folded) -> str:
+    """`fold(SEP.join(texts))` from what `kept_fold` kept of it."""
+    if kept is None:
+        return SEP.join(texts).lower()
+    return SEP.join(
+        [text.lower() if f is None else f for text, f in zip(texts, kept, strict=False)]
+    )
+
+
+class _ConversationDoc:
+    """A conversation and its folded text: given whole (a scan folds it anyway), or remade
+    from what the index keeps (`Folded`) when asked for. The price of keeping so little: a
+    phrase is checked on each candidate's text, remade in ~0.6 us (ASCII) or ~1.4 us (not),
+    so `"the a"` (its words in nearly every entry, the phrase in few) went 190 -> 340 ms at
+    100,000 conversations; phrases of rarer words (`"estate planning"`) stay at ~2 ms."""
+
+    __slots__ = ("_folded", "_kept", "conversation")
+
+    def __init__(
+        self, conversation: Conversation, text: str | None = None, kept: Folded = None
+    ) -> None:
         self.conversation = conversation
-        self.text = text
+        self._folded = text
+        self._kept = kept
+
+    @property
+    def text(self) -> str:
+        if self._folded is None:  # made once: a query of several terms asks for each
+            self._folded = unfold_kept(self.conversation.texts(), self._kept)
+        return self._folded
+
+
+_texts_of = methodcaller("texts")  # a record's free text (the model is imported where used)
 
 
 def conversation_doc(conv: Conversation) -> _ConversationDoc:
-    return _ConversationDoc(conv, fold(SEP.join(conv.texts())))
+    return _ConversationDoc(conv, kept=kept_fold(conv.texts()))
 
 
 def contact_doc(contact: Contact) -> _ContactDoc:
@@ -448,19 +501,31 @@ def _conversation_order(conv: Conversation) -> tuple[date, str, str]:
 
 
 class _Corpus:
-    """The records, folded once and numbered in result order: contacts, then conversations."""
+    """The records, folded once and numbered in result order: contacts, then conversations.
+
+    A conversation's document is made when a search reaches it (`conversation_doc`), from
+    the record and what is kept of its fold (`folded`): one object per conversation held for
+    the index's lifetime was 4.6 MiB at 100,000."""
 
     def __init__(self, contacts: Iterable[Contact], conversations: Iterable[Conversation]) -> None:
         ranked = sorted(contacts, key=_contact_order)
         self.contacts = [contact_doc(c) for c in ranked]
         place = {c.id: i for i, c in enumerate(ranked)}
-        newest_first = sorted(
+        self.conversations = sorted(
             (v for v in conversations if v.contact_id in place),
             key=_conversation_order,
             reverse=True,
         )
-        self.conversations = [conversation_doc(v) for v in newest_first]
-        self.owners = [place[v.contact_id] for v in newest_first]  # contact of each
+        folds: dict[str, str] = {}
+        self.folded = [kept_fold(v.texts(), folds) for v in self.conversations]
+        self.owners = [place[v.contact_id] for v in self.conversations]  # contact of each
+
+    def conversation_doc(self, rank: int) -> _ConversationDoc:
+        return _ConversationDoc(self.conversations[rank], kept=self.folded[rank])
+
+    def conversation_texts(self) -> Iterator[str]:
+        """Each conversation's folded text, in rank order (made one at a time)."""
+        return map(unfold_kept, map(_texts_of, self.conversations), self.folded)
 
 
 # -- matching one record (the reference the index must agree with) ---------------------------
@@ -925,7 +990,7 @@ class SearchIndex:
         self._all_contacts = (1 << len(contacts)) - 1
         self._all_convs = (1 << len(convs)) - 1
         self._contact_words = _WordIndex((self._contact_tokens(d) for d in contacts), len(contacts))
-        self._conv_words = _WordIndex((set(words(d.text)) for d in convs), len(convs))
+        self._conv_words = _WordIndex(map(set, map(words, corpus.conversation_texts())), len(convs))
         self._owners = corpus.owners
         self._convs_of: list[array[int]] = [array("i") for _ in contacts]
         for rank, owner in enumerate(self._owners):
@@ -936,10 +1001,10 @@ class SearchIndex:
             for s in Stage
         }
         self._channel_bits = {
-            ch: _bits((i for i, d in enumerate(convs) if d.conversation.channel is ch), len(convs))
+            ch: _bits((i for i, v in enumerate(convs) if v.channel is ch), len(convs))
             for ch in Channel
         }
-        self._day_keys = array("i", (-d.conversation.on.toordinal() for d in convs))  # ascending
+        self._day_keys = array("i", (-v.on.toordinal() for v in convs))  # ascending
         self._term_cache: OrderedDict[Term, _TermBits] = OrderedDict()
         self._lock = _thread.allocate_lock()
         self._overlay = _Overlay()
@@ -976,9 +1041,7 @@ class SearchIndex:
     def _rank_of_object(self) -> dict[int, int]:
         """id() of each indexed conversation object -> its rank (the corpus keeps them alive)."""
         if self._object_ranks is None:
-            self._object_ranks = {
-                id(d.conversation): r for r, d in enumerate(self._corpus.conversations)
-            }
+            self._object_ranks = {id(v): r for r, v in enumerate(self._corpus.conversations)}
         return self._object_ranks
 
     def updated(
@@ -1018,7 +1081,7 @@ class SearchIndex:
             for rank in self._convs_of[place]:
                 dead.add(rank)
                 if rank in present:
-                    changed.append(corpus.conversations[rank].conversation)
+                    changed.append(corpus.conversations[rank])
         changed_convs = []
         for conv in changed:
             owner = changed_contacts.get(conv.contact_id)
@@ -1192,7 +1255,7 @@ class SearchIndex:
         """Matching conversations, newest first, each with its contact."""
         docs, check = self._corpus.contacts, q.needs_checking
         indexed = (
-            (self._corpus.conversations[rank], docs[self._owners[rank]]) for rank in _ones(convs)
+            (self._corpus.conversation_doc(rank), docs[self._owners[rank]]) for rank in _ones(convs)
         )
         indexed = (pair for pair in indexed if not check or _matches_conversation(q, *pair))
         if not self._overlay.conversations:
