@@ -42,6 +42,8 @@ def test_words_are_folded_terms_that_match_word_starts():
 def test_a_quoted_phrase_is_whole_words_unless_starred():
     assert parse_query('"estate planning"').terms == (Term(("estate", "planning"), prefix=False),)
     assert parse_query('"estate plan"*').terms == (Term(("estate", "plan"), prefix=True),)
+    assert parse_query('"estate plan*"').terms == (Term(("estate", "plan"), prefix=True),)
+    assert parse_query('"estate plan *"').terms == (Term(("estate", "plan"), prefix=True),)
 
 
 def test_a_star_says_prefix_and_punctuation_splits_words():

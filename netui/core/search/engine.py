@@ -3,8 +3,8 @@
 The language (the same in the TUI and the CLI):
 
     estate planning        every word must match (AND)
-    "estate planning"      a phrase: these whole words, in this order (`"estate plan*"` lets
-                           the last word be the start of a longer one)
+    "estate planning"      a phrase: these whole words, in this order (`"estate plan*"` or
+                           `"estate plan"*` lets the last word be the start of a longer one)
     -golf                  leave out what matches golf
     plan / plan*           a bare word matches words that START with it: `plan` finds
                            "planning", `estate` finds "estate-planning"; `*` says so explicitly
@@ -253,6 +253,8 @@ def _lex(text: str) -> Iterator[tuple[bool, str | None, str, bool, bool]]:
             value, i = text[i + 1 : close], close + 1
             starred = i < n and text[i] == "*"
             i += starred
+            if value.rstrip().endswith("*"):  # `"estate plan*"` says what `"estate plan"*` does
+                value, starred = value.rstrip().rstrip("*"), True
             yield negated, fieldname, value, True, starred
             continue
         start = i
