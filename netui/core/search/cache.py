@@ -74,6 +74,7 @@ from datetime import date
 from itertools import accumulate, chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from zlib import crc32
 
 from netui.core.db.cache_folder import PARTIAL, CacheFolder
 from netui.core.db.schema import TABLE_OF_KIND, RecordProblem, kind_of, parse_record
@@ -257,22 +258,39 @@ class _Source:
 
     def pieces(self, spans: Sequence[tuple[int, int]]) -> list[bytes]:
         """The pieces at these (offset, size), in the order asked: near ones (sorted by
-        offset) in one read, so a dense run of rows or records is one call, not hundreds."""
-        order = sorted(range(len(spans)), key=spans.__getitem__)
+        offset) in one read, so a dense run of rows or records is one call, not hundreds.
+        EOFError if the file ends before a piece does."""
         found = [b""] * len(spans)
-        i = 0
-        while i < len(order):
-            first, size = spans[order[i]]
-            end, j = first + size, i + 1
-            while j < len(order) and spans[order[j]][0] - end < _GAP:
-                end = max(end, sum(spans[order[j]]))
-                j += 1
-            chunk = self.read(first, end - first)
-            for k in order[i:j]:
-                offset, size = spans[k]
-                found[k] = chunk[offset - first : offset - first + size]
-            i = j
+        run: list[int] = []  # the pieces read together, each less than _GAP after the last
+        start = end = -_GAP
+        for k in sorted(range(len(spans)), key=spans.__getitem__):
+            offset, size = spans[k]
+            if offset - end >= _GAP:
+                self._cut(run, spans, start, end, found)
+                run, start, end = [k], offset, offset + size
+            else:
+                run.append(k)
+                end = max(end, offset + size)
+        self._cut(run, spans, start, end, found)
         return found
+
+    def _cut(
+        self,
+        run: list[int],
+        spans: Sequence[tuple[int, int]],
+        start: int,
+        end: int,
+        found: list[bytes],
+    ) -> None:
+        """Read [start, end) once and cut the pieces of `run` out of it."""
+        if not run:
+            return
+        chunk = self.read(start, end - start)
+        if len(chunk) != end - start:
+            raise EOFError
+        for k in run:
+            offset, size = spans[k]
+            found[k] = chunk[offset - start : offset - start + size]
 
     def close(self) -> None:
         pass
@@ -354,10 +372,10 @@ class Part:
         return data
 
     def pieces(self, spans: Sequence[tuple[int, int]]) -> list[bytes]:
-        found = self.source.pieces(spans)
-        if any(len(piece) != size for piece, (_, size) in zip(found, spans, strict=True)):
-            raise CacheError(f"{self.rel}: the file is truncated")
-        return found
+        try:
+            return self.source.pieces(spans)
+        except EOFError:
+            raise CacheError(f"{self.rel}: the file is truncated") from None
 
     @property
     def count(self) -> int:
@@ -453,7 +471,7 @@ class Part:
         start, width = self.where["meta"], self.header["width"]
         read = self.pieces([(start + i * width, width) for i in places])
         lines = [piece[8:] for piece in read]
-        if any(b"%08x" % zlib.crc32(line) != piece[:8] for line, piece in zip(lines, read)):  # noqa: B905
+        if [b"%08x" % crc32(line) for line in lines] != [piece[:8] for piece in read]:
             raise CacheError(f"{self.rel}: the meta section is damaged")
         rows: list[list[Any]] = _json(b"[" + b",".join(lines) + b"]", self.rel)  # checked below
         if len(rows) != len(lines) or not all(type(row) is list for row in rows):
@@ -486,9 +504,8 @@ class Part:
         """These records (place, meta row), each checked against its CRC, parsed at once."""
         start = self.where["records"]
         raws = self.pieces([(start + row[-3], row[-2]) for _, row in places])
-        for (i, row), raw in zip(places, raws, strict=True):
-            if zlib.crc32(raw) != row[-1]:
-                raise CacheError(f"{self.rel}: record {i} is damaged")
+        if list(map(crc32, raws)) != [row[-1] for _, row in places]:
+            raise CacheError(f"{self.rel}: a record is damaged")
         docs = _json(b"[" + b",".join(raws) + b"]", self.rel)
         if len(docs) != len(places):
             raise CacheError(f"{self.rel}: a record is damaged")

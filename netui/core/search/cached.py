@@ -17,10 +17,11 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 from itertools import accumulate, chain, count, pairwise
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from netui.core.errors import CacheError
-from netui.core.search.cache import Part, SearchCorpus, load_corpus
+from netui.core.search.cache import DiaryEntry, Part, SearchCorpus, load_corpus
 from netui.core.search.engine import (
     Hit,
     Query,
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 __all__ = ["search_database"]
 
 _Key = tuple[str, Any, str]  # a conversation's (day, created, id): newest first is descending
+_first = itemgetter(0)
 
 
 def search_database(
@@ -255,20 +257,47 @@ def _conversation_hits(
         key=lambda m: tuple(m.header["newest"]),
         reverse=True,
     )
-    best: list[tuple[_Key, int, int, int, list[Any]]] = []  # a min-heap when limited
+    if room is None:
+        found = _every_hit(diary, months, corpus.shadowed)
+    else:
+        found = _newest_hits(diary, months, corpus.shadowed, room)
+    people.rows(owner for _, owner, _ in found)
+    return [conversation_hit(q, entry, people.owner(owner)) for _, owner, entry in found]
+
+
+_Found = list[tuple[_Key, int, DiaryEntry]]  # (sort key, contact number, what the hit shows)
+
+
+def _every_hit(diary: _Diary, months: list[Part], shadowed: dict[str, set[str]]) -> _Found:
+    """Every hit, newest first: each shown, so a month's records are read with its rows, in
+    one pass (1,000 hits: ~2 ms less than gathering the newest first and reading after)."""
+    found: _Found = []
+    for month in months:
+        if hits := diary.hits_in(month, shadowed.get(month.rel, set())):
+            entries = month.diary_entries([(i, row) for _, i, _, row in hits])
+            found.extend(
+                (key, owner, entry) for (key, _, owner, _), entry in zip(hits, entries, strict=True)
+            )
+    found.sort(key=_first, reverse=True)  # keys are unique: each holds the conversation's id
+    return found
+
+
+def _newest_hits(
+    diary: _Diary, months: list[Part], shadowed: dict[str, set[str]], room: int
+) -> _Found:
+    """The newest `room` hits, newest first: a min-heap of their rows over the months, newest
+    month first, stopping at a month older than them all; only those records are read."""
+    best: list[tuple[_Key, int, int, int, list[Any]]] = []
     for index, month in enumerate(months):
-        if room is not None and len(best) >= room and tuple(month.header["newest"]) < best[0][0]:
+        if len(best) >= room and tuple(month.header["newest"]) < best[0][0]:
             break  # this month and every later one only hold older conversations
-        for key, i, owner, row in diary.hits_in(month, corpus.shadowed.get(month.rel, set())):
+        for key, i, owner, row in diary.hits_in(month, shadowed.get(month.rel, set())):
             entry = (key, index, i, owner, row)
-            if room is None:
-                best.append(entry)
-            elif len(best) < room:
+            if len(best) < room:
                 heapq.heappush(best, entry)
             elif key > best[0][0]:
                 heapq.heapreplace(best, entry)
     best.sort(reverse=True)
-    people.rows(owner for _, _, _, owner, _ in best)
     places: defaultdict[int, list[tuple[int, list[Any]]]] = defaultdict(list)
     for _, index, i, _, row in best:
         places[index].append((i, row))
@@ -277,10 +306,7 @@ def _conversation_hits(
         for index, month in places.items()
         for (i, _), entry in zip(month, months[index].diary_entries(month), strict=True)
     }
-    return [
-        conversation_hit(q, entries[index, i], people.owner(owner))
-        for _, index, i, owner, _ in best
-    ]
+    return [(key, owner, entries[index, i]) for key, index, i, owner, _ in best]
 
 
 def _answer(q: Query, corpus: SearchCorpus, limit: int | None) -> list[Hit]:
