@@ -109,31 +109,26 @@ def fold_with_offsets(text: str) -> tuple[str, Sequence[int]]:
     # Most letters fold to one letter ("é" -> "e", "Σ" -> "σ"): then each folded character
     # came from the one at its own index, and no list of origins is needed (a note with a
     # few accented words: ~6 -> ~3 us; 1,000 search hits hold a few hundred such fields).
-    pieces = []
+    # The list is made at the first letter that folds otherwise ("ß", a lone accent), from
+    # the identity so far: ASCII and every run before it kept one letter per letter.
+    pieces: list[str] = []
+    origins: list[int] | None = None
     done = 0
     for run in NON_ASCII_RUN.finditer(text):
+        pieces.append(text[done : run.start()].lower())
         folds = list(map(_fold_char, run.group()))
         folded = "".join(folds)
-        if len(folded) != len(folds) or "" in folds:  # none empty and as many: one each
-            break
-        pieces.append(text[done : run.start()].lower())
+        if origins is None and (len(folded) != len(folds) or "" in folds):  # not one each
+            origins = list(range(done))
+        if origins is not None:
+            origins.extend(range(done, run.start()))
+            for index, one in enumerate(folds, run.start()):
+                origins.extend([index] * len(one))
         pieces.append(folded)
         done = run.end()
-    else:
-        pieces.append(text[done:].lower())
-        return "".join(pieces), range(len(text))
-    pieces = []
-    origins: list[int] = []
-    done = 0
-    for run in NON_ASCII_RUN.finditer(text):
-        pieces.append(text[done : run.start()].lower())
-        origins.extend(range(done, run.start()))
-        for index, char in enumerate(run.group(), run.start()):
-            folded = _fold_char(char)
-            pieces.append(folded)
-            origins.extend([index] * len(folded))
-        done = run.end()
     pieces.append(text[done:].lower())
+    if origins is None:
+        return "".join(pieces), range(len(text))
     origins.extend(range(done, len(text)))
     return "".join(pieces), origins
 
